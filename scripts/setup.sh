@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Prepares a fresh clone: system packages (as root on Debian/Ubuntu), npm dependencies, the build.
+# Idempotent and quick when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want=$(grep -v '^\s*#' scripts/system-packages.txt | grep -v '^\s*$' | tr '\n' ' ')
+missing=""
+for p in $want; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing system packages:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  else
+    echo "setup: MISSING system packages:$missing" >&2
+    echo "setup: install them with: sudo apt-get install -y$missing" >&2
+    [ "${DOCKWRIGHT_ALLOW_MISSING:-}" = 1 ] || exit 1
+  fi
+fi
+
+# npm dependencies: reinstall when package-lock.json changed since the last install.
+stamp=node_modules/.dockwright-lock-hash
+hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
+  echo "$hash" > "$stamp"
+fi
+
+npm run -s build
