@@ -22,7 +22,7 @@ export function importsOf(text: string): string[] {
 /** The area a repo-relative path belongs to: client, server, engine/<part>, or other. */
 function areaOf(rel: string): string {
   const parts = rel.split(path.sep);
-  if (parts[0] === 'engine') return parts.length > 2 ? `engine/${parts[1]}` : 'engine';
+  if (parts[0] === 'engine') return parts.length >= 2 ? `engine/${parts[1].replace(/\.(ts|js)$/, '')}` : 'engine';
   return parts[0];
 }
 
