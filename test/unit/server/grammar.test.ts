@@ -1,0 +1,134 @@
+// Tokenizes Dockerfile and .dockerignore snippets with the real TextMate engine VS Code uses
+// (vscode-textmate + oniguruma) and checks the scopes our grammars assign.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as oniguruma from 'vscode-oniguruma';
+import * as textmate from 'vscode-textmate';
+
+const syntaxes = path.resolve(__dirname, '../../../syntaxes');
+
+async function loadGrammar(file: string, scopeName: string): Promise<textmate.IGrammar> {
+  const wasm = fs.readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
+  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
+  const registry = new textmate.Registry({
+    onigLib: Promise.resolve({
+      createOnigScanner: (patterns) => new oniguruma.OnigScanner(patterns),
+      createOnigString: (s) => new oniguruma.OnigString(s),
+    }),
+    loadGrammar: async (scope) => scope === scopeName
+      ? textmate.parseRawGrammar(fs.readFileSync(path.join(syntaxes, file), 'utf8'), path.join(syntaxes, file))
+      : null,
+  });
+  const grammar = await registry.loadGrammar(scopeName);
+  if (!grammar) throw new Error(`grammar ${scopeName} did not load`);
+  return grammar;
+}
+
+/** Every token of `text` as [line, token text, innermost scopes joined]. */
+function tokenize(grammar: textmate.IGrammar, text: string): { line: number; text: string; scopes: string[] }[] {
+  let state = textmate.INITIAL;
+  const out: { line: number; text: string; scopes: string[] }[] = [];
+  text.split('\n').forEach((line, i) => {
+    const result = grammar.tokenizeLine(line, state);
+    for (const t of result.tokens) out.push({ line: i, text: line.slice(t.startIndex, t.endIndex), scopes: t.scopes });
+    state = result.ruleStack;
+  });
+  return out;
+}
+
+function scopeOf(tokens: ReturnType<typeof tokenize>, line: number, text: string): string[] {
+  const token = tokens.find((t) => t.line === line && t.text === text);
+  assert.ok(token, `no token "${text}" on line ${line}: ${JSON.stringify(tokens.filter((t) => t.line === line).map((t) => t.text))}`);
+  return token.scopes;
+}
+
+describe('syntaxes/dockerfile.tmLanguage.json', () => {
+  let grammar: textmate.IGrammar;
+  before(async () => { grammar = await loadGrammar('dockerfile.tmLanguage.json', 'source.dockerfile'); });
+
+  it('scopes directives, comments, instructions, stage names and flags', () => {
+    const tokens = tokenize(grammar, [
+      '# syntax=docker/dockerfile:1',
+      '# a comment',
+      'FROM --platform=$BUILDPLATFORM golang:1.22 AS build',
+      'run --mount=type=cache,target=/root/.cache go build',
+    ].join('\n'));
+    assert.ok(scopeOf(tokens, 0, 'syntax').includes('keyword.control.directive.dockerfile'));
+    assert.ok(scopeOf(tokens, 0, 'docker/dockerfile:1').includes('string.unquoted.directive.dockerfile'));
+    assert.ok(scopeOf(tokens, 1, ' a comment').includes('comment.line.number-sign.dockerfile'));
+    assert.ok(scopeOf(tokens, 2, 'FROM').includes('keyword.other.special-method.dockerfile'));
+    assert.ok(scopeOf(tokens, 2, 'platform').includes('variable.parameter.flag.dockerfile'));
+    assert.ok(scopeOf(tokens, 2, 'BUILDPLATFORM').includes('variable.other.normal.dockerfile'));
+    assert.ok(scopeOf(tokens, 2, 'golang:1.22').includes('entity.name.type.image.dockerfile'));
+    assert.ok(scopeOf(tokens, 2, 'AS').includes('keyword.other.special-method.dockerfile'));
+    assert.ok(scopeOf(tokens, 2, 'build').includes('entity.name.type.stage.dockerfile'));
+    assert.ok(scopeOf(tokens, 3, 'run').includes('keyword.other.special-method.dockerfile'));
+    assert.ok(scopeOf(tokens, 3, 'mount').includes('variable.parameter.flag.dockerfile'));
+  });
+
+  it('scopes variables with modifiers and strings, and continuation escapes', () => {
+    const tokens = tokenize(grammar, [
+      'ENV A="x ${B:-y}" C=\'$lit\' \\',
+      '    D=${E%%.*}',
+    ].join('\n'));
+    assert.ok(scopeOf(tokens, 0, 'B').includes('variable.other.readwrite.dockerfile'));
+    assert.ok(scopeOf(tokens, 0, ':-').includes('keyword.operator.expansion.dockerfile'));
+    assert.ok(scopeOf(tokens, 0, 'B').includes('string.quoted.double.dockerfile'));
+    assert.ok(scopeOf(tokens, 0, '$lit').includes('string.quoted.single.dockerfile'));
+    assert.ok(!scopeOf(tokens, 0, '$lit').some((s) => s.startsWith('variable')), 'no expansion in single quotes');
+    assert.ok(scopeOf(tokens, 0, '\\').includes('constant.character.escape.line-continuation.dockerfile'));
+    assert.ok(scopeOf(tokens, 1, '%%').includes('keyword.operator.expansion.dockerfile'));
+  });
+
+  it('embeds heredoc bodies as shell and resumes Dockerfile scopes after the delimiter', () => {
+    const tokens = tokenize(grammar, [
+      'RUN <<EOF bash',
+      'FROM not-an-instruction',
+      'EOF',
+      'COPY <<-"END" /etc/x',
+      '\tbody',
+      '\tEND',
+      'WORKDIR /app',
+    ].join('\n'));
+    assert.ok(scopeOf(tokens, 0, '<<').includes('keyword.operator.heredoc.dockerfile'));
+    assert.ok(scopeOf(tokens, 0, 'EOF').includes('entity.name.tag.heredoc.dockerfile'));
+    assert.ok(scopeOf(tokens, 1, 'FROM not-an-instruction').includes('meta.embedded.block.shellscript'));
+    assert.ok(scopeOf(tokens, 2, 'EOF').includes('entity.name.tag.heredoc.dockerfile'));
+    assert.ok(scopeOf(tokens, 3, '<<-').includes('keyword.operator.heredoc.dockerfile'));
+    assert.ok(scopeOf(tokens, 4, '\tbody').includes('meta.embedded.block.shellscript'));
+    assert.ok(scopeOf(tokens, 5, 'END').includes('entity.name.tag.heredoc.dockerfile'));
+    assert.ok(scopeOf(tokens, 6, 'WORKDIR').includes('keyword.other.special-method.dockerfile'));
+    assert.ok(!scopeOf(tokens, 6, 'WORKDIR').includes('meta.embedded.block.shellscript'));
+  });
+
+  it('does not take a here-string (<<<) for a heredoc', () => {
+    const tokens = tokenize(grammar, 'RUN cat <<<word\nUSER root');
+    assert.ok(scopeOf(tokens, 1, 'USER').includes('keyword.other.special-method.dockerfile'));
+  });
+});
+
+describe('syntaxes/ignore.tmLanguage.json', () => {
+  it('scopes comments, negation and globs', async () => {
+    const grammar = await loadGrammar('ignore.tmLanguage.json', 'source.dockerignore');
+    const tokens = tokenize(grammar, '# comment\n!keep/**/*.md\nsrc/[a-c]?.txt');
+    assert.ok(scopeOf(tokens, 0, ' comment').includes('comment.line.number-sign.dockerignore'));
+    assert.ok(scopeOf(tokens, 1, '!').includes('keyword.operator.negation.dockerignore'));
+    assert.ok(scopeOf(tokens, 1, '**').includes('keyword.operator.glob.globstar.dockerignore'));
+    assert.ok(scopeOf(tokens, 2, '?').includes('keyword.operator.glob.wildcard.dockerignore'));
+    assert.ok(scopeOf(tokens, 2, '[').includes('meta.character-class.dockerignore'));
+  });
+});
+
+describe('syntaxes/language-configuration.json', () => {
+  it('is valid JSON whose regular expressions compile', () => {
+    const config = JSON.parse(fs.readFileSync(path.join(syntaxes, 'language-configuration.json'), 'utf8'));
+    assert.equal(config.comments.lineComment, '#');
+    const compile = (r: string | { pattern: string; flags?: string }) => typeof r === 'string' ? new RegExp(r) : new RegExp(r.pattern, r.flags);
+    const rules = config.onEnterRules as { beforeText: string | { pattern: string; flags?: string }; previousLineText?: string }[];
+    assert.ok(compile(rules[0].beforeText).test('run apt-get update && \\'), 'a continued instruction indents');
+    assert.ok(!rules.slice(1).some((r) => r.previousLineText && new RegExp(r.previousLineText).test('FROM x')));
+    for (const r of rules) compile(r.beforeText);
+    new RegExp(config.wordPattern);
+  });
+});
