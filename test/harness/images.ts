@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
@@ -35,7 +36,7 @@ export async function busyboxRootfsTar(): Promise<Buffer> {
   const busybox = fs.readFileSync(requireBinary('busybox', 'busybox-static'));
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
+  pack.on('data', (c: unknown) => chunks.push(c as Buffer));
   const done = new Promise<void>((r) => pack.on('end', () => r()));
   const mtime = new Date(0);
   const base = { uid: 0, gid: 0, mtime };
@@ -93,7 +94,7 @@ export async function writeBusyboxOciLayout(dir: string, opts: { tag?: string; e
 /** Pushes a busybox image to `registryHost/repo:tag` with skopeo (plain HTTP on loopback). Returns the manifest digest. */
 export async function pushBusyboxImage(registryHost: string, repo = 'busybox', tag = 'latest', opts: { extraLayers?: Buffer[]; creds?: string } = {}): Promise<string> {
   const skopeo = requireBinary('skopeo');
-  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'dw-oci-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-oci-'));
   try {
     const digest = await writeBusyboxOciLayout(dir, { tag, extraLayers: opts.extraLayers });
     await run(skopeo, ['copy', '--quiet', '--dest-tls-verify=false', ...(opts.creds ? ['--dest-creds', opts.creds] : []),

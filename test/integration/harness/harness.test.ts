@@ -34,7 +34,7 @@ describe('test harness: real registry + real dockerd', function () {
       await assert.rejects(pushBusyboxImage(auth.host, 'private/bb', 'v1'));
       await pushBusyboxImage(auth.host, 'private/bb', 'v1', { creds: 'alice:s3cret' });
       const ok = await fetch(`${auth.url}/v2/private/bb/tags/list`, { headers: { authorization: `Basic ${Buffer.from('alice:s3cret').toString('base64')}` } });
-      assert.deepEqual((await ok.json()).tags, ['v1']);
+      assert.deepEqual(((await ok.json()) as { tags: string[] }).tags, ['v1']);
     } finally {
       await auth.stop();
     }
