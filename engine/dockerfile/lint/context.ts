@@ -1,0 +1,60 @@
+/** What a rule sees: the model, the options, and `report()`. */
+import type { DockerfileModel, Instruction, Range } from '../model';
+import type { LintOptions, Report, Rule } from './types';
+
+export interface RawProblem extends Report {
+  rule: Rule;
+}
+
+export class LintContext {
+  readonly problems: RawProblem[] = [];
+  private currentRule: Rule | undefined;
+  private readonly indexOf = new Map<Instruction, number>();
+
+  constructor(readonly model: DockerfileModel, readonly options: LintOptions) {
+    model.instructions.forEach((instruction, i) => this.indexOf.set(instruction, i));
+  }
+
+  /** Runs one rule, collecting what it reports. A rule that throws is a bug: it is rethrown in tests. */
+  run(rule: Rule): void {
+    this.currentRule = rule;
+    try {
+      rule.check(this);
+    } finally {
+      this.currentRule = undefined;
+    }
+  }
+
+  report(report: Report): void {
+    if (!this.currentRule) throw new Error('report() outside a rule');
+    this.problems.push({ ...report, rule: this.currentRule });
+  }
+
+  /** Reports on an instruction (ONBUILD triggers are attributed to their ONBUILD line for skips). */
+  reportOn(instruction: Instruction, range: Range, message: string, fixes?: Report['fixes']): void {
+    this.report({ range, message, fixes, instruction: this.topLevelIndex(instruction) });
+  }
+
+  topLevelIndex(instruction: Instruction): number | undefined {
+    let top: Instruction = instruction;
+    while (top.parent) top = top.parent;
+    return this.indexOf.get(top);
+  }
+
+  /** Every instruction including ONBUILD triggers, in document order. */
+  *allInstructions(): Iterable<Instruction> {
+    for (const instruction of this.model.instructions) {
+      yield instruction;
+      let current: Instruction | undefined = instruction;
+      while (current?.kind === 'ONBUILD' && current.trigger) {
+        yield current.trigger;
+        current = current.trigger;
+      }
+    }
+  }
+
+  /** The document text of a range. */
+  textOf(range: Range): string {
+    return this.model.text.slice(this.model.offsetAt(range.start), this.model.offsetAt(range.end));
+  }
+}

@@ -1,0 +1,54 @@
+/** Small text helpers shared by rules. */
+import type { DockerfileModel, Range, Word } from '../model';
+
+export const isUpper = (s: string): boolean => s === s.toUpperCase();
+export const isLower = (s: string): boolean => s === s.toLowerCase();
+
+/** Range of `[from, to)` of a word's logical text, mapped through line continuations. */
+export function subRange(model: DockerfileModel, word: Word, from: number, to: number): Range {
+  return { start: model.positionAt(offsetIn(word, from)), end: model.positionAt(offsetIn(word, to)) };
+}
+
+function offsetIn(word: Word, textOffset: number): number {
+  if (!word.segments || word.segments.length === 0) return word.start + textOffset;
+  let segment = word.segments[0];
+  for (const s of word.segments) if (s.textStart <= textOffset) segment = s;
+  return segment.offset + (textOffset - segment.textStart);
+}
+
+/** The whole lines of a range, for deleting an instruction. */
+export function wholeLines(range: Range): Range {
+  return { start: { line: range.start.line, character: 0 }, end: { line: range.end.line + 1, character: 0 } };
+}
+
+/** Levenshtein distance, for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+/** The closest candidate within BuildKit's suggestion distance (or undefined). */
+export function suggest(name: string, candidates: Iterable<string>, caseInsensitive = false): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const norm = (s: string) => (caseInsensitive ? s.toLowerCase() : s);
+  for (const c of candidates) {
+    if (c === name) continue;
+    const d = editDistance(norm(name), norm(c));
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
+  return bestDistance <= limit ? best : undefined;
+}
