@@ -1,0 +1,305 @@
+/**
+ * From one logical line to a typed instruction (BuildKit's newNodeFromLine + the per-instruction
+ * argument parsers of parser/line_parsers.go), keeping a range on every token.
+ */
+import type {
+  ExposedPort, Flag, Instruction, JsonArray, KeyValuePair, Mount, MountOption, OnbuildInstruction, ParseProblem, Word,
+} from '../model';
+import type { LogicalLine } from './logical';
+import { ProblemCode } from './problems';
+import {
+  isSpace, isFieldSpace, parseWords, scanFlagWord, scanJsonArray, skipSpaces, splitFields, trimEnd, unquoteFlagText,
+} from './words';
+
+const KNOWN = new Set([
+  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD',
+  'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+]);
+
+export interface InstructionContext {
+  line: LogicalLine;
+  escape: number;
+  problems: ParseProblem[];
+}
+
+/** Parse the instruction that starts at logical index `from` (ONBUILD recurses with its rest). */
+export function parseInstruction(ctx: InstructionContext, from: number, parent?: OnbuildInstruction): Instruction {
+  const { line } = ctx;
+  const t = line.text;
+  const end = trimEnd(t, from);
+  const ks = skipSpaces(t, from, end);
+  let ke = ks;
+  while (ke < end && !isFieldSpace(t.charCodeAt(ke))) ke++;
+  const keywordText = t.slice(ks, ke);
+  const keyword = keywordText.toUpperCase();
+  const kind = KNOWN.has(keyword) ? keyword : 'UNKNOWN';
+
+  const flags: Flag[] = [];
+  const valueStarts = new Map<Flag, number>();
+  let p = skipSpaces(t, ke, end);
+  while (p + 1 < end && t.charCodeAt(p) === 45 && t.charCodeAt(p + 1) === 45) {
+    const we = scanFlagWord(t, p, end);
+    if (we - p === 2) {
+      p = we;
+      break;
+    }
+    const flag = makeFlag(line, p, we);
+    flags.push(flag);
+    if (flag.valueText !== undefined) valueStarts.set(flag, we - flag.valueText.length);
+    p = skipSpaces(t, we, end);
+  }
+  const argsStart = skipSpaces(t, p, end);
+  const argsText = t.slice(argsStart, end);
+
+  const inst = {
+    kind,
+    keyword,
+    keywordText,
+    keywordRange: line.range(ks, ke),
+    range: line.range(ks, end),
+    fullRange: line.range(ks, end),
+    flags,
+    argsText,
+    argsRange: argsText ? line.range(argsStart, end) : undefined,
+    args: [] as Word[],
+    json: undefined as JsonArray | undefined,
+    heredocs: [],
+    continuations: [],
+    emptyContinuationLines: [],
+    comments: [],
+    stageIndex: -1,
+    parent,
+  } as Instruction;
+  if (!parent) delete inst.parent;
+
+  const fields = () => splitFields(t, argsStart, end).map((s) => line.word(s.start, s.end));
+  const whole = () => (argsText ? [line.word(argsStart, end)] : []);
+  const maybeJson = (start: number): JsonArray | undefined => {
+    const scan = scanJsonArray(t, start, end);
+    if (scan === 'not-strings') {
+      ctx.problems.push({
+        code: ProblemCode.JsonNotStringArray,
+        message: 'when using JSON array syntax, arrays must be comprised of strings only',
+        range: line.range(start, end),
+        severity: 'error',
+      });
+      return undefined;
+    }
+    if (!scan) return undefined;
+    return {
+      range: line.range(scan.start, scan.end),
+      elements: scan.elements.map((e) => ({ value: e.value, range: line.range(e.start, e.end) })),
+    };
+  };
+
+  switch (inst.kind) {
+    case 'RUN':
+    case 'CMD':
+    case 'ENTRYPOINT':
+    case 'SHELL': {
+      inst.json = argsText ? maybeJson(argsStart) : undefined;
+      inst.args = inst.json ? jsonElementWords(line, t, argsStart, end, inst.json) : whole();
+      if (inst.kind === 'RUN') {
+        inst.mounts = flags.filter((f) => f.name === 'mount').map((f) => parseMount(line, f, valueStarts.get(f) ?? -1));
+        inst.network = flags.find((f) => f.name === 'network');
+        inst.security = flags.find((f) => f.name === 'security');
+      }
+      break;
+    }
+    case 'COPY':
+    case 'ADD':
+    case 'VOLUME': {
+      inst.json = argsText ? maybeJson(argsStart) : undefined;
+      inst.args = inst.json ? jsonElementWords(line, t, argsStart, end, inst.json) : fields();
+      if (inst.kind === 'COPY' || inst.kind === 'ADD') {
+        inst.sources = inst.args.length > 1 ? inst.args.slice(0, -1) : inst.args.slice();
+        inst.dest = inst.args.length > 1 ? inst.args[inst.args.length - 1] : undefined;
+        inst.from = flags.find((f) => f.name === 'from');
+      }
+      break;
+    }
+    case 'FROM': {
+      inst.args = fields();
+      inst.image = inst.args[0];
+      inst.asKeyword = inst.args[1];
+      inst.stageName = inst.args[2];
+      inst.platform = flags.find((f) => f.name === 'platform');
+      break;
+    }
+    case 'EXPOSE': {
+      const spans = splitFields(t, argsStart, end);
+      inst.args = spans.map((s) => line.word(s.start, s.end));
+      inst.ports = spans.map((s, i) => exposedPort(line, s.start, inst.args[i]));
+      break;
+    }
+    case 'USER':
+    case 'WORKDIR':
+    case 'STOPSIGNAL':
+    case 'MAINTAINER':
+      inst.args = whole();
+      break;
+    case 'ENV':
+    case 'LABEL':
+    case 'ARG': {
+      const spans = parseWords(t, argsStart, end, ctx.escape);
+      inst.args = spans.map((s) => line.word(s.start, s.end));
+      inst.legacy = false;
+      inst.pairs = [];
+      if (inst.kind !== 'ARG' && spans.length > 0 && !t.slice(spans[0].start, spans[0].end).includes('=')) {
+        // Legacy `ENV key value`: the value is the rest of the line.
+        let ke2 = argsStart;
+        while (ke2 < end && !isFieldSpace(t.charCodeAt(ke2))) ke2++;
+        const vs = skipSpaces(t, ke2, end);
+        inst.legacy = true;
+        if (vs >= end) {
+          ctx.problems.push({
+            code: ProblemCode.ParseError,
+            message: `${inst.kind} must have two arguments`,
+            range: inst.range,
+            severity: 'error',
+          });
+        }
+        inst.pairs.push({
+          key: t.slice(argsStart, ke2),
+          keyRange: line.range(argsStart, ke2),
+          value: vs < end ? line.word(vs, end) : undefined,
+          range: line.range(argsStart, end),
+        });
+        break;
+      }
+      for (const s of spans) {
+        const eq = t.indexOf('=', s.start);
+        const hasEq = eq !== -1 && eq < s.end;
+        if (!hasEq && inst.kind !== 'ARG') {
+          ctx.problems.push({
+            code: ProblemCode.ParseError,
+            message: `Syntax error - can't find = in "${t.slice(s.start, s.end)}". Must be of the form: name=value`,
+            range: line.range(s.start, s.end),
+            severity: 'error',
+          });
+          continue;
+        }
+        const keyEnd = hasEq ? eq : s.end;
+        if (keyEnd === s.start) {
+          ctx.problems.push({
+            code: ProblemCode.ParseError,
+            message: `${inst.kind} names can not be blank`,
+            range: line.range(s.start, s.end),
+            severity: 'error',
+          });
+        }
+        const pair: KeyValuePair = { key: t.slice(s.start, keyEnd), keyRange: line.range(s.start, keyEnd), range: line.range(s.start, s.end) };
+        if (hasEq) pair.value = line.word(eq + 1, s.end);
+        inst.pairs.push(pair);
+      }
+      break;
+    }
+    case 'HEALTHCHECK': {
+      let sep = argsStart;
+      while (sep < end && !isSpace(t.charCodeAt(sep))) sep++;
+      if (sep > argsStart) {
+        inst.modeWord = line.word(argsStart, sep);
+        inst.mode = inst.modeWord.text.toUpperCase();
+        inst.args = [inst.modeWord];
+        const next = skipSpaces(t, sep, end);
+        if (next < end) {
+          inst.json = maybeJson(next);
+          if (inst.json) inst.args.push(...jsonElementWords(line, t, next, end, inst.json));
+          else {
+            inst.command = line.word(next, end);
+            inst.args.push(inst.command);
+          }
+        }
+      }
+      break;
+    }
+    case 'ONBUILD': {
+      inst.args = whole();
+      if (argsText) inst.trigger = parseInstruction(ctx, argsStart, inst);
+      break;
+    }
+    default:
+      inst.args = fields();
+  }
+  return inst;
+}
+
+function jsonElementWords(line: LogicalLine, t: string, start: number, end: number, json: JsonArray): Word[] {
+  const scan = scanJsonArray(t, start, end);
+  if (!scan || scan === 'not-strings') return [];
+  return scan.elements.map((e, i) => ({ ...line.word(e.start, e.end), text: json.elements[i].value }));
+}
+
+function makeFlag(line: LogicalLine, start: number, end: number): Flag {
+  const t = line.text;
+  let eq = -1;
+  for (let p = start + 2; p < end; p++) {
+    if (t.charCodeAt(p) === 61) {
+      eq = p;
+      break;
+    }
+  }
+  const nameEnd = eq === -1 ? end : eq;
+  const flag: Flag = {
+    name: unquoteFlagText(t, start + 2, nameEnd),
+    nameRange: line.range(start + 2, nameEnd),
+    range: line.range(start, end),
+  };
+  if (eq !== -1) {
+    flag.value = unquoteFlagText(t, eq + 1, end);
+    flag.valueText = t.slice(eq + 1, end);
+    flag.valueRange = line.range(eq + 1, end);
+  }
+  return flag;
+}
+
+/** `--mount=type=cache,target=/x,ro`: CSV fields of `key[=value]`, keys lowercased. */
+function parseMount(line: LogicalLine, flag: Flag, base: number): Mount {
+  const mount: Mount = { flag, type: 'bind', options: [] };
+  const text = flag.valueText;
+  if (text === undefined || base < 0) return mount;
+  let p = 0;
+  while (p <= text.length) {
+    let q = p;
+    let quote = 0;
+    for (; q < text.length; q++) {
+      const c = text.charCodeAt(q);
+      if (quote) {
+        if (c === quote) quote = 0;
+      } else if (c === 34 || c === 39) quote = c;
+      else if (c === 44) break;
+    }
+    if (q > p) {
+      const field = text.slice(p, q);
+      const eq = field.indexOf('=');
+      const keyEnd = eq === -1 ? q : p + eq;
+      const opt: MountOption = {
+        key: text.slice(p, keyEnd).trim().toLowerCase(),
+        keyRange: line.range(base + p, base + keyEnd),
+        range: line.range(base + p, base + q),
+      };
+      if (eq !== -1) {
+        opt.value = unquoteFlagText(text, keyEnd + 1, q);
+        opt.valueRange = line.range(base + keyEnd + 1, base + q);
+      }
+      mount.options.push(opt);
+      if (opt.key === 'type' && opt.value !== undefined) {
+        mount.type = opt.value.toLowerCase();
+        mount.typeRange = opt.valueRange;
+      }
+    }
+    p = q + 1;
+  }
+  return mount;
+}
+
+function exposedPort(line: LogicalLine, base: number, w: Word): ExposedPort {
+  const slash = w.text.indexOf('/');
+  const portEnd = slash === -1 ? w.text.length : slash;
+  const port: ExposedPort = { word: w, port: w.text.slice(0, portEnd), portRange: line.range(base, base + portEnd) };
+  if (slash !== -1) {
+    port.protocol = w.text.slice(slash + 1);
+    port.protocolRange = line.range(base + slash + 1, base + w.text.length);
+  }
+  return port;
+}

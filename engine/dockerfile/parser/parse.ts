@@ -1,0 +1,244 @@
+/**
+ * The Dockerfile parser: one pass over the physical lines, as BuildKit's parser.Parse reads them
+ * (parser directives at the top, comments, continuations, heredoc bodies), producing the lossless
+ * model. Never throws; every problem is collected with its range.
+ */
+import type {
+  ArgInstruction, Comment, DockerfileModel, EscapeChar, Heredoc, Instruction, ParseProblem, ParserDirective, Range,
+} from '../model';
+import { buildStages } from './stages';
+import { parseInstruction } from './instruction';
+import { LineIndex } from './lineIndex';
+import { LogicalLine } from './logical';
+import { ProblemCode } from './problems';
+import { isSpace, parseWords, shellUnquote } from './words';
+
+const DIRECTIVES = new Set(['syntax', 'escape', 'check']);
+const HEREDOC_WORD = /^(\d*)<<(-?)([^<]*)$/;
+
+export function parseDockerfile(text: string): DockerfileModel {
+  const index = new LineIndex(text);
+  const problems: ParseProblem[] = [];
+  const directives: ParserDirective[] = [];
+  const comments: Comment[] = [];
+  const instructions: Instruction[] = [];
+  let escapeChar: EscapeChar = '\\';
+  let directivesDone = false;
+  const lineCount = index.lineCount;
+
+  const firstNonSpace = (s: number, e: number) => {
+    while (s < e && isSpace(text.charCodeAt(s))) s++;
+    return s;
+  };
+  /** Index of the escape char that continues this line (`escape[ \t]*$`), or -1. */
+  const continuationAt = (s: number, e: number) => {
+    let q = e;
+    while (q > s && (text.charCodeAt(q - 1) === 32 || text.charCodeAt(q - 1) === 9)) q--;
+    return q > s && text[q - 1] === escapeChar ? q - 1 : -1;
+  };
+  const comment = (s: number, e: number, insideInstruction: boolean): Comment => ({
+    text: text.slice(s + 1, e).trim(),
+    range: index.range(s, e),
+    insideInstruction,
+  });
+
+  for (let i = 0; i < lineCount; i++) {
+    const ls = i === 0 && text.charCodeAt(0) === 0xfeff ? 1 : index.lineStarts[i];
+    const le = index.lineEnd(i);
+    const f = firstNonSpace(ls, le);
+    if (!directivesDone) {
+      const d = directiveAt(text, index, f, le);
+      if (d && DIRECTIVES.has(d.name)) {
+        if (directives.some((x) => x.name === d.name)) {
+          problems.push({
+            code: ProblemCode.DuplicateDirective,
+            message: `only one ${d.name} parser directive can be used`,
+            range: d.range,
+            severity: 'error',
+          });
+        } else {
+          directives.push(d);
+          if (d.name === 'escape') {
+            if (d.value === '\\' || d.value === '`') escapeChar = d.value;
+            else {
+              problems.push({
+                code: ProblemCode.InvalidEscapeDirective,
+                message: `invalid escape token '${d.value}' does not match \` or \\`,
+                range: d.valueRange,
+                severity: 'error',
+              });
+            }
+          }
+        }
+        continue;
+      }
+      directivesDone = true;
+    }
+    if (f === le) continue;
+    if (text.charCodeAt(f) === 35 /* # */) {
+      comments.push(comment(f, le, false));
+      continue;
+    }
+
+    // An instruction: join its continued lines.
+    const line = new LogicalLine(index);
+    const continuations: Range[] = [];
+    const emptyLines: Range[] = [];
+    const innerComments: Comment[] = [];
+    let cont = continuationAt(f, le);
+    line.append(f, cont >= 0 ? cont : le);
+    if (cont >= 0) continuations.push(index.range(cont, cont + 1));
+    let lastLine = i;
+    while (cont >= 0 && i + 1 < lineCount) {
+      i++;
+      const s = index.lineStarts[i];
+      const e = index.lineEnd(i);
+      const nf = firstNonSpace(s, e);
+      if (nf === e) {
+        emptyLines.push(index.range(s, e));
+        continue;
+      }
+      if (text.charCodeAt(nf) === 35) {
+        const c = comment(nf, e, true);
+        innerComments.push(c);
+        comments.push(c);
+        continue;
+      }
+      cont = continuationAt(s, e);
+      line.append(s, cont >= 0 ? cont : e);
+      if (cont >= 0) continuations.push(index.range(cont, cont + 1));
+      lastLine = i;
+    }
+    if (line.text.trim() === '') continue;
+
+    const ctx = { line, escape: escapeChar.charCodeAt(0), problems };
+    const inst = parseInstruction(ctx, 0);
+    inst.continuations = continuations;
+    inst.emptyContinuationLines = emptyLines.filter((r) => r.start.line < lastLine);
+    inst.comments = innerComments;
+    i = lastLine;
+    // BuildKit's canContainHeredoc: RUN/COPY/ADD in shell form only.
+    if (inst.kind === 'RUN' || inst.kind === 'COPY' || inst.kind === 'ADD') {
+      if (!inst.json && line.text.includes('<<')) {
+        const { heredocs, nextLine } = readHeredocs(text, index, line, lastLine + 1, problems);
+        inst.heredocs = heredocs;
+        if (heredocs.length > 0) {
+          i = nextLine - 1;
+          const last = heredocs[heredocs.length - 1];
+          const endPos = last.endRange?.end ?? last.bodyRange?.end ?? inst.range.end;
+          inst.fullRange = { start: inst.range.start, end: endPos };
+        }
+      }
+    }
+    instructions.push(inst);
+  }
+
+  if (instructions.length === 0) {
+    problems.push({
+      code: ProblemCode.EmptyDockerfile,
+      message: 'file with no instructions',
+      range: index.range(0, 0),
+      severity: 'error',
+    });
+  }
+
+  const stages = buildStages(instructions);
+  const globalArgs = instructions.filter((x): x is ArgInstruction => x.kind === 'ARG' && x.stageIndex === -1);
+  return {
+    text,
+    escapeChar,
+    directives,
+    comments,
+    instructions,
+    stages,
+    globalArgs,
+    problems,
+    lineStarts: index.lineStarts,
+    positionAt: (offset) => index.positionAt(offset),
+    offsetAt: (position) => index.offsetAt(position),
+  };
+}
+
+/** `#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$` on the left-trimmed line, without a regex. */
+function directiveAt(text: string, index: LineIndex, f: number, le: number): ParserDirective | undefined {
+  if (text.charCodeAt(f) !== 35) return undefined;
+  let p = f + 1;
+  while (p < le && isSpace(text.charCodeAt(p))) p++;
+  const ns = p;
+  if (!/[a-zA-Z]/.test(text[p] ?? '')) return undefined;
+  while (p < le && /[a-zA-Z0-9]/.test(text[p])) p++;
+  const ne = p;
+  while (p < le && isSpace(text.charCodeAt(p))) p++;
+  if (text[p] !== '=') return undefined;
+  p++;
+  while (p < le && isSpace(text.charCodeAt(p))) p++;
+  let ve = le;
+  while (ve > p && isSpace(text.charCodeAt(ve - 1))) ve--;
+  if (ve <= p) return undefined;
+  const nameText = text.slice(ns, ne);
+  return {
+    name: nameText.toLowerCase(),
+    nameText,
+    nameRange: index.range(ns, ne),
+    value: text.slice(p, ve),
+    valueRange: index.range(p, ve),
+    range: index.range(f, ve),
+  };
+}
+
+/** Find `<<EOF`-style words on the logical line and read their bodies from `startLine` on. */
+function readHeredocs(
+  text: string, index: LineIndex, line: LogicalLine, startLine: number, problems: ParseProblem[],
+): { heredocs: Heredoc[]; nextLine: number } {
+  const heredocs: Heredoc[] = [];
+  const t = line.text;
+  for (const w of parseWords(t, 0, t.length, 92)) {
+    const m = HEREDOC_WORD.exec(t.slice(w.start, w.end));
+    if (!m || m[3].length === 0) continue;
+    const { text: name, quoted } = shellUnquote(m[3], '\\');
+    if (name === '') continue;
+    const nameStart = w.end - m[3].length;
+    const h: Heredoc = {
+      name,
+      tokenRange: line.range(w.start, w.end),
+      nameRange: line.range(nameStart, w.end),
+      stripTabs: m[2] === '-',
+      quoted,
+      content: '',
+    };
+    if (m[1]) h.fd = Number(m[1]);
+    heredocs.push(h);
+  }
+  let ln = startLine;
+  for (const h of heredocs) {
+    let bodyStart = -1;
+    let bodyEnd = -1;
+    let content = '';
+    for (; ln < index.lineCount; ln++) {
+      const s = index.lineStarts[ln];
+      const e = index.lineEnd(ln);
+      if (s === text.length && ln === index.lineCount - 1) break;
+      let lineText = text.slice(s, e);
+      if (h.stripTabs) lineText = lineText.replace(/^\t+/, '');
+      if (lineText === h.name) {
+        h.endRange = index.range(s, e);
+        ln++;
+        break;
+      }
+      if (bodyStart < 0) bodyStart = s;
+      bodyEnd = e;
+      content += lineText + '\n';
+    }
+    h.content = content;
+    if (bodyStart >= 0) h.bodyRange = index.range(bodyStart, bodyEnd);
+    if (!h.endRange) {
+      problems.push({
+        code: ProblemCode.UnterminatedHeredoc,
+        message: `unterminated heredoc: no line "${h.name}" ends it`,
+        range: h.tokenRange,
+        severity: 'error',
+      });
+    }
+  }
+  return { heredocs, nextLine: ln };
+}

@@ -1,0 +1,77 @@
+import type { Instruction, Stage, StageReference } from '../model';
+
+/**
+ * Group instructions into stages and resolve stage references (BuildKit compares stage names
+ * case-insensitively; `--from=<n>` may name an earlier stage by index).
+ */
+export function buildStages(instructions: Instruction[]): Stage[] {
+  const stages: Stage[] = [];
+  const byName = new Map<string, number>();
+  const resolve = (target: string, current: number): number | undefined => {
+    const named = byName.get(target.toLowerCase());
+    if (named !== undefined && named < current) return named;
+    if (/^\d+$/.test(target)) {
+      const n = Number(target);
+      if (n < current) return n;
+    }
+    return undefined;
+  };
+  const addRefs = (inst: Instruction, stage: Stage) => {
+    const ref = (via: StageReference['via'], target: string, range: StageReference['range']) => {
+      const r: StageReference = { via, target, range, instruction: inst };
+      const idx = resolve(target, stage.index);
+      if (idx !== undefined) r.stageIndex = idx;
+      stage.references.push(r);
+    };
+    if ((inst.kind === 'COPY' || inst.kind === 'ADD') && inst.from?.value !== undefined && inst.from.valueRange) {
+      ref('copy-from', inst.from.value, inst.from.valueRange);
+    }
+    if (inst.kind === 'RUN') {
+      for (const m of inst.mounts) {
+        for (const o of m.options) {
+          if (o.key === 'from' && o.value !== undefined && o.valueRange) ref('mount-from', o.value, o.valueRange);
+        }
+      }
+    }
+    if (inst.kind === 'ONBUILD' && inst.trigger) addRefs(inst.trigger, stage);
+  };
+
+  for (const inst of instructions) {
+    if (inst.kind === 'FROM') {
+      const index = stages.length;
+      const image = inst.image?.text;
+      const stage: Stage = {
+        index,
+        from: inst,
+        base: image === undefined ? { kind: 'missing' } : { kind: 'image', image },
+        instructions: [],
+        range: inst.fullRange,
+        references: [],
+      };
+      if (inst.platform) stage.platform = inst.platform;
+      if (image !== undefined) {
+        const target = resolve(image, index);
+        if (image.toLowerCase() === 'scratch') stage.base = { kind: 'scratch' };
+        else if (target !== undefined && byName.has(image.toLowerCase())) {
+          stage.base = { kind: 'stage', stageIndex: target };
+          stage.references.push({ via: 'from', target: image, range: inst.image!.range, instruction: inst, stageIndex: target });
+        }
+      }
+      if (inst.stageName && inst.asKeyword?.text.toLowerCase() === 'as') {
+        stage.name = inst.stageName.text.toLowerCase();
+        stage.nameText = inst.stageName.text;
+        stage.nameRange = inst.stageName.range;
+        if (!byName.has(stage.name)) byName.set(stage.name, index);
+      }
+      stages.push(stage);
+    }
+    const stage = stages[stages.length - 1];
+    if (!stage) continue;
+    inst.stageIndex = stage.index;
+    if (inst.kind === 'ONBUILD' && inst.trigger) inst.trigger.stageIndex = stage.index;
+    stage.instructions.push(inst);
+    stage.range = { start: stage.range.start, end: inst.fullRange.end };
+    addRefs(inst, stage);
+  }
+  return stages;
+}
