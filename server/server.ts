@@ -1,0 +1,155 @@
+// The language server: connection, documents (incremental sync, parse once per version),
+// settings, debounced diagnostics and the registration of every editing feature.
+import {
+  DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind,
+  CodeActionKind, type Connection, type Diagnostic, type InitializeResult, type ServerCapabilities,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DiagnosticsScheduler } from './diagnosticsScheduler';
+import { computeDiagnostics } from './diagnostics';
+import { ParsedDocuments } from './documents';
+import { defaultSettings, settingsFrom, type DockwrightSettings } from './settings';
+import { provideCodeActions } from './features/codeActions';
+import { documentLinks } from './features/documentLinks';
+import { documentSymbols } from './features/documentSymbols';
+import { foldingRanges } from './features/foldingRanges';
+import { formatDocument, formatOnType, formatRange, onTypeTriggerCharacters } from './features/formatting';
+
+/** Custom notification: the client pushes the image names it knows (for FROM completion). */
+export const imagesNotification = 'dockwright/images';
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const parsed = new ParsedDocuments();
+  const settings = new SettingsStore(connection);
+  let knownImages: readonly string[] = [];
+  /** The diagnostics last published per document (code actions fall back to them). */
+  const published = new Map<string, Diagnostic[]>();
+
+  const diagnostics = new DiagnosticsScheduler(async (uri, token) => {
+    const document = documents.get(uri);
+    if (!document) return;
+    const docSettings = await settings.forDocument(uri);
+    if (token.isCancellationRequested || documents.get(uri)?.version !== document.version) return;
+    const items = computeDiagnostics(uri, parsed.get(document).model, docSettings);
+    if (token.isCancellationRequested) return;
+    published.set(uri, items);
+    await connection.sendDiagnostics({ uri, version: document.version, diagnostics: items });
+  });
+
+  connection.onInitialize((params): InitializeResult => {
+    settings.configurationSupported = params.capabilities.workspace?.configuration === true;
+    settings.dynamicChangeRegistration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    return { capabilities: capabilities(), serverInfo: { name: 'dockwright-language-server', version: '0.1.0' } };
+  });
+  connection.onInitialized(() => {
+    if (settings.configurationSupported && settings.dynamicChangeRegistration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dockwright' });
+    }
+  });
+  connection.onDidChangeConfiguration((change) => {
+    settings.changed(change.settings);
+    for (const document of documents.all()) diagnostics.schedule(document.uri);
+  });
+  connection.onNotification(imagesNotification, (images: unknown) => {
+    if (Array.isArray(images)) knownImages = images.filter((i): i is string => typeof i === 'string');
+  });
+
+  /** The parsed model of an open document (undefined for unknown URIs). */
+  const modelOf = (uri: string) => {
+    const document = documents.get(uri);
+    return document ? parsed.get(document).model : undefined;
+  };
+
+  connection.onCodeAction((params) => {
+    const model = modelOf(params.textDocument.uri);
+    return model ? provideCodeActions(params, model, published.get(params.textDocument.uri) ?? []) : null;
+  });
+  connection.onDocumentSymbol(({ textDocument }) => {
+    const model = modelOf(textDocument.uri);
+    return model ? documentSymbols(model) : null;
+  });
+  connection.onFoldingRanges(({ textDocument }) => {
+    const model = modelOf(textDocument.uri);
+    return model ? foldingRanges(model) : null;
+  });
+  connection.onDocumentLinks(({ textDocument }) => {
+    const model = modelOf(textDocument.uri);
+    return model ? documentLinks(model) : null;
+  });
+  connection.onDocumentFormatting(async ({ textDocument, options }) => {
+    const format = (await settings.forDocument(textDocument.uri)).format;
+    const model = modelOf(textDocument.uri);
+    return model ? formatDocument(model, options, format) : null;
+  });
+  connection.onDocumentRangeFormatting(async ({ textDocument, range, options }) => {
+    const format = (await settings.forDocument(textDocument.uri)).format;
+    const model = modelOf(textDocument.uri);
+    return model ? formatRange(model, range, options, format) : null;
+  });
+  connection.onDocumentOnTypeFormatting(async ({ textDocument, position, options }) => {
+    const format = (await settings.forDocument(textDocument.uri)).format;
+    const model = modelOf(textDocument.uri);
+    return model ? formatOnType(model, position.line, options, format) : null;
+  });
+
+  documents.onDidOpen((e) => diagnostics.schedule(e.document.uri, true));
+  documents.onDidChangeContent((e) => diagnostics.schedule(e.document.uri));
+  documents.onDidClose((e) => {
+    diagnostics.cancel(e.document.uri);
+    parsed.delete(e.document.uri);
+    published.delete(e.document.uri);
+    settings.forget(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+  connection.onShutdown(() => diagnostics.dispose());
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+function capabilities(): ServerCapabilities {
+  return {
+    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    documentSymbolProvider: { label: 'Dockerfile' },
+    foldingRangeProvider: true,
+    documentLinkProvider: { resolveProvider: false },
+    documentFormattingProvider: true,
+    documentRangeFormattingProvider: true,
+    documentOnTypeFormattingProvider: { firstTriggerCharacter: onTypeTriggerCharacters[0], moreTriggerCharacter: onTypeTriggerCharacters.slice(1) },
+  };
+}
+
+/** Settings per document: pulled with `workspace/configuration` when the client supports it
+ *  (cached until the next change notification), else taken from `didChangeConfiguration` pushes. */
+class SettingsStore {
+  configurationSupported = false;
+  dynamicChangeRegistration = false;
+  private pushed: DockwrightSettings = defaultSettings;
+  private readonly perDocument = new Map<string, Promise<DockwrightSettings>>();
+
+  constructor(private readonly connection: Connection) {}
+
+  forDocument(uri: string): Promise<DockwrightSettings> {
+    if (!this.configurationSupported) return Promise.resolve(this.pushed);
+    let result = this.perDocument.get(uri);
+    if (!result) {
+      result = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'dockwright' })
+        .then(settingsFrom, () => defaultSettings);
+      this.perDocument.set(uri, result);
+    }
+    return result;
+  }
+
+  changed(pushedSettings: unknown): void {
+    const section = pushedSettings !== null && typeof pushedSettings === 'object'
+      ? (pushedSettings as Record<string, unknown>).dockwright : undefined;
+    this.pushed = settingsFrom(section);
+    this.perDocument.clear();
+  }
+
+  forget(uri: string): void {
+    this.perDocument.delete(uri);
+  }
+}

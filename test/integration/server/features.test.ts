@@ -1,0 +1,102 @@
+// LSP-level test: builds dist/server.js, spawns it with --stdio and talks to it with the real
+// JSON-RPC client library: capabilities, diagnostics for a broken file, completion and hover.
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import {
+  createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection,
+} from 'vscode-languageserver-protocol/node';
+import type {
+  CompletionItem, CompletionList, Hover, InitializeResult, PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol';
+
+const root = path.resolve(__dirname, '../../..');
+
+describe('language server over stdio (dist/server.js)', function () {
+  this.timeout(120_000);
+  let server: ChildProcess;
+  let connection: MessageConnection;
+  let capabilities: InitializeResult['capabilities'];
+  const diagnostics = new Map<string, PublishDiagnosticsParams[]>();
+  const waiters: (() => void)[] = [];
+
+  before(async () => {
+    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+    assert.equal(build.status, 0, `build failed: ${build.stderr}`);
+    server = spawn(process.execPath, [path.join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    connection = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+    connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      diagnostics.set(p.uri, [...(diagnostics.get(p.uri) ?? []), p]);
+      waiters.splice(0).forEach((w) => w());
+    });
+    connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ lint: { rules: { MaintainerDeprecated: 'off' } } })));
+    connection.onRequest('client/registerCapability', () => null);
+    connection.listen();
+    const result = await connection.sendRequest<InitializeResult>('initialize', {
+      processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } },
+    });
+    capabilities = result.capabilities;
+    await connection.sendNotification('initialized', {});
+  });
+
+  after(async () => {
+    if (connection) {
+      await connection.sendRequest('shutdown').catch(() => undefined);
+      await connection.sendNotification('exit').catch(() => undefined);
+      connection.dispose();
+    }
+    if (server && server.exitCode === null) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { server.kill('SIGKILL'); resolve(); }, 3000);
+        server.once('exit', () => { clearTimeout(timer); resolve(); });
+      });
+    }
+  });
+
+  async function open(uri: string, text: string): Promise<void> {
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
+  }
+
+  async function diagnosticsFor(uri: string, version: number): Promise<PublishDiagnosticsParams> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const found = diagnostics.get(uri)?.find((p) => p.version === version);
+      if (found) return found;
+      assert.ok(Date.now() < deadline, `no diagnostics for ${uri} version ${version}`);
+      await new Promise<void>((resolve) => { waiters.push(resolve); setTimeout(resolve, 200); });
+    }
+  }
+
+  it('announces incremental sync and the editing features', () => {
+    assert.equal((capabilities.textDocumentSync as { change: number }).change, 2);
+    assert.ok(capabilities.documentSymbolProvider);
+    assert.ok(capabilities.foldingRangeProvider);
+    assert.ok(capabilities.documentFormattingProvider);
+    assert.ok(capabilities.codeActionProvider);
+  });
+
+  it('publishes diagnostics for a broken file, honouring settings, and clears them when fixed', async () => {
+    const uri = 'file:///tmp/dockwright-features-test/broken/Dockerfile';
+    await open(uri, 'RUN true\nFROM alpine\nMAINTAINER me\n');
+    const first = await diagnosticsFor(uri, 1);
+    const missingFrom = first.diagnostics.find((d) => d.code === 'MissingFrom');
+    assert.ok(missingFrom, JSON.stringify(first.diagnostics));
+    assert.equal(missingFrom.source, 'dockwright');
+    assert.equal(missingFrom.severity, 1);
+    assert.deepEqual(missingFrom.range.start, { line: 0, character: 0 });
+    assert.ok(!first.diagnostics.some((d) => d.code === 'MaintainerDeprecated'), 'the setting turned MaintainerDeprecated off');
+
+    // Two quick incremental edits (move the RUN below FROM): only the last version is published.
+    await connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, text: '' }],
+    });
+    await connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 3 },
+      contentChanges: [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: 'RUN true\n' }],
+    });
+    const fixed = await diagnosticsFor(uri, 3);
+    assert.ok(!fixed.diagnostics.some((d) => d.severity === 1), JSON.stringify(fixed.diagnostics));
+    assert.ok(!diagnostics.get(uri)!.some((p) => p.version === 2), 'the debounced version 2 was cancelled by version 3');
+  });
+});
