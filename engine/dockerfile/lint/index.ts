@@ -48,7 +48,7 @@ function finish(model: DockerfileModel, p: RawProblem, code: string, options: Li
   const rule = p.rule;
   const instruction = p.instruction === undefined ? undefined : model.instructions[p.instruction];
   const userSeverity = options.severities?.[code];
-  let severity = userSeverity ?? (code === rule.code ? severityOf(rule, options) : CLASS_SEVERITY[rule.ruleClass]);
+  let severity = userSeverity ?? p.severity ?? (code === rule.code ? severityOf(rule, options) : CLASS_SEVERITY[rule.ruleClass]);
   if (severity === 'off') return undefined;
   const fixes = [...(p.fixes ?? [])];
   if (rule.ruleClass === 'check') {

@@ -1,20 +1,8 @@
 /** Small text helpers shared by rules. */
-import type { DockerfileModel, Range, Word } from '../model';
+import type { Range } from '../model';
 
 export const isUpper = (s: string): boolean => s === s.toUpperCase();
 export const isLower = (s: string): boolean => s === s.toLowerCase();
-
-/** Range of `[from, to)` of a word's logical text, mapped through line continuations. */
-export function subRange(model: DockerfileModel, word: Word, from: number, to: number): Range {
-  return { start: model.positionAt(offsetIn(word, from)), end: model.positionAt(offsetIn(word, to)) };
-}
-
-function offsetIn(word: Word, textOffset: number): number {
-  if (!word.segments || word.segments.length === 0) return word.start + textOffset;
-  let segment = word.segments[0];
-  for (const s of word.segments) if (s.textStart <= textOffset) segment = s;
-  return segment.offset + (textOffset - segment.textStart);
-}
 
 /** The whole lines of a range, for deleting an instruction. */
 export function wholeLines(range: Range): Range {

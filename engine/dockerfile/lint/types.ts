@@ -37,6 +37,8 @@ export interface Report {
   fixes?: QuickFix[];
   /** Overrides the rule's code (used by the parse-problem mapper). */
   code?: string;
+  /** Overrides the class severity (parse problems carry their own). */
+  severity?: Severity;
 }
 
 export interface RuleMeta {

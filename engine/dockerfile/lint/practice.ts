@@ -1,0 +1,38 @@
+/** Helpers for the hadolint-derived best-practice rules. */
+import type { Range, RunInstruction, Stage } from '../model';
+import type { LintContext } from './context';
+import { defineRule } from './rule';
+import { runScript, shellCommands, type ShellCommand } from './shell';
+import { hadolintDocs, type Rule } from './types';
+
+/** A best-practice rule derived from hadolint rule `dl` (its docs link is the hadolint wiki page). */
+export function definePractice(dl: string, rule: Omit<Rule, 'ruleClass' | 'docs'>): Rule {
+  return defineRule({ ...rule, ruleClass: 'practice', docs: hadolintDocs(dl), description: `${rule.description} (hadolint ${dl})` });
+}
+
+/** Calls `visit` for every RUN of every stage with its simple commands. */
+export function forEachRun(ctx: LintContext, visit: (run: RunInstruction, stage: Stage, commands: ShellCommand[]) => void): void {
+  for (const stage of ctx.model.stages) {
+    for (const i of stage.instructions) {
+      if (i.kind === 'RUN') visit(i, stage, shellCommands(runScript(i)));
+    }
+  }
+}
+
+/** Document ranges of the matches of `pattern` (global) in an instruction's source, heredoc bodies included. */
+export function matchesIn(ctx: LintContext, run: RunInstruction, pattern: RegExp): { range: Range; match: RegExpExecArray }[] {
+  const from = ctx.model.offsetAt(run.fullRange.start);
+  const source = ctx.model.text.slice(from, ctx.model.offsetAt(run.fullRange.end));
+  const out: { range: Range; match: RegExpExecArray }[] = [];
+  const re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    out.push({ range: { start: ctx.model.positionAt(from + m.index), end: ctx.model.positionAt(from + m.index + m[0].length) }, match: m });
+    if (m[0] === '') re.lastIndex++;
+  }
+  return out;
+}
+
+/** The range to report a RUN-level finding on: the first match of `pattern`, else the arguments. */
+export function rangeIn(ctx: LintContext, run: RunInstruction, pattern: RegExp): Range {
+  return matchesIn(ctx, run, pattern)[0]?.range ?? run.argsRange ?? run.keywordRange;
+}

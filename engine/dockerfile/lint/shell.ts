@@ -1,0 +1,105 @@
+/**
+ * A light reading of RUN scripts for the best-practice rules: the script text (shell form, exec
+ * form or heredoc bodies) split into simple commands and words. Not a full shell parser — the rules
+ * only look at command names and flags, and stay silent when unsure.
+ */
+import type { Instruction, RunInstruction, Stage } from '../model';
+
+export interface ShellCommand {
+  /** Words with simple quotes removed; `words[0]` is the command name (after `sudo`/env assignments are kept). */
+  words: string[];
+}
+
+/** The shell script a RUN executes (heredoc bodies with a non-sh shebang are left out). */
+export function runScript(run: Instruction): string {
+  if (run.json) return run.json.elements.map((e) => e.value).join(' ');
+  let script = run.argsText;
+  for (const heredoc of run.heredocs) {
+    const shebang = /^#!\s*(\S+)/.exec(heredoc.content)?.[1];
+    if (shebang && !/(^|\/)(ba|da|a|z|k)?sh$|\/env$/.test(shebang)) continue;
+    script += '\n' + heredoc.content;
+  }
+  return script;
+}
+
+/** Splits a script into simple commands at `;`, `&&`, `||`, `|`, `&`, newlines and parentheses. */
+export function shellCommands(script: string): ShellCommand[] {
+  const commands: ShellCommand[] = [];
+  let words: string[] = [];
+  let word = '';
+  let quote: string | undefined;
+  const endWord = () => {
+    if (word !== '') words.push(word);
+    word = '';
+  };
+  const endCommand = () => {
+    endWord();
+    if (words.length > 0) commands.push({ words });
+    words = [];
+  };
+  for (let i = 0; i < script.length; i++) {
+    const c = script[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < script.length) word += script[++i];
+      else word += c;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '\\' && i + 1 < script.length) {
+      const next = script[++i];
+      if (next !== '\n') word += next;
+    } else if (c === '#' && word === '' ) {
+      while (i + 1 < script.length && script[i + 1] !== '\n') i++;
+    } else if (';&|\n()'.includes(c)) endCommand();
+    else if (c === ' ' || c === '\t' || c === '\r') endWord();
+    else word += c;
+  }
+  endCommand();
+  return commands.map((cmd) => ({ words: stripPrefix(cmd.words) }));
+}
+
+/** Drops env assignments, `sudo`, `command`, `exec`, `time`, `nice` in front of the command name. */
+function stripPrefix(words: string[]): string[] {
+  let i = 0;
+  while (i < words.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]) || ['sudo', 'command', 'exec', 'time', 'nice', 'then', 'do', 'else', '{', '!'].includes(words[i]))) i++;
+  return words.slice(i);
+}
+
+/** `apt-get install ...`-style commands: the name (or any of names) followed by the subcommand. */
+export function commandsWith(commands: ShellCommand[], names: string[], subcommand?: string): ShellCommand[] {
+  return commands.filter((c) => names.includes(c.words[0]) && (subcommand === undefined || c.words.slice(1).some((w) => w === subcommand)));
+}
+
+/** Does the command carry one of the flags (also as part of combined short flags like `-yq`)? */
+export function hasFlag(command: ShellCommand, long: string[], short: string[] = []): boolean {
+  return command.words.some((w) => long.some((l) => w === l || w.startsWith(`${l}=`))
+    || (short.length > 0 && /^-[A-Za-z]+$/.test(w) && short.some((s) => w.includes(s))));
+}
+
+/** Targets of `RUN --mount=type=cache|tmpfs` on this RUN. */
+export function cacheMountTargets(run: RunInstruction): string[] {
+  return run.mounts
+    .filter((m) => m.type === 'cache' || m.type === 'tmpfs')
+    .map((m) => m.options.find((o) => ['target', 'dst', 'destination'].includes(o.key))?.value ?? '')
+    .filter((t) => t !== '')
+    .map((t) => t.replace(/\/+$/, ''));
+}
+
+/** ENV names set in the stage before the instruction (and in its local parent stages). */
+export function envNamesBefore(stages: Stage[], stage: Stage, before: Instruction): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<number>();
+  let current: Stage | undefined = stage;
+  let limit: Instruction | undefined = before;
+  while (current && !seen.has(current.index)) {
+    seen.add(current.index);
+    for (const i of current.instructions) {
+      if (i === limit) break;
+      if (i.kind === 'ENV') for (const p of i.pairs) names.add(p.key);
+    }
+    limit = undefined;
+    current = current.base.kind === 'stage' ? stages[current.base.stageIndex] : undefined;
+  }
+  return names;
+}
