@@ -1,0 +1,422 @@
+/**
+ * BuildKit's shell-word lexer and variable expansion (frontend/dockerfile/shell/lex.go),
+ * re-implemented by hand because the builder must expand exactly as BuildKit does and the
+ * editor needs the same answer plus offsets; no JS library implements these semantics.
+ *
+ * Supported: `$a ${a} ${a:-w} ${a-w} ${a:+w} ${a+w} ${a:?e} ${a?e} ${a#p} ${a##p} ${a%p} ${a%%p}
+ * ${a/p/r} ${a//p/r}` (patterns are shell globs with `*` and `?`), single/double quotes and the
+ * escape token (`\` or `` ` ``). Like BuildKit, processing stops at the first error.
+ */
+import type { EscapeChar } from '../model';
+import { globToRegExp, reverseGlob } from './glob';
+
+export interface ExpandOptions {
+  /** The Dockerfile's escape token (default `\`). */
+  escapeChar?: EscapeChar;
+  /** Keep quote characters in the result (BuildKit's RawQuotes). */
+  rawQuotes?: boolean;
+  /** Keep escape characters in the result (BuildKit's RawEscapes). */
+  rawEscapes?: boolean;
+  /** Leave references to unset variables as written (BuildKit's SkipUnsetEnv). */
+  skipUnset?: boolean;
+}
+
+export interface ExpandError {
+  message: string;
+  /** Offset in the input where the failing construct starts (e.g. its `$`). */
+  offset: number;
+  /** Offset where processing stopped. */
+  end: number;
+}
+
+/** One `$name` / `${name...}` occurrence in the input. */
+export interface VariableReference {
+  name: string;
+  /** Offsets of the whole `$...` construct in the input. */
+  start: number;
+  end: number;
+  /** Offsets of the name. */
+  nameStart: number;
+  nameEnd: number;
+  /** The modifier operator after the name (`:-`, `-`, `:+`, `#`, `##`, `/`, `//`, ...), if any. */
+  modifier?: string;
+}
+
+export interface ExpandResult {
+  /** The expanded word (BuildKit's ProcessWord result). */
+  value: string;
+  /** The result split into words after expansion, quotes respected (ProcessWords). */
+  words: string[];
+  /** Names that were found in the environment. */
+  matched: string[];
+  /** Names that were looked up and not found. */
+  unmatched: string[];
+  /** Every variable reference, in input order. */
+  references: VariableReference[];
+  /** At most one error: BuildKit stops at the first. */
+  errors: ExpandError[];
+}
+
+/** The environment: set variables only (an ARG without a value is not set). */
+export type Env = ReadonlyMap<string, string>;
+
+class LexError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message);
+  }
+}
+
+const EOF = -1;
+const SPECIAL = new Set(['@', '*', '#', '?', '-', '$', '!', '0']);
+const LETTER = /\p{L}/u;
+const DIGIT = /\p{Nd}/u;
+
+function isSpaceChar(ch: string): boolean {
+  return ch === ' ' || (ch >= '\t' && ch <= '\r') || ch === '\u0085' || ch === '\u00a0';
+}
+
+class Words {
+  word = '';
+  words: string[] = [];
+  inWord = false;
+  addChar(ch: string): void {
+    if (isSpaceChar(ch)) {
+      if (this.inWord && this.word.length) {
+        this.words.push(this.word);
+        this.word = '';
+        this.inWord = false;
+      }
+    } else this.addRaw(ch);
+  }
+  addRaw(s: string): void {
+    this.word += s;
+    this.inWord = true;
+  }
+  addString(s: string): void {
+    for (const ch of s) this.addChar(ch);
+  }
+  done(): string[] {
+    if (this.word.length) {
+      this.words.push(this.word);
+      this.word = '';
+      this.inWord = false;
+    }
+    return this.words;
+  }
+}
+
+class ShellWord {
+  pos = 0;
+  readonly matched = new Set<string>();
+  readonly unmatched = new Set<string>();
+  readonly references: VariableReference[] = [];
+  private readonly escape: string;
+
+  constructor(private readonly src: string, private readonly env: Env, private readonly opts: ExpandOptions) {
+    this.escape = opts.escapeChar ?? '\\';
+  }
+
+  private peek(): string | typeof EOF {
+    return this.pos < this.src.length ? this.src[this.pos] : EOF;
+  }
+
+  private next(): string | typeof EOF {
+    return this.pos < this.src.length ? this.src[this.pos++] : EOF;
+  }
+
+  processStopOn(stop: string | typeof EOF, rawEscapes: boolean, words?: Words): string {
+    let result = '';
+    while (this.peek() !== EOF) {
+      const ch = this.peek() as string;
+      if (stop !== EOF && ch === stop) {
+        this.pos++;
+        return result;
+      }
+      if (ch === '$') {
+        const tmp = this.processDollar();
+        result += tmp;
+        words?.addString(tmp);
+      } else if (ch === "'") {
+        const tmp = this.processSingleQuote();
+        result += tmp;
+        words?.addRaw(tmp);
+      } else if (ch === '"') {
+        const tmp = this.processDoubleQuote(rawEscapes);
+        result += tmp;
+        words?.addRaw(tmp);
+      } else {
+        let c = this.next() as string;
+        if (c === this.escape) {
+          if (rawEscapes) {
+            words?.addRaw(c);
+            result += c;
+          }
+          const n = this.next();
+          if (n === EOF) break;
+          c = n;
+          words?.addRaw(c);
+        } else {
+          words?.addChar(c);
+        }
+        result += c;
+      }
+    }
+    if (stop !== EOF) throw new LexError(`unexpected end of statement while looking for matching ${stop}`, this.pos);
+    return result;
+  }
+
+  private processSingleQuote(): string {
+    const start = this.pos;
+    let result = '';
+    const q = this.next() as string;
+    if (this.opts.rawQuotes) result += q;
+    for (;;) {
+      const ch = this.next();
+      if (ch === EOF) throw new LexError('unexpected end of statement while looking for matching single-quote', start);
+      if (ch === "'") {
+        if (this.opts.rawQuotes) result += ch;
+        return result;
+      }
+      result += ch;
+    }
+  }
+
+  private processDoubleQuote(rawEscapes: boolean): string {
+    const start = this.pos;
+    let result = '';
+    const q = this.next() as string;
+    if (this.opts.rawQuotes) result += q;
+    for (;;) {
+      const p = this.peek();
+      if (p === EOF) throw new LexError('unexpected end of statement while looking for matching double-quote', start);
+      if (p === '"') {
+        this.pos++;
+        if (this.opts.rawQuotes) result += p;
+        return result;
+      }
+      if (p === '$') {
+        result += this.processDollar();
+        continue;
+      }
+      let ch = this.next() as string;
+      if (ch === this.escape) {
+        if (rawEscapes) result += ch;
+        const n = this.peek();
+        if (n === EOF) continue;
+        if (n === '"' || n === '$' || n === this.escape) ch = this.next() as string;
+      }
+      result += ch;
+    }
+  }
+
+  private lookup(name: string): { value: string; set: boolean } {
+    const value = this.env.get(name);
+    if (value === undefined) {
+      this.unmatched.add(name);
+      return { value: '', set: false };
+    }
+    this.matched.add(name);
+    return { value, set: true };
+  }
+
+  private processDollar(): string {
+    const start = this.pos;
+    this.pos++; // $
+    if (this.peek() !== '{') {
+      const nameStart = this.pos;
+      const name = this.processName();
+      if (name === '') return '$';
+      this.references.push({ name, start, end: this.pos, nameStart, nameEnd: this.pos });
+      const { value, set } = this.lookup(name);
+      if (!set && this.opts.skipUnset) return '$' + name;
+      return value;
+    }
+    this.pos++; // {
+    const first = this.peek();
+    if (first === EOF) throw new LexError("syntax error: missing '}'", start);
+    if (first === '{' || first === '}' || first === ':') throw new LexError('syntax error: bad substitution', start);
+    const nameStart = this.pos;
+    const name = this.processName();
+    const nameEnd = this.pos;
+    const ref: VariableReference = { name, start, end: this.pos, nameStart, nameEnd };
+    if (name !== '') this.references.push(ref);
+    const ch = this.next();
+    if (ch === EOF) throw new LexError("syntax error: missing '}'", start);
+
+    if (ch === '}') {
+      ref.end = this.pos;
+      const { value, set } = this.lookup(name);
+      if (!set && this.opts.skipUnset) return `\${${name}}`;
+      return value;
+    }
+    if (ch === ':' || ch === '+' || ch === '-' || ch === '?' || ch === '#' || ch === '%') {
+      let op = ch;
+      let modifier = ch;
+      const nullIsUnset = ch === ':';
+      if (nullIsUnset) {
+        const n = this.next();
+        if (n === EOF) throw new LexError("syntax error: missing '}'", start);
+        modifier += n;
+        if (n !== '-' && n !== '+' && n !== '?') throw new LexError(`unsupported modifier (${modifier}) in substitution`, start);
+        op = n;
+      }
+      const rawEscapes = op === '#' || op === '%';
+      let word: string;
+      try {
+        word = this.processStopOn('}', rawEscapes);
+      } catch (e) {
+        if (this.peek() === EOF) throw new LexError("syntax error: missing '}'", start);
+        throw e;
+      }
+      ref.end = this.pos;
+      const { value, set } = this.lookup(name);
+      if (this.opts.skipUnset && !set) return `\${${name}${modifier}${word}}`;
+      switch (op) {
+        case '-':
+          ref.modifier = modifier;
+          return !set || (nullIsUnset && value === '') ? word : value;
+        case '+':
+          ref.modifier = modifier;
+          return !set || (nullIsUnset && value === '') ? '' : word;
+        case '?':
+          ref.modifier = modifier;
+          if (!set) throw new LexError(`${name}: ${word || 'is not allowed to be unset'}`, start);
+          if (nullIsUnset && value === '') throw new LexError(`${name}: ${word || 'is not allowed to be empty'}`, start);
+          return value;
+        default: {
+          let greedy = false;
+          if (word.length > 0 && word[0] === op) {
+            greedy = true;
+            word = word.slice(1);
+          }
+          ref.modifier = greedy ? op + op : op;
+          return op === '%' ? trimSuffix(word, value, greedy, start) : trimPrefix(word, value, greedy, start);
+        }
+      }
+    }
+    if (ch === '/') {
+      const replaceAll = this.peek() === '/';
+      if (replaceAll) this.pos++;
+      ref.modifier = replaceAll ? '//' : '/';
+      let pattern: string;
+      try {
+        pattern = this.processStopOn('/', true);
+      } catch (e) {
+        if (this.peek() === EOF) throw new LexError("syntax error: missing '/' in ${}", start);
+        throw e;
+      }
+      let replacement: string;
+      try {
+        replacement = this.processStopOn('}', true);
+      } catch (e) {
+        if (this.peek() === EOF) throw new LexError("syntax error: missing '}'", start);
+        throw e;
+      }
+      ref.end = this.pos;
+      const { value, set } = this.lookup(name);
+      if (this.opts.skipUnset && !set) return `\${${name}/${pattern}/${replacement}}`;
+      const re = compilePattern(pattern, true, false, start, replaceAll);
+      if (replaceAll) return value.replace(re, (m) => goExpandTemplate(replacement, m));
+      const m = re.exec(value);
+      return m ? value.slice(0, m.index) + replacement + value.slice(m.index + m[0].length) : value;
+    }
+    throw new LexError(`unsupported modifier (${ch}) in substitution`, start);
+  }
+
+  private processName(): string {
+    let name = '';
+    for (;;) {
+      const ch = this.peek();
+      if (ch === EOF) break;
+      if (name.length === 0 && DIGIT.test(ch)) {
+        while (this.peek() !== EOF && DIGIT.test(this.peek() as string)) name += this.next();
+        return name;
+      }
+      if (name.length === 0 && SPECIAL.has(ch)) {
+        this.pos++;
+        return ch;
+      }
+      if (!LETTER.test(ch) && !DIGIT.test(ch) && ch !== '_') break;
+      name += this.next();
+    }
+    return name;
+  }
+}
+
+function compilePattern(pattern: string, greedy: boolean, anchored: boolean, offset: number, global = false): RegExp {
+  try {
+    return globToRegExp(pattern, greedy, anchored, global);
+  } catch (e) {
+    throw new LexError(`invalid pattern (${pattern}) in substitution: ${(e as Error).message}`, offset);
+  }
+}
+
+function trimPrefix(pattern: string, value: string, greedy: boolean, offset: number): string {
+  const m = compilePattern(pattern, greedy, true, offset).exec(value);
+  return m ? value.slice(m.index + m[0].length) : value;
+}
+
+function trimSuffix(pattern: string, value: string, greedy: boolean, offset: number): string {
+  // Like BuildKit: reverse pattern and value to turn the rightmost shortest match into a
+  // leftmost one.
+  const reversed = [...value].reverse().join('');
+  return [...trimPrefix(reverseGlob(pattern), reversed, greedy, offset)].reverse().join('');
+}
+
+/** Go's regexp template expansion for ReplaceAllString (`$0` is the match, `$$` a dollar). */
+function goExpandTemplate(template: string, match: string): string {
+  if (!template.includes('$')) return template;
+  let out = '';
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    if (c !== '$') {
+      out += c;
+      continue;
+    }
+    if (template[i + 1] === '$') {
+      out += '$';
+      i++;
+      continue;
+    }
+    let name = '';
+    let j = i + 1;
+    if (template[j] === '{') {
+      const close = template.indexOf('}', j);
+      name = close === -1 ? '' : template.slice(j + 1, close);
+      if (!/^\w+$/.test(name)) name = '';
+      else j = close + 1;
+    } else {
+      while (j < template.length && /\w/.test(template[j])) name += template[j++];
+    }
+    if (name === '') {
+      out += '$';
+      continue;
+    }
+    if (name === '0') out += match;
+    i = j - 1;
+  }
+  return out;
+}
+
+/** Expand one word with BuildKit's semantics (ProcessWordWithMatches). Never throws. */
+export function expandWord(text: string, env: Env, opts: ExpandOptions = {}): ExpandResult {
+  const sw = new ShellWord(text, env, opts);
+  const words = new Words();
+  let value = '';
+  const errors: ExpandError[] = [];
+  try {
+    value = sw.processStopOn(EOF, opts.rawEscapes ?? false, words);
+  } catch (e) {
+    if (!(e instanceof LexError)) throw e;
+    errors.push({ message: e.message, offset: e.offset, end: sw.pos });
+    value = '';
+  }
+  return {
+    value,
+    words: errors.length ? [] : words.done(),
+    matched: [...sw.matched],
+    unmatched: [...sw.unmatched],
+    references: sw.references,
+    errors,
+  };
+}
