@@ -1,0 +1,316 @@
+// Content-addressed blob store: `<root>/blobs/sha256/<hex>`. A blob is streamed into a temp file
+// under `<root>/ingest/` while hashed, checked against the expected digest AND size, fsynced and
+// renamed into place (then the directory is fsynced), so a digest path never holds partial or wrong
+// bytes. Concurrent ingests of the same digest inside this process share one transfer.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import * as zlib from 'node:zlib';
+import { assertDigest, digestHex, sha256Hasher } from './digest';
+import { fsyncDir, writeFileAtomic } from './fileLock';
+
+export class DigestMismatchError extends Error {
+  override name = 'DigestMismatchError';
+}
+export class SizeMismatchError extends Error {
+  override name = 'SizeMismatchError';
+}
+export class BlobNotFoundError extends Error {
+  override name = 'BlobNotFoundError';
+}
+
+export interface IngestOptions {
+  /** When given, the content must hash to this digest. */
+  digest?: string;
+  /** When given, the content must be exactly this many bytes (reading stops with an error beyond it). */
+  size?: number;
+  /** Also compute the uncompressed digest/size (diffID) of a gzip (or plain tar) layer in the same pass. */
+  layer?: boolean;
+  /** Called with the number of bytes written so far. */
+  onProgress?: (written: number) => void;
+}
+
+export interface IngestResult {
+  digest: string;
+  size: number;
+  /** Only with `layer`: sha256 of the uncompressed stream and its length. */
+  diffId?: string;
+  uncompressedSize?: number;
+  /** True when the blob was already in the store (nothing was written). */
+  existed?: boolean;
+}
+
+export interface LayerInfo {
+  diffId: string;
+  uncompressedSize: number;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+export class ContentStore {
+  readonly blobsDir: string;
+  private readonly ingestDir: string;
+  private readonly infoDir: string;
+  private readonly inflight = new Map<string, Promise<IngestResult>>();
+
+  constructor(readonly root: string) {
+    this.blobsDir = path.join(root, 'blobs', 'sha256');
+    this.ingestDir = path.join(root, 'ingest');
+    this.infoDir = path.join(root, 'layerinfo');
+    fs.mkdirSync(this.blobsDir, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(this.ingestDir, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(this.infoDir, { recursive: true, mode: 0o700 });
+  }
+
+  blobPath(digest: string): string {
+    return path.join(this.blobsDir, digestHex(digest));
+  }
+
+  /** Size of a stored blob, or undefined. */
+  async stat(digest: string): Promise<number | undefined> {
+    try {
+      return (await fs.promises.stat(this.blobPath(digest))).size;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async has(digest: string): Promise<boolean> {
+    return (await this.stat(digest)) !== undefined;
+  }
+
+  /** Digests of all stored blobs. */
+  async list(): Promise<string[]> {
+    const names = await fs.promises.readdir(this.blobsDir);
+    return names.filter((n) => /^[a-f0-9]{64}$/.test(n)).map((n) => `sha256:${n}`);
+  }
+
+  /** Number of ingests currently running in this process (GC leaves their blobs alone). */
+  isIngesting(digest: string): boolean {
+    return this.inflight.has(digest);
+  }
+
+  /**
+   * Stores a blob that must match `expected`, calling `open` only if it is neither present nor
+   * already being fetched; concurrent callers for the same digest share the one transfer.
+   */
+  async fetch(expected: { digest: string; size?: number }, open: () => Promise<AsyncIterable<Buffer> | Readable>, opts: Omit<IngestOptions, 'digest' | 'size'> = {}): Promise<IngestResult> {
+    assertDigest(expected.digest);
+    const running = this.inflight.get(expected.digest);
+    if (running) return { ...(await running), existed: true };
+    // registered before the first await so a concurrent caller always finds it
+    const p = (async (): Promise<IngestResult> => {
+      const size = await this.stat(expected.digest);
+      if (size !== undefined && (expected.size === undefined || size === expected.size)) {
+        return { digest: expected.digest, size, existed: true };
+      }
+      return this.ingest(await open(), { ...opts, digest: expected.digest, size: expected.size });
+    })();
+    this.inflight.set(expected.digest, p);
+    try {
+      return await p;
+    } finally {
+      this.inflight.delete(expected.digest);
+    }
+  }
+
+  /** Streams `source` into the store; verifies digest and size when given. */
+  async ingest(source: Iterable<Buffer> | AsyncIterable<Buffer> | Readable, opts: IngestOptions = {}): Promise<IngestResult> {
+    if (opts.digest) assertDigest(opts.digest);
+    const tmp = path.join(this.ingestDir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+    const fh = await fs.promises.open(tmp, 'wx', 0o600);
+    const hash = sha256Hasher();
+    let written = 0;
+    let layer: LayerHasher | undefined;
+    try {
+      for await (const raw of source) {
+        const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+        if (opts.size !== undefined && written + chunk.length > opts.size) {
+          throw new SizeMismatchError(`size mismatch for ${opts.digest ?? 'blob'}: more than the expected ${opts.size} bytes`);
+        }
+        if (opts.layer && !layer) layer = new LayerHasher(chunk[0] === GZIP_MAGIC[0] && chunk[1] === GZIP_MAGIC[1]);
+        hash.update(chunk);
+        if (layer) await layer.write(chunk);
+        let off = 0;
+        while (off < chunk.length) off += (await fh.write(chunk, off)).bytesWritten;
+        written += chunk.length;
+        opts.onProgress?.(written);
+      }
+      if (opts.size !== undefined && written !== opts.size) {
+        throw new SizeMismatchError(`size mismatch for ${opts.digest ?? 'blob'}: got ${written} bytes, expected ${opts.size}`);
+      }
+      const digest = `sha256:${hash.digest('hex')}`;
+      if (opts.digest && digest !== opts.digest) {
+        throw new DigestMismatchError(`digest mismatch: expected ${opts.digest}, got ${digest}`);
+      }
+      if (opts.layer && !layer) layer = new LayerHasher(false);
+      const info = layer ? await layer.finish(digest) : undefined;
+      await fh.sync();
+      await fh.close();
+      await fs.promises.rename(tmp, this.blobPath(digest));
+      await fsyncDir(this.blobsDir);
+      if (info) await this.saveLayerInfo(digest, info);
+      return { digest, size: written, diffId: info?.diffId, uncompressedSize: info?.uncompressedSize };
+    } catch (e) {
+      layer?.abort();
+      await fh.close().catch(() => {});
+      await fs.promises.rm(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  /** Stores a small in-memory blob (manifest, config, index). */
+  async put(data: Buffer | string, expected?: { digest: string; size?: number }): Promise<IngestResult> {
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    return this.ingest([buf], { digest: expected?.digest, size: expected?.size });
+  }
+
+  /** Reads a blob as a stream; with `verify` the stream errors at its end if the bytes do not match. */
+  read(digest: string, opts: { verify?: boolean } = {}): Readable {
+    const file = fs.createReadStream(this.blobPath(digest));
+    if (!opts.verify) return file;
+    const hash = sha256Hasher();
+    const check = new Transform({
+      transform(chunk: Buffer, _enc, cb) { hash.update(chunk); cb(null, chunk); },
+      flush(cb) {
+        const got = `sha256:${hash.digest('hex')}`;
+        cb(got === digest ? null : new DigestMismatchError(`blob ${digest} is corrupted (content hashes to ${got})`));
+      },
+    });
+    file.on('error', (e: NodeJS.ErrnoException) => check.destroy(e.code === 'ENOENT' ? new BlobNotFoundError(`blob not found: ${digest}`) : e));
+    return file.pipe(check);
+  }
+
+  /** Reads a whole (small) blob and verifies it. */
+  async readBuffer(digest: string): Promise<Buffer> {
+    let buf: Buffer;
+    try {
+      buf = await fs.promises.readFile(this.blobPath(digest));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new BlobNotFoundError(`blob not found: ${digest}`);
+      throw e;
+    }
+    const got = `sha256:${sha256Hasher().update(buf).digest('hex')}`;
+    if (got !== digest) throw new DigestMismatchError(`blob ${digest} is corrupted (content hashes to ${got})`);
+    return buf;
+  }
+
+  async readJson<T>(digest: string): Promise<T> {
+    return JSON.parse((await this.readBuffer(digest)).toString('utf8')) as T;
+  }
+
+  /** Re-hashes a stored blob; false if missing or corrupted. */
+  async verify(digest: string): Promise<boolean> {
+    try {
+      for await (const _ of this.read(digest, { verify: true })) { /* drain */ }
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async delete(digest: string): Promise<void> {
+    await fs.promises.rm(this.blobPath(digest), { force: true });
+    await fs.promises.rm(path.join(this.infoDir, `${digestHex(digest)}.json`), { force: true });
+  }
+
+  /** The uncompressed digest (diffID) and size of a layer blob, computed once and remembered. */
+  async layerInfo(digest: string): Promise<LayerInfo> {
+    const file = path.join(this.infoDir, `${digestHex(digest)}.json`);
+    try {
+      return JSON.parse(await fs.promises.readFile(file, 'utf8')) as LayerInfo;
+    } catch { /* compute below */ }
+    const stream = this.read(digest, { verify: true });
+    let layer: LayerHasher | undefined;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (!layer) layer = new LayerHasher(chunk[0] === GZIP_MAGIC[0] && chunk[1] === GZIP_MAGIC[1]);
+      await layer.write(chunk);
+    }
+    const info = await (layer ?? new LayerHasher(false)).finish(digest);
+    await this.saveLayerInfo(digest, info);
+    return info;
+  }
+
+  /** Opens a layer blob as an uncompressed tar stream (gzip is detected by its magic bytes). */
+  async openLayer(digest: string): Promise<Readable> {
+    const fd = await fs.promises.open(this.blobPath(digest), 'r');
+    const head = Buffer.alloc(2);
+    await fd.read(head, 0, 2, 0);
+    await fd.close();
+    const blob = this.read(digest, { verify: true });
+    if (head[0] !== GZIP_MAGIC[0] || head[1] !== GZIP_MAGIC[1]) return blob;
+    const gunzip = zlib.createGunzip();
+    blob.on('error', (e) => gunzip.destroy(e));
+    return blob.pipe(gunzip);
+  }
+
+  /** Removes temp files left by a crash (older than `olderThanMs`). */
+  async cleanIngest(olderThanMs = 60 * 60_000): Promise<void> {
+    const now = Date.now();
+    for (const n of await fs.promises.readdir(this.ingestDir)) {
+      const p = path.join(this.ingestDir, n);
+      const st = await fs.promises.stat(p).catch(() => undefined);
+      const pid = Number(n.split('-')[0]);
+      const ownerGone = pid !== process.pid && !processAlive(pid);
+      if (st && (ownerGone || now - st.mtimeMs > olderThanMs)) await fs.promises.rm(p, { force: true });
+    }
+  }
+
+  private async saveLayerInfo(digest: string, info: LayerInfo): Promise<void> {
+    await writeFileAtomic(path.join(this.infoDir, `${digestHex(digest)}.json`), JSON.stringify(info));
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Hashes the uncompressed form of a layer while its compressed bytes stream by. */
+class LayerHasher {
+  private readonly hash = sha256Hasher();
+  private size = 0;
+  private readonly gunzip?: zlib.Gunzip;
+  private failure?: Error;
+
+  constructor(gzip: boolean) {
+    if (gzip) {
+      this.gunzip = zlib.createGunzip();
+      this.gunzip.on('data', (c: Buffer) => { this.hash.update(c); this.size += c.length; });
+      this.gunzip.on('error', (e) => { this.failure = e; });
+    }
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (!this.gunzip) {
+      this.hash.update(chunk);
+      this.size += chunk.length;
+      return;
+    }
+    if (!this.gunzip.write(chunk)) await new Promise<void>((r) => this.gunzip!.once('drain', r));
+  }
+
+  async finish(compressedDigest: string): Promise<LayerInfo> {
+    if (this.gunzip) {
+      await new Promise<void>((resolve, reject) => {
+        if (this.failure) return reject(this.failure);
+        this.gunzip!.once('end', resolve);
+        this.gunzip!.once('error', reject);
+        this.gunzip!.end();
+        this.gunzip!.resume();
+      });
+    }
+    if (this.failure) throw new Error(`layer ${compressedDigest} is not a valid gzip stream: ${this.failure.message}`);
+    return { diffId: `sha256:${this.hash.digest('hex')}`, uncompressedSize: this.size };
+  }
+
+  abort(): void {
+    this.gunzip?.destroy();
+  }
+}
