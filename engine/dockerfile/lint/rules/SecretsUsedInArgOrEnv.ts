@@ -1,7 +1,8 @@
 import { defineRule } from '../rule';
 
 const SECRET = /(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)/i;
-const ALLOWED = /(?:_|^)(?:public|file|version)(?:_|$)/i;
+// BuildKit's allow-list (public, file, version) plus gpg: GPG key fingerprints are public (ENV GPG_KEY is everywhere).
+const ALLOWED = /(?:_|^)(?:public|file|version|gpg)(?:_|$)/i;
 
 export default defineRule({
   code: 'SecretsUsedInArgOrEnv',

@@ -1,0 +1,93 @@
+// BuildKit build checks (warnings): one table per rule.
+import { ruleTable } from './table';
+
+describe('lint: BuildKit checks', () => {
+  ruleTable('StageNameCasing', {
+    valid: ['FROM alpine AS build\n', 'FROM alpine\n'],
+    invalid: [{ text: 'FROM alpine AS Build\n', range: [0, 15, 0, 20], message: /'Build' should be lowercase/, fixed: 'FROM alpine AS build\n' }],
+  });
+
+  ruleTable('FromAsCasing', {
+    valid: ['FROM alpine AS build\n', 'from alpine as build\n', 'From alpine as build\n'],
+    invalid: [
+      { text: 'FROM alpine as build\n', range: [0, 12, 0, 14], fixed: 'FROM alpine AS build\n' },
+      { text: 'from alpine AS build\n', range: [0, 12, 0, 14], fixed: 'from alpine as build\n' },
+    ],
+  });
+
+  ruleTable('NoEmptyContinuation', {
+    valid: ['FROM alpine\nRUN echo a \\\n  b\n', 'FROM alpine\nRUN <<EOF\necho a \\\n\necho b\nEOF\n'],
+    invalid: [{ text: 'FROM alpine\nRUN echo a \\\n\n  b\n', range: [2, 0, 2, 0], fixed: 'FROM alpine\nRUN echo a \\\n  b\n' }],
+  });
+
+  ruleTable('ConsistentInstructionCasing', {
+    valid: ['FROM alpine\nRUN true\n', 'from alpine\nrun true\n'],
+    invalid: [
+      { text: 'FROM alpine\nrun true\nCMD x\n', range: [1, 0, 1, 3], message: /majority \(uppercase\)/, fixed: 'FROM alpine\nRUN true\nCMD x\n' },
+      { text: 'from alpine\nRun true\nrun x\n', range: [1, 0, 1, 3], message: /lowercase/, fixed: 'from alpine\nrun true\nrun x\n' },
+    ],
+  });
+
+  ruleTable('DuplicateStageName', {
+    valid: ['FROM alpine AS a\nFROM alpine AS b\n'],
+    invalid: [{ text: 'FROM alpine AS a\nFROM alpine AS A\n', range: [1, 15, 1, 16], message: /Duplicate stage name 'A'/ }],
+  });
+
+  ruleTable('ReservedStageName', {
+    valid: ['FROM alpine AS base\n'],
+    invalid: [{ text: 'FROM alpine AS scratch\n', range: [0, 15, 0, 22] }, { text: 'FROM alpine AS context\n', range: [0, 15, 0, 22] }],
+  });
+
+  ruleTable('JSONArgsRecommended', {
+    valid: [
+      'FROM alpine\nCMD ["echo", "hi"]\n',
+      'FROM alpine\nSHELL ["/bin/bash", "-c"]\nCMD echo hi\n',
+      'FROM alpine AS base\nSHELL ["/bin/bash", "-c"]\nFROM base\nENTRYPOINT echo hi\n',
+    ],
+    invalid: [
+      { text: 'FROM alpine\nCMD echo hi\n', range: [1, 4, 1, 11], fixed: 'FROM alpine\nCMD ["echo", "hi"]\n' },
+      { text: 'FROM alpine\nENTRYPOINT exec app "$@"\n', range: [1, 11, 1, 24] },
+    ],
+  });
+
+  ruleTable('MaintainerDeprecated', {
+    valid: ['FROM alpine\nLABEL org.opencontainers.image.authors="me"\n'],
+    invalid: [{ text: 'FROM alpine\nMAINTAINER Jane "J" Doe\n', range: [1, 0, 1, 10], fixed: 'FROM alpine\nLABEL org.opencontainers.image.authors="Jane \\"J\\" Doe"\n' }],
+  });
+
+  ruleTable('WorkdirRelativePath', {
+    valid: ['FROM alpine\nWORKDIR /app\nWORKDIR sub\n', 'FROM alpine AS a\nWORKDIR /app\nFROM a\nWORKDIR sub\n', 'FROM alpine\nWORKDIR $HOME\n'],
+    invalid: [{ text: 'FROM alpine\nWORKDIR app\n', range: [1, 8, 1, 11], fixed: 'FROM alpine\nWORKDIR /app\n' }],
+  });
+
+  ruleTable('MultipleInstructionsDisallowed', {
+    valid: ['FROM alpine\nCMD ["a"]\nFROM alpine\nCMD ["b"]\n'],
+    invalid: [{ text: 'FROM alpine\nCMD ["a"]\nCMD ["b"]\n', range: [1, 0, 1, 9], message: /Multiple CMD/, fixed: 'FROM alpine\nCMD ["b"]\n' }],
+  });
+
+  ruleTable('LegacyKeyValueFormat', {
+    valid: ['FROM alpine\nENV a=b c=d\nLABEL x=y\n'],
+    invalid: [
+      { text: 'FROM alpine\nENV a b\n', range: [1, 4, 1, 7], fixed: 'FROM alpine\nENV a=b\n' },
+      { text: 'FROM alpine\nLABEL desc two words\n', range: [1, 6, 1, 20], fixed: 'FROM alpine\nLABEL desc="two words"\n' },
+    ],
+  });
+
+  ruleTable('SecretsUsedInArgOrEnv', {
+    valid: ['FROM alpine\nARG PUBLIC_KEY\nENV GPG_KEY=abc\nARG KEYBOARD=us\n'],
+    invalid: [
+      { text: 'FROM alpine\nARG DB_PASSWORD\n', range: [1, 4, 1, 15] },
+      { text: 'FROM alpine\nENV api_token=x\n', range: [1, 4, 1, 13] },
+    ],
+  });
+
+  ruleTable('ExposeProtoCasing', {
+    valid: ['FROM alpine\nEXPOSE 80/tcp 53/udp\n'],
+    invalid: [{ text: 'FROM alpine\nEXPOSE 80/TCP\n', range: [1, 10, 1, 13], fixed: 'FROM alpine\nEXPOSE 80/tcp\n' }],
+  });
+
+  ruleTable('ExposeInvalidFormat', {
+    valid: ['FROM alpine\nEXPOSE 80 8000-8010/udp\n'],
+    invalid: [{ text: 'FROM alpine\nEXPOSE 127.0.0.1:8080:80/tcp\n', range: [1, 7, 1, 28], fixed: 'FROM alpine\nEXPOSE 80/tcp\n' }],
+  });
+});
