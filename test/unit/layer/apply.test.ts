@@ -9,12 +9,12 @@ import * as tar from 'tar-stream';
 import { applyLayer } from '../../../engine/image/layer';
 import { removeDir, tempDir } from '../../harness/services';
 
-type Entry = tar.Headers & { content?: string | Buffer };
+type Entry = Partial<tar.Header> & { name: string; pax?: Record<string, string>; content?: string | Buffer };
 
 async function makeTar(entries: Entry[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
+  pack.on('data', (c: Buffer) => { chunks.push(c); });
   const done = new Promise<void>((r) => pack.on('end', () => r()));
   for (const { content, ...h } of entries) pack.entry({ mtime: new Date(1_600_000_000_000), ...h }, content ?? '');
   pack.finalize();
