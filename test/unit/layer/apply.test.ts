@@ -14,7 +14,7 @@ type Entry = Partial<tar.Header> & { name: string; pax?: Record<string, string>;
 async function makeTar(entries: Entry[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => { chunks.push(c); });
+  pack.on('data', (c) => { chunks.push(c as Buffer); });
   const done = new Promise<void>((r) => pack.on('end', () => r()));
   for (const { content, ...h } of entries) pack.entry({ mtime: new Date(1_600_000_000_000), ...h }, content ?? '');
   pack.finalize();
