@@ -75,16 +75,19 @@ function formatKeyword(instruction: Instruction, lines: Lines, push: (edit: Text
   }
 }
 
-/** Re-indents the physical lines after the first one, up to the last argument line. */
+/** Re-indents the physical lines after the keyword's line, up to the last argument line. */
 function formatContinuationLines(
   instruction: Instruction, model: DockerfileModel, lines: Lines, indent: string, push: (edit: TextEdit | undefined) => void,
 ): void {
-  const first = instruction.range.start.line;
+  // The builder reads the arguments after the (innermost) keyword, which may itself be continued.
+  const trigger = instruction.kind === 'ONBUILD' ? instruction.trigger : undefined;
+  const keyword = trigger && trigger.keywordRange.start.line === instruction.keywordRange.end.line
+    ? trigger.keywordRange : instruction.keywordRange;
+  const first = keyword.end.line;
   const last = instruction.range.end.line;
-  if (last === first) return;
-  let quote: QuoteState = { inside: undefined };
-  quote = scanQuotes(lines.codeOf(first), model.escapeChar, quote);
-  let previousEndsWithSpace = lines.endsWithSpaceBeforeContinuation(first);
+  if (last <= first) return;
+  let state = scan(lines.codeOf(first).slice(keyword.end.character), model.escapeChar,
+    { quote: undefined, escaped: false, trailingSpace: true });
   for (let line = first + 1; line <= last; line++) {
     const text = lines.text(line);
     const trimmed = text.trimStart();
@@ -94,30 +97,38 @@ function formatContinuationLines(
       continue;
     }
     const hasIndent = trimmed.length !== text.length;
-    if (quote.inside === undefined && (hasIndent || previousEndsWithSpace)) push(lines.setIndent(line, indent));
-    quote = scanQuotes(lines.codeOf(line), model.escapeChar, quote);
-    previousEndsWithSpace = lines.endsWithSpaceBeforeContinuation(line);
+    if (state.quote === undefined && !state.escaped && (hasIndent || state.trailingSpace)) push(lines.setIndent(line, indent));
+    state = scan(lines.codeOf(line), model.escapeChar, state);
   }
 }
 
-interface QuoteState { inside: '"' | "'" | undefined }
+/** After some code: inside which quote, whether an escape char is pending, whether the last
+ *  character read is unescaped whitespace outside quotes. */
+interface ScanState { quote: '"' | "'" | undefined; escaped: boolean; trailingSpace: boolean }
 
-/** Tracks whether the logical line is inside a quoted string at the end of `code`. */
-function scanQuotes(code: string, escape: string, state: QuoteState): QuoteState {
-  let inside = state.inside;
-  for (let i = 0; i < code.length; i++) {
+function scan(code: string, escape: string, state: ScanState): ScanState {
+  if (code === '') return state;
+  let { quote, trailingSpace } = state;
+  let escaped = false;
+  const start = state.escaped && code.length > 0 ? 1 : 0; // the pending escape takes this line's first char
+  if (start === 1) trailingSpace = false;
+  for (let i = start; i < code.length; i++) {
     const c = code[i];
-    if (inside === "'") {
-      if (c === "'") inside = undefined;
+    trailingSpace = false;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
     } else if (c === escape) {
+      if (i + 1 === code.length) escaped = true;
       i++;
-    } else if (inside === '"') {
-      if (c === '"') inside = undefined;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
     } else if (c === '"' || c === "'") {
-      inside = c;
+      quote = c;
+    } else if (c === ' ' || c === '\t') {
+      trailingSpace = true;
     }
   }
-  return { inside };
+  return { quote, escaped, trailingSpace };
 }
 
 /** Physical lines of the document (without line terminators). */
@@ -156,10 +167,5 @@ class Lines {
     const text = this.text(line);
     const trimmed = text.trimEnd();
     return trimmed.endsWith(this.model.escapeChar) ? trimmed.slice(0, -1) : trimmed;
-  }
-
-  endsWithSpaceBeforeContinuation(line: number): boolean {
-    const code = this.codeOf(line);
-    return code.length === 0 || code.endsWith(' ') || code.endsWith('\t');
   }
 }
