@@ -5,3 +5,4 @@ export type * from './model';
 export { parseDockerfile } from './parser/parse';
 export { ProblemCode } from './parser/problems';
 export { wordSubRange, wordOffsetAt } from './wordRange';
+export * from './expand/index';

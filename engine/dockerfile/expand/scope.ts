@@ -1,0 +1,234 @@
+/**
+ * Variable scopes as BuildKit's dockerfile2llb computes them:
+ * - global ARGs (before the first FROM) and the platform ARGs are visible only in FROM lines;
+ * - inside a stage an ARG is in effect from its line on; `ARG V` without a value takes the
+ *   `--build-arg`, else the global default; platform ARGs need `ARG NAME` in a stage;
+ * - `--build-arg` > own default > global default; ENV beats ARG of the same name;
+ * - a stage `FROM <earlier stage>` inherits that stage's ENV and ARGs;
+ * - one environment per instruction (`ENV a=1 b=$a` sees the previous `a`);
+ * - proxy ARGs are usable everywhere without declaration.
+ * The builder passes real build args, platforms and each base image's Env; the editor uses the
+ * defaults and treats a stage rooted at an external image as having an unknown environment.
+ */
+import type { DockerfileModel, Instruction, Position, Range, Stage } from '../model';
+import { expandWord, type Env } from './lex';
+import { PLATFORM_ARGS, PROXY_ARGS, platformArgValues, type PlatformSpec } from './predefined';
+
+export type VariableKind = 'arg' | 'env' | 'predefined' | 'build-arg' | 'base-image';
+
+export interface VariableDefinition {
+  name: string;
+  /** Effective value; undefined when declared but unset (`ARG V` with nothing to take). */
+  value: string | undefined;
+  kind: VariableKind;
+  /** Range of the name in its ARG/ENV instruction (none for predefined / base image). */
+  range?: Range;
+  instruction?: Instruction;
+  /** Stage the definition was made in; -1 for global ARGs and predefined ones. */
+  stageIndex: number;
+}
+
+export interface Scope {
+  /** Every visible name (set or only declared), ENV shadowing ARG. */
+  vars: ReadonlyMap<string, VariableDefinition>;
+  /** The environment for `expandWord`: names with a value. */
+  env: Env;
+  /** The stage's root is an external image whose Env was not provided: any name may exist. */
+  baseEnvUnknown: boolean;
+  stageIndex: number;
+}
+
+export interface ScopeOptions {
+  /** `--build-arg` values. */
+  buildArgs?: ReadonlyMap<string, string> | Record<string, string>;
+  /** Target platform (default linux/amd64). */
+  targetPlatform?: PlatformSpec;
+  /** Build platform (default = target). */
+  buildPlatform?: PlatformSpec;
+  /** Env of an external base image (`KEY=value` entries or a map); undefined = unknown. */
+  baseImageEnv?: (stage: Stage) => ReadonlyMap<string, string> | string[] | undefined;
+}
+
+const DEFAULT_PLATFORM: PlatformSpec = { os: 'linux', arch: 'amd64' };
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+interface StageState {
+  args: Map<string, VariableDefinition>;
+  envs: Map<string, VariableDefinition>;
+  baseEnvUnknown: boolean;
+}
+
+/** All scopes of a model, computed once. */
+export class ScopeModel {
+  /** Scope for FROM lines (global ARGs + platform ARGs). */
+  readonly global: Scope;
+  private readonly before = new Map<Instruction, Scope>();
+  private readonly after = new Map<Instruction, Scope>();
+  private readonly stageFinal: StageState[] = [];
+
+  constructor(readonly model: DockerfileModel, readonly options: ScopeOptions = {}) {
+    const buildArgs = toMap(options.buildArgs);
+    const target = options.targetPlatform ?? DEFAULT_PLATFORM;
+    const platform = platformArgValues(target, options.buildPlatform ?? target);
+    const escapeChar = model.escapeChar;
+
+    const globalArgs = new Map<string, VariableDefinition>();
+    for (const p of PLATFORM_ARGS) {
+      globalArgs.set(p.name, { name: p.name, value: platform.get(p.name), kind: 'predefined', stageIndex: -1 });
+    }
+    const proxies = (into: Map<string, VariableDefinition>) => {
+      for (const p of PROXY_ARGS) {
+        into.set(p.name, { name: p.name, value: buildArgs.get(p.name), kind: 'predefined', stageIndex: -1 });
+      }
+    };
+    proxies(globalArgs);
+    let globalScope = snapshot(globalArgs, new Map(), false, -1);
+
+    let state: StageState | undefined;
+    let current = globalScope;
+    let stageIndex = -1;
+
+    for (const inst of model.instructions) {
+      if (inst.kind === 'FROM') {
+        if (state) this.stageFinal[stageIndex] = state;
+        stageIndex = inst.stageIndex;
+        const stage = model.stages[stageIndex];
+        this.before.set(inst, globalScope);
+        state = this.startStage(stage, proxies);
+        current = snapshot(state.args, state.envs, state.baseEnvUnknown, stageIndex);
+        this.after.set(inst, current);
+        continue;
+      }
+      this.before.set(inst, current);
+      let dirty = false;
+      if (inst.kind === 'ARG') {
+        const into = state ? state.args : globalArgs;
+        for (const pair of inst.pairs) {
+          if (!pair.key) continue;
+          let value: string | undefined;
+          let kind: VariableKind = 'arg';
+          if (buildArgs.has(pair.key)) {
+            value = buildArgs.get(pair.key);
+            kind = 'build-arg';
+          } else if (pair.value) {
+            value = expandWord(pair.value.text, current.env, { escapeChar }).value;
+          } else if (state) {
+            value = globalArgs.get(pair.key)?.value;
+          }
+          into.set(pair.key, { name: pair.key, value, kind, range: pair.keyRange, instruction: inst, stageIndex });
+        }
+        dirty = true;
+      } else if (inst.kind === 'ENV' && state) {
+        for (const pair of inst.pairs) {
+          if (!pair.key) continue;
+          const value = pair.value ? expandWord(pair.value.text, current.env, { escapeChar }).value : '';
+          state.envs.set(pair.key, { name: pair.key, value, kind: 'env', range: pair.keyRange, instruction: inst, stageIndex });
+        }
+        dirty = true;
+      }
+      if (dirty) {
+        current = state
+          ? snapshot(state.args, state.envs, state.baseEnvUnknown, stageIndex)
+          : snapshot(globalArgs, new Map(), false, -1);
+        if (!state) globalScope = current;
+      }
+      this.after.set(inst, current);
+    }
+    if (state) this.stageFinal[stageIndex] = state;
+    this.global = globalScope;
+  }
+
+  private startStage(stage: Stage, proxies: (into: Map<string, VariableDefinition>) => void): StageState {
+    if (stage.base.kind === 'stage') {
+      const parent = this.stageFinal[stage.base.stageIndex];
+      if (parent) return { args: new Map(parent.args), envs: new Map(parent.envs), baseEnvUnknown: parent.baseEnvUnknown };
+    }
+    const args = new Map<string, VariableDefinition>();
+    proxies(args);
+    const envs = new Map<string, VariableDefinition>();
+    let baseEnvUnknown = false;
+    if (stage.base.kind === 'image') {
+      const provided = this.options.baseImageEnv?.(stage);
+      if (provided === undefined) baseEnvUnknown = true;
+      else {
+        for (const [name, value] of toMap(provided)) {
+          envs.set(name, { name, value, kind: 'base-image', stageIndex: stage.index });
+        }
+      }
+    } else {
+      envs.set('PATH', { name: 'PATH', value: DEFAULT_PATH, kind: 'base-image', stageIndex: stage.index });
+    }
+    return { args, envs, baseEnvUnknown };
+  }
+
+  /** The scope an instruction's words are expanded in (FROM: the global scope). */
+  scopeBefore(inst: Instruction): Scope {
+    const top = rootOf(inst);
+    return this.before.get(top) ?? this.global;
+  }
+
+  /** The scope after an instruction ran (for FROM: the new stage's initial scope). */
+  scopeAfter(inst: Instruction): Scope {
+    const top = rootOf(inst);
+    return this.after.get(top) ?? this.global;
+  }
+
+  /** The scope at a position: inside an instruction, the one it is expanded in; between
+   * instructions, the one after the previous instruction. */
+  scopeAt(position: Position): Scope {
+    const insts = this.model.instructions;
+    let lo = 0;
+    let hi = insts.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (comparePos(insts[mid].fullRange.start, position) <= 0) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found < 0) return this.global;
+    const inst = insts[found];
+    return comparePos(position, inst.fullRange.end) <= 0 ? this.scopeBefore(inst) : this.scopeAfter(inst);
+  }
+}
+
+function rootOf(inst: Instruction): Instruction {
+  let i = inst;
+  while (i.parent) i = i.parent;
+  return i;
+}
+
+function comparePos(a: Position, b: Position): number {
+  return a.line !== b.line ? a.line - b.line : a.character - b.character;
+}
+
+function toMap(v: ReadonlyMap<string, string> | Record<string, string> | string[] | undefined): Map<string, string> {
+  if (!v) return new Map();
+  if (Array.isArray(v)) {
+    const m = new Map<string, string>();
+    for (const e of v) {
+      const i = e.indexOf('=');
+      if (i < 0) m.set(e, '');
+      else m.set(e.slice(0, i), e.slice(i + 1));
+    }
+    return m;
+  }
+  if (v instanceof Map) return new Map(v);
+  return new Map(Object.entries(v));
+}
+
+function snapshot(
+  args: Map<string, VariableDefinition>, envs: Map<string, VariableDefinition>, baseEnvUnknown: boolean, stageIndex: number,
+): Scope {
+  const vars = new Map(args);
+  for (const [k, v] of envs) vars.set(k, v);
+  const env = new Map<string, string>();
+  for (const [k, v] of vars) if (v.value !== undefined) env.set(k, v.value);
+  return { vars, env, baseEnvUnknown, stageIndex };
+}
+
+/** Convenience: the scope at a position in a freshly computed scope model. */
+export function scopeAt(model: DockerfileModel, position: Position, options?: ScopeOptions): Scope {
+  return new ScopeModel(model, options).scopeAt(position);
+}
