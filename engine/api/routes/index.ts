@@ -1,0 +1,4 @@
+// Every route module of the Engine API, one line each: `export { register as <name> } from './<file>';`.
+// A module's `register(router, engine)` adds its routes and may fill an engine slot (containers, builder).
+// Helpers B and C add their own line here (build, containers, exec, volumes, commit).
+export { register as system } from './system';
