@@ -6,3 +6,4 @@ export { parseDockerfile } from './parser/parse';
 export { ProblemCode } from './parser/problems';
 export { wordSubRange, wordOffsetAt } from './wordRange';
 export * from './expand/index';
+export * from './spec/index';
