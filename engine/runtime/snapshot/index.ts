@@ -1,0 +1,231 @@
+// Snapshots: a container's (or build step's) writable rootfs on top of image layers; the layers
+// themselves are never modified.
+//
+// Layout under `<dataRoot>/snapshots/`:
+//   chains/<chainID hex>/   the full tree of layers 0..n (unpacked once with engine/image/layer's
+//                           safe applyLayer onto a copy of chain n-1, then renamed into place)
+//   active/<key>/meta.json  { chain, mode }
+//   active/<key>/upper,work,rootfs   overlay mode: rootfs = overlay(lower = chain, upper)
+//   active/<key>/rootfs              copy mode: a copy of the chain dir
+// Chains are whole trees (not per-layer diffs) because applyLayer applies in place (whiteouts
+// delete); one chain per distinct layer stack keeps overlay mounts to a single lowerdir and makes
+// the copy fallback a plain `cp -a`.
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { applyLayer, diffDirs, diffOverlayUpper, type LayerEntry } from '../../image/layer';
+import { chainIds } from './chainId';
+
+const execFileP = promisify(execFile);
+const CP = '/bin/cp';
+const MOUNT = '/bin/mount';
+const UMOUNT = '/bin/umount';
+const MOUNTPOINT = '/bin/mountpoint';
+
+/** One layer of the parent image: its diffID and a way to read its (possibly gzipped) tar. */
+export interface LayerSource {
+  diffID: string;
+  open(): Promise<Readable>;
+}
+
+export type SnapshotMode = 'overlay' | 'copy';
+
+interface Meta {
+  chain: string | null;
+  mode: SnapshotMode;
+}
+
+/** Paths every rootfs gets as mount points (Docker's init layer); left out of `changes()` when we made them. */
+const INIT_DIRS = ['proc', 'dev', 'sys'];
+const INIT_FILES = ['etc/hosts', 'etc/hostname', 'etc/resolv.conf'];
+
+function validKey(key: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(key)) throw new Error(`invalid snapshot key: ${key}`);
+  return key;
+}
+
+export class Snapshotter {
+  private readonly chainsDir: string;
+  private readonly activeDir: string;
+  private readonly building = new Map<string, Promise<string>>();
+  private modePromise?: Promise<SnapshotMode>;
+
+  /** `mode`: force a mode; default = overlay when this process can mount one here, else copy. */
+  constructor(readonly root: string, private readonly forcedMode?: SnapshotMode) {
+    this.chainsDir = path.join(root, 'chains');
+    this.activeDir = path.join(root, 'active');
+    fs.mkdirSync(this.chainsDir, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(this.activeDir, { recursive: true, mode: 0o700 });
+  }
+
+  /** overlay when we are root and a probe mount works on this filesystem; copy otherwise. */
+  mode(): Promise<SnapshotMode> {
+    this.modePromise ??= this.forcedMode ? Promise.resolve(this.forcedMode) : this.probeOverlay();
+    return this.modePromise;
+  }
+
+  private async probeOverlay(): Promise<SnapshotMode> {
+    if (process.getuid?.() !== 0) return 'copy';
+    const dir = fs.mkdtempSync(path.join(this.root, 'probe-'));
+    try {
+      for (const d of ['l', 'u', 'w', 'm']) fs.mkdirSync(path.join(dir, d));
+      await execFileP(MOUNT, ['-t', 'overlay', 'overlay', '-o', `lowerdir=${dir}/l,upperdir=${dir}/u,workdir=${dir}/w`, `${dir}/m`]);
+      await execFileP(UMOUNT, [`${dir}/m`]);
+      return 'overlay';
+    } catch {
+      return 'copy';
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  private snapDir(key: string): string {
+    return path.join(this.activeDir, validKey(key));
+  }
+
+  /** The rootfs path of snapshot `key` (mounted by `prepare`/`mount`). */
+  rootfs(key: string): string {
+    return path.join(this.snapDir(key), 'rootfs');
+  }
+
+  /** Unpacks (once) and returns the chain dir for `layers`; null for no layers. */
+  private async chain(layers: LayerSource[]): Promise<string | null> {
+    if (layers.length === 0) return null;
+    const ids = chainIds(layers.map((l) => l.diffID));
+    let parent: string | null = null;
+    for (let i = 0; i < layers.length; i++) {
+      const dir = path.join(this.chainsDir, ids[i].slice(7));
+      if (!fs.existsSync(dir)) {
+        let p = this.building.get(dir);
+        if (!p) {
+          p = this.buildChain(dir, parent, layers[i]).finally(() => this.building.delete(dir));
+          this.building.set(dir, p);
+        }
+        await p;
+      }
+      parent = dir;
+    }
+    return parent;
+  }
+
+  private async buildChain(dir: string, parent: string | null, layer: LayerSource): Promise<string> {
+    const tmp = `${dir}.tmp-${randomBytes(6).toString('hex')}`;
+    try {
+      if (parent) await execFileP(CP, ['-a', '--reflink=auto', parent, tmp]);
+      else fs.mkdirSync(tmp, { mode: 0o755 });
+      await applyLayer(await layer.open(), tmp);
+      fs.renameSync(tmp, dir);
+    } catch (e) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      if (!fs.existsSync(dir)) throw e;
+    }
+    return dir;
+  }
+
+  /**
+   * Creates snapshot `key` on top of `layers` (in order, bottom first) and returns its rootfs.
+   * Idempotent for an existing key (re-mounts it if needed).
+   */
+  async prepare(key: string, layers: LayerSource[]): Promise<string> {
+    const dir = this.snapDir(key);
+    if (fs.existsSync(path.join(dir, 'meta.json'))) return this.mount(key);
+    const chain = await this.chain(layers);
+    const mode = await this.mode();
+    const tmp = `${dir}.tmp-${randomBytes(6).toString('hex')}`;
+    fs.mkdirSync(tmp, { mode: 0o700 });
+    try {
+      if (mode === 'overlay') {
+        for (const d of ['upper', 'work', 'rootfs']) fs.mkdirSync(path.join(tmp, d));
+        if (!chain) fs.mkdirSync(path.join(tmp, 'lower'));
+      } else if (chain) {
+        await execFileP(CP, ['-a', '--reflink=auto', chain, path.join(tmp, 'rootfs')]);
+      } else {
+        fs.mkdirSync(path.join(tmp, 'rootfs'), { mode: 0o755 });
+      }
+      fs.writeFileSync(path.join(tmp, 'meta.json'), JSON.stringify({ chain, mode } satisfies Meta));
+      fs.renameSync(tmp, dir);
+    } catch (e) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      throw e;
+    }
+    const rootfs = await this.mount(key);
+    this.addInitPaths(mode === 'overlay' ? path.join(dir, 'upper') : rootfs, chain);
+    return rootfs;
+  }
+
+  private meta(key: string): Meta {
+    return JSON.parse(fs.readFileSync(path.join(this.snapDir(key), 'meta.json'), 'utf8')) as Meta;
+  }
+
+  /** Mount points every container needs; created only where the image has nothing at that path. */
+  private addInitPaths(base: string, chain: string | null) {
+    const missing = (rel: string) => {
+      try { fs.lstatSync(path.join(chain ?? '/nonexistent', rel)); return false; } catch { return true; }
+    };
+    for (const d of INIT_DIRS) if (missing(d) && !fs.existsSync(path.join(base, d))) fs.mkdirSync(path.join(base, d), { mode: 0o755 });
+  }
+
+  /** Ensures the rootfs of `key` is mounted (overlay mode; a reboot unmounts it) and returns it. */
+  async mount(key: string): Promise<string> {
+    const dir = this.snapDir(key);
+    const meta = this.meta(key);
+    const rootfs = path.join(dir, 'rootfs');
+    if (meta.mode === 'overlay' && !(await isMountpoint(rootfs))) {
+      const lower = meta.chain ?? path.join(dir, 'lower');
+      await execFileP(MOUNT, ['-t', 'overlay', 'overlay', '-o',
+        `lowerdir=${lower},upperdir=${dir}/upper,workdir=${dir}/work,index=off,redirect_dir=off,metacopy=off`, rootfs]);
+    }
+    return rootfs;
+  }
+
+  /** Unmounts an overlay snapshot (its content stays). */
+  async unmount(key: string): Promise<void> {
+    const rootfs = this.rootfs(key);
+    if (await isMountpoint(rootfs)) await execFileP(UMOUNT, [rootfs]);
+  }
+
+  /** The filesystem changes of `key` relative to its layers, as sorted layer entries for writeLayer. */
+  async changes(key: string): Promise<LayerEntry[]> {
+    const dir = this.snapDir(key);
+    const meta = this.meta(key);
+    const inLower = async (rel: string) => !!meta.chain && fs.promises.lstat(path.join(meta.chain, rel)).then(() => true, () => false);
+    const entries = meta.mode === 'overlay'
+      ? await diffOverlayUpper(path.join(dir, 'upper'), inLower)
+      : await diffDirs(meta.chain, path.join(dir, 'rootfs'));
+    const ours = new Set<string>();
+    for (const d of INIT_DIRS) if (!(await inLower(d))) ours.add(d);
+    for (const f of INIT_FILES) if (!(await inLower(f))) ours.add(f);
+    return entries.filter((e) => !ours.has(e.name.replace(/\/+$/, '')));
+  }
+
+  /** Keys of all snapshots. */
+  list(): string[] {
+    return fs.readdirSync(this.activeDir).filter((n) => !n.includes('.tmp-'));
+  }
+
+  exists(key: string): boolean {
+    return fs.existsSync(path.join(this.snapDir(key), 'meta.json'));
+  }
+
+  /** Unmounts and deletes snapshot `key` (no error when it does not exist). */
+  async remove(key: string): Promise<void> {
+    const dir = this.snapDir(key);
+    if (!fs.existsSync(dir)) return;
+    await this.unmount(key);
+    const trash = `${dir}.tmp-rm-${randomBytes(6).toString('hex')}`;
+    fs.renameSync(dir, trash);
+    await fs.promises.rm(trash, { recursive: true, force: true });
+  }
+}
+
+async function isMountpoint(p: string): Promise<boolean> {
+  try {
+    await execFileP(MOUNTPOINT, ['-q', p]);
+    return true;
+  } catch {
+    return false;
+  }
+}
