@@ -1,5 +1,6 @@
 /** What a rule sees: the model, the options, and `report()`. */
 import type { DockerfileModel, Instruction, Range } from '../model';
+import { ScopeModel } from '../expand';
 import type { LintOptions, Report, Rule } from './types';
 
 export interface RawProblem extends Report {
@@ -10,6 +11,8 @@ export class LintContext {
   readonly problems: RawProblem[] = [];
   private currentRule: Rule | undefined;
   private readonly indexOf = new Map<Instruction, number>();
+
+  private scopeModel: ScopeModel | undefined;
 
   constructor(readonly model: DockerfileModel, readonly options: LintOptions) {
     model.instructions.forEach((instruction, i) => this.indexOf.set(instruction, i));
@@ -51,6 +54,12 @@ export class LintContext {
         current = current.trigger;
       }
     }
+  }
+
+  /** ARG/ENV scopes (computed once, with the caller's build args). */
+  get scopes(): ScopeModel {
+    this.scopeModel ??= new ScopeModel(this.model, { buildArgs: this.options.buildArgs });
+    return this.scopeModel;
   }
 
   /** The document text of a range. */

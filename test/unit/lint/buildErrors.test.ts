@@ -73,3 +73,26 @@ describe('lint: build errors', () => {
     }
   });
 });
+
+describe('lint: build errors from word expansion and references', () => {
+  ruleTable('InvalidReference', {
+    valid: ['FROM alpine:3.20\n', 'FROM localhost:5000/a/b:tag@sha256:' + 'a'.repeat(64) + '\n', 'FROM scratch\n', 'ARG X=Bad\nFROM $X\n'],
+    invalid: [
+      { text: 'FROM Alpine\n', range: [0, 5, 0, 11], message: /must be lowercase/ },
+      { text: 'FROM alpine:bad!tag\n', range: [0, 5, 0, 19] },
+    ],
+  });
+
+  ruleTable('UnterminatedQuote', {
+    valid: ['FROM alpine\nENV A="a b" B=\'c\'\n', 'FROM alpine\nRUN echo "unterminated\n'],
+    invalid: [{ text: 'FROM alpine\nENV A="abc\n', range: [1, 6, 1, 10], message: /matching double-quote/ }],
+  });
+
+  ruleTable('BadSubstitution', {
+    valid: ['FROM alpine\nENV A=${B:-x} C=${B#p} D=${B%%s} E=${B//a/b} F=${B:+y}\n'],
+    invalid: [
+      { text: 'FROM alpine\nWORKDIR /${A:x}\n', range: [1, 9, 1, 15], message: /unsupported modifier/ },
+      { text: 'FROM alpine\nENV A=${}\n', range: [1, 6, 1, 9], message: /bad substitution/ },
+    ],
+  });
+});

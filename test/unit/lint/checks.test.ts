@@ -91,3 +91,50 @@ describe('lint: BuildKit checks', () => {
     invalid: [{ text: 'FROM alpine\nEXPOSE 127.0.0.1:8080:80/tcp\n', range: [1, 7, 1, 28], fixed: 'FROM alpine\nEXPOSE 80/tcp\n' }],
   });
 });
+
+describe('lint: BuildKit checks that expand words', () => {
+  ruleTable('UndefinedVar', {
+    valid: [
+      'FROM alpine\nENV PATH=$PATH:/opt/bin\nWORKDIR $HOME/app\n',
+      'FROM scratch\nARG V\nCOPY a-$V /b\n',
+      'FROM scratch\nENV A=1\nLABEL x=$A\n',
+      'FROM scratch\nRUN echo $NOPE\n',
+      'FROM scratch\nCOPY --chown=$http_proxy a /b\n',
+      'ARG V=1\nFROM scratch\nARG V\nCOPY $V /x\n',
+      'FROM alpine AS base\nENV FOO=1\nFROM base\nCOPY $FOO /x\n',
+    ],
+    invalid: [
+      { text: 'FROM scratch\nCOPY $NOPE /x\n', range: [1, 6, 1, 10], message: /undefined variable '\$NOPE'/ },
+      { text: 'FROM scratch\nENV FOO_VERSION=1\nWORKDIR /opt/$FOO_VERSON\n', range: [2, 14, 2, 24], message: /did you mean \$FOO_VERSION/, fixed: 'FROM scratch\nENV FOO_VERSION=1\nWORKDIR /opt/$FOO_VERSION\n' },
+      { text: 'FROM alpine\nENV FOO_VERSION=1\nWORKDIR /opt/${FOO_VERSON}\n', range: [2, 15, 2, 25], fixed: 'FROM alpine\nENV FOO_VERSION=1\nWORKDIR /opt/${FOO_VERSION}\n' },
+      { text: 'FROM alpine\nCOPY app-$TARGETARCH /app\n', range: [1, 10, 1, 20], message: /ARG TARGETARCH/ },
+      { text: 'FROM scratch\nRUN --mount=type=cache,id=$CACHE_ID,target=/c true\n', range: [1, 27, 1, 35] },
+    ],
+  });
+
+  ruleTable('UndefinedArgInFrom', {
+    valid: ['ARG TAG=3\nFROM alpine:$TAG\n', 'ARG BASE\nFROM $BASE\n', 'FROM --platform=$BUILDPLATFORM alpine\n'],
+    invalid: [
+      { text: 'ARG VERSION=3\nFROM alpine:$VERSON\n', range: [1, 13, 1, 19], message: /'VERSON' is not declared \(did you mean VERSION\?\)/, fixed: 'ARG VERSION=3\nFROM alpine:$VERSION\n' },
+      { text: 'FROM alpine:${TAG}\n', range: [0, 14, 0, 17], fixed: 'ARG TAG\nFROM alpine:${TAG}\n' },
+    ],
+  });
+
+  ruleTable('InvalidDefaultArgInFrom', {
+    valid: ['ARG TAG=3.20\nFROM alpine:$TAG\n', 'ARG IMG=alpine\nFROM ${IMG}\n', 'FROM alpine AS base\nARG B=base\nFROM base\n'],
+    invalid: [
+      { text: 'ARG TAG\nFROM alpine:$TAG\n', range: [1, 5, 1, 16], message: /invalid \('alpine:'\)/ },
+      { text: 'ARG IMG\nFROM ${IMG}\n', range: [1, 5, 1, 11], message: /empty/ },
+    ],
+  });
+
+  ruleTable('RedundantTargetPlatform', {
+    valid: ['FROM --platform=$BUILDPLATFORM alpine\n', 'FROM alpine\n'],
+    invalid: [{ text: 'FROM --platform=$TARGETPLATFORM alpine\n', range: [0, 5, 0, 31], fixed: 'FROM alpine\n' }],
+  });
+
+  ruleTable('FromPlatformFlagConstDisallowed', {
+    valid: ['FROM --platform=$BUILDPLATFORM alpine\n', 'FROM --platform=linux/arm64 alpine AS build-arm64\n'],
+    invalid: [{ text: 'FROM --platform=linux/amd64 alpine AS build\n', range: [0, 16, 0, 27], message: /constant value "linux\/amd64"/ }],
+  });
+});

@@ -7,15 +7,19 @@ import AptGetNoInstallRecommends from './AptGetNoInstallRecommends';
 import AptGetPinVersions from './AptGetPinVersions';
 import AptInsteadOfAptGet from './AptInsteadOfAptGet';
 import AptListsNotCleaned from './AptListsNotCleaned';
+import BadSubstitution from './BadSubstitution';
 import ConsecutiveRun from './ConsecutiveRun';
 import ConsistentInstructionCasing from './ConsistentInstructionCasing';
 import DuplicateStageName from './DuplicateStageName';
 import ExposeInvalidFormat from './ExposeInvalidFormat';
 import ExposeProtoCasing from './ExposeProtoCasing';
 import FromAsCasing from './FromAsCasing';
+import FromPlatformFlagConstDisallowed from './FromPlatformFlagConstDisallowed';
 import InvalidCheckDirective from './InvalidCheckDirective';
+import InvalidDefaultArgInFrom from './InvalidDefaultArgInFrom';
 import InvalidOnbuildTrigger from './InvalidOnbuildTrigger';
 import InvalidPort from './InvalidPort';
+import InvalidReference from './InvalidReference';
 import InvalidSignal from './InvalidSignal';
 import InvalidStageName from './InvalidStageName';
 import JSONArgsRecommended from './JSONArgsRecommended';
@@ -28,11 +32,15 @@ import NoEmptyContinuation from './NoEmptyContinuation';
 import ParseProblems from './ParseProblems';
 import PipNoCacheDir from './PipNoCacheDir';
 import PipefailMissing from './PipefailMissing';
+import RedundantTargetPlatform from './RedundantTargetPlatform';
 import ReservedStageName from './ReservedStageName';
 import SecretsUsedInArgOrEnv from './SecretsUsedInArgOrEnv';
 import StageNameCasing from './StageNameCasing';
 import SudoInRun from './SudoInRun';
+import UndefinedArgInFrom from './UndefinedArgInFrom';
+import UndefinedVar from './UndefinedVar';
 import UnknownInstruction from './UnknownInstruction';
+import UnterminatedQuote from './UnterminatedQuote';
 import UseWorkdirNotCd from './UseWorkdirNotCd';
 import WorkdirRelativePath from './WorkdirRelativePath';
 
@@ -44,15 +52,19 @@ export const rules: readonly Rule[] = [
   AptGetPinVersions,
   AptInsteadOfAptGet,
   AptListsNotCleaned,
+  BadSubstitution,
   ConsecutiveRun,
   ConsistentInstructionCasing,
   DuplicateStageName,
   ExposeInvalidFormat,
   ExposeProtoCasing,
   FromAsCasing,
+  FromPlatformFlagConstDisallowed,
   InvalidCheckDirective,
+  InvalidDefaultArgInFrom,
   InvalidOnbuildTrigger,
   InvalidPort,
+  InvalidReference,
   InvalidSignal,
   InvalidStageName,
   JSONArgsRecommended,
@@ -65,11 +77,15 @@ export const rules: readonly Rule[] = [
   ParseProblems,
   PipNoCacheDir,
   PipefailMissing,
+  RedundantTargetPlatform,
   ReservedStageName,
   SecretsUsedInArgOrEnv,
   StageNameCasing,
   SudoInRun,
+  UndefinedArgInFrom,
+  UndefinedVar,
   UnknownInstruction,
+  UnterminatedQuote,
   UseWorkdirNotCd,
   WorkdirRelativePath,
 ];
