@@ -1,6 +1,7 @@
 // The `Engine` context every route handler gets (as `ctx.engine`): the data root, logger, event bus,
 // image store and registry options, plus the slots the container runtime and the builder fill in
 // when their route modules register (see routes/index.ts).
+import type { ContainerUse, ImageStore } from '../image';
 import type { EventBus } from './events';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -36,8 +37,10 @@ export interface RegistryOptions {
 
 /** What the container runtime (engine/runtime, helper C) provides to the rest of the API. */
 export interface ContainerSlot {
-  /** Ids of containers, in any state, created from the image with this id (`sha256:…`). */
-  usingImage(imageId: string): string[];
+  /** Containers, in any state, created from the image with this id (`sha256:…`). */
+  usingImage(imageId: string): ContainerUse[];
+  /** Ids of every image some container (in any state) uses, for `image prune`. */
+  imagesInUse(): Set<string>;
   /** Container counts for `/info`. */
   counts(): { running: number; paused: number; stopped: number };
   /** `Containers` of `/system/df` (ContainerSummary objects with `SizeRw`/`SizeRootFs`). */
@@ -60,6 +63,8 @@ export interface Engine {
   dataRoot: string;
   log: Logger;
   events: EventBus;
+  /** The image store (engine/image) under `<dataRoot>/image`. */
+  images: ImageStore;
   registry: RegistryOptions;
   /** `--runtime`, passed through to the container runtime. */
   runtime: RuntimeChoice;

@@ -16,17 +16,17 @@ export const notImplemented = (message: string) => new ApiError(501, message);
 
 /**
  * The HTTP status for any thrown value: ApiError keeps its own; errors from other engine modules may
- * carry a numeric `status`/`statusCode` or a `code` naming the kind (NOT_FOUND, INVALID_ARGUMENT,
+ * carry a numeric `status`/`statusCode` or a `kind`/`code`/`name` naming the kind (NOT_FOUND, INVALID_ARGUMENT,
  * CONFLICT, UNAUTHORIZED, FORBIDDEN); everything else is 500.
  */
 export function statusOf(err: unknown): number {
   if (err instanceof ApiError) return err.status;
-  const e = err as { status?: unknown; statusCode?: unknown; code?: unknown; name?: unknown } | undefined;
+  const e = err as { status?: unknown; statusCode?: unknown; kind?: unknown; code?: unknown; name?: unknown } | undefined;
   for (const s of [e?.status, e?.statusCode]) if (typeof s === 'number' && s >= 400 && s < 600) return s;
-  const kind = String(e?.code ?? e?.name ?? '').toUpperCase().replace(/ERROR$/, '');
+  const kind = String(e?.kind ?? e?.code ?? e?.name ?? '').toUpperCase().replace(/ERROR$/, '');
   const byKind: Record<string, number> = {
-    NOT_FOUND: 404, NOTFOUND: 404, ENOENT: 404,
-    INVALID_ARGUMENT: 400, INVALIDARGUMENT: 400, INVALID_REFERENCE: 400, INVALIDREFERENCE: 400,
+    NOT_FOUND: 404, NOTFOUND: 404,
+    INVALID_ARGUMENT: 400, INVALIDARGUMENT: 400, INVALID_REFERENCE: 400, INVALIDREFERENCE: 400, INVALIDDIGEST: 400,
     CONFLICT: 409, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_IMPLEMENTED: 501,
   };
   return byKind[kind] ?? 500;

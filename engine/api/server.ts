@@ -2,6 +2,7 @@
 // module, listens on each `-H` address and prints `API listen on <address>`.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import { openImageStore } from '../image';
 import { createLogger, type Engine } from './daemon';
 import { EventBus } from './events';
 import type { DaemonOptions } from './flags';
@@ -25,6 +26,7 @@ export async function startDaemon(opts: DaemonOptions, announce: (line: string) 
     dataRoot: opts.dataRoot,
     log,
     events: new EventBus(),
+    images: openImageStore(opts.dataRoot),
     registry: { insecureRegistries: opts.insecureRegistries },
     runtime: opts.runtime,
   };

@@ -2,3 +2,7 @@
 // A module's `register(router, engine)` adds its routes and may fill an engine slot (containers, builder).
 // Helpers B and C add their own line here (build, containers, exec, volumes, commit).
 export { register as system } from './system';
+export { register as info } from './info';
+export { register as events } from './events';
+export { register as images } from './images';
+export { register as auth } from './auth';
