@@ -1,0 +1,110 @@
+// `docker pull`: resolve (HEAD, then GET), choose the platform, download config and layers in
+// parallel straight into the content store (verified while streaming), record the image.
+import { Readable } from 'node:stream';
+import { DigestMismatchError, SizeMismatchError, familiarString, parseDockerRef, referenceString, shortId, type Descriptor, type ImageIndex, type ImageManifest, type ImageStore, type Reference } from '../image';
+import { RegistryClient } from './client';
+import { RegistryError } from './errors';
+import { getManifest, headManifest, parseManifest, type FetchedManifest } from './manifest';
+import { defaultPlatform, formatPlatform, parsePlatform, selectManifest, type PlatformSpec } from './platform';
+import { mapLimit, throttledProgress, type OnProgress } from './progress';
+import { clientFor, type RegistryOptions } from './session';
+
+export interface PullOptions extends RegistryOptions {
+  /** `linux/arm64`, or a spec; default: this host's platform. */
+  platform?: string | PlatformSpec;
+  /** Parallel layer downloads (Docker's default is 3). */
+  concurrency?: number;
+}
+
+export interface PullResult {
+  /** Image ID (config digest). */
+  id: string;
+  /** The digest the reference resolved to (index or manifest): what `Digest:` shows. */
+  digest: string;
+  manifest: Descriptor;
+  reference: Reference;
+  /** False when every blob was already present and the reference already pointed here. */
+  downloaded: boolean;
+}
+
+export async function pull(name: string, store: ImageStore, opts: PullOptions = {}, onProgress?: OnProgress): Promise<PullResult> {
+  const ref = parseDockerRef(name);
+  const client = await clientFor(ref.domain, opts);
+  const repo = ref.path;
+  const tagOrDigest = ref.digest ?? ref.tag!;
+  const what = `manifest for ${familiarString(ref)}`;
+  const want = typeof opts.platform === 'string' ? parsePlatform(opts.platform) : opts.platform ?? defaultPlatform();
+  const previous = await store.references().then((r) => r[referenceString(ref)]);
+  onProgress?.({ status: `Pulling from ${repo}`, id: ref.digest ?? ref.tag });
+
+  const top = await resolveManifest(client, store, repo, tagOrDigest, what, ref.digest);
+  await store.content.put(top.bytes, { digest: top.digest });
+  let manifest = top;
+  let index: Descriptor | undefined;
+  if (top.isIndex) {
+    index = { mediaType: top.mediaType, digest: top.digest, size: top.bytes.length };
+    const chosen = selectManifest((top.doc as ImageIndex).manifests, want);
+    if (!chosen) throw new RegistryError('notFound', `no matching manifest for ${formatPlatform(want)} in the manifest list entries`);
+    manifest = await resolveManifest(client, store, repo, chosen.digest, what, chosen.digest);
+    if (manifest.isIndex) throw new RegistryError('unsupportedMediaType', `${what}: nested indexes are not supported`);
+    await store.content.put(manifest.bytes, { digest: manifest.digest });
+  }
+  const m = manifest.doc as ImageManifest;
+  let downloaded = false;
+  const blobGet = (desc: Descriptor) => async () => {
+    const res = await client.request(`/v2/${repo}/blobs/${desc.digest}`, { scopes: [RegistryClient.scope(repo, ['pull'])], what: `blob ${desc.digest}` });
+    downloaded = true;
+    return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  };
+  await withRetries(opts.attempts, () => store.content.fetch(m.config, blobGet(m.config)));
+
+  const present = await Promise.all(m.layers.map((l) => store.content.has(l.digest)));
+  m.layers.forEach((l, i) => onProgress?.({ status: present[i] ? 'Already exists' : 'Pulling fs layer', id: shortId(l.digest) }));
+  await mapLimit(m.layers, opts.concurrency ?? 3, async (l, i) => {
+    if (present[i]) return;
+    const id = shortId(l.digest);
+    const progress = throttledProgress(onProgress, 'Downloading', id, l.size);
+    await withRetries(opts.attempts, () => store.content.fetch(l, blobGet(l), { layer: true, onProgress: progress }));
+    onProgress?.({ status: 'Verifying Checksum', id });
+    onProgress?.({ status: 'Download complete', id });
+    onProgress?.({ status: 'Pull complete', id });
+  });
+
+  const refs: Reference[] = [{ domain: ref.domain, path: ref.path, digest: top.digest }];
+  if (ref.tag) refs.push(ref);
+  const rec = await store.addImage({ mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.bytes.length }, { index, refs });
+  const changed = downloaded || previous !== rec.id;
+  onProgress?.({ status: `Digest: ${top.digest}` });
+  onProgress?.({ status: changed ? `Status: Downloaded newer image for ${familiarString(ref)}` : `Status: Image is up to date for ${familiarString(ref)}` });
+  return { id: rec.id, digest: top.digest, manifest: { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.bytes.length }, reference: ref, downloaded: changed };
+}
+
+/** HEAD first: if the store already has that digest, no GET is needed. */
+async function resolveManifest(client: RegistryClient, store: ImageStore, repo: string, reference: string, what: string, expectedDigest?: string): Promise<FetchedManifest> {
+  const known = expectedDigest ? { digest: expectedDigest, mediaType: '' } : await headManifest(client, repo, reference, what);
+  if (known && (await store.content.has(known.digest))) {
+    const bytes = await store.content.readBuffer(known.digest).catch(() => undefined);
+    if (bytes) {
+      const declared = (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ?? known.mediaType;
+      return parseManifest(bytes, declared ?? '', known.digest, what);
+    }
+  }
+  return getManifest(client, repo, known?.digest ?? reference, what, known?.digest ?? expectedDigest);
+}
+
+/** Retries a blob transfer that failed mid-stream (reset, truncated) a bounded number of times. */
+async function withRetries<T>(attempts: number | undefined, fn: () => Promise<T>): Promise<T> {
+  const max = Math.max(1, attempts ?? 3);
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof DigestMismatchError || e instanceof SizeMismatchError) {
+        throw new RegistryError('digestMismatch', `filesystem layer verification failed: ${e.message}`);
+      }
+      const transient = (e instanceof RegistryError && (e.kind === 'unreachable' || e.kind === 'server')) || /ECONNRESET|terminated|socket/i.test((e as Error).message);
+      if (!transient || i >= max || (e as Error).name === 'AbortError') throw e;
+      await new Promise((r) => setTimeout(r, 200 * 3 ** (i - 1)));
+    }
+  }
+}
