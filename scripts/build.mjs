@@ -24,7 +24,7 @@ const builds = Object.entries(entries)
     sourcemap: true,
     minify: !watch,
     keepNames: true,
-    external: ['vscode', 'cpu-features', 'sshcrypto.node'],
+    external: ['vscode', 'cpu-features', '*.node'],
     banner: out === 'extension.js' ? undefined : { js: '#!/usr/bin/env node' },
     logLevel: 'warning',
   }));

@@ -1,0 +1,105 @@
+// Which engine this window talks to, and whether it answers. Resolves `dockwright.engine`, starts the
+// bundled engine on demand, and publishes the state (context key `dockwright.engineState`).
+import * as vscode from 'vscode';
+import { createEngineClient, resolveEndpoint, type Docker, type EngineEndpoint } from '../../engine/api/client';
+import { BundledEngine } from './bundledEngine';
+
+export type EngineState = 'idle' | 'connecting' | 'connected' | 'unreachable';
+
+export class EngineManager implements vscode.Disposable {
+  private docker: Docker | undefined;
+  private connecting: Promise<Docker> | undefined;
+  state: EngineState = 'idle';
+  endpoint: EngineEndpoint | undefined;
+  lastError: string | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the engine (or its state) changed. */
+  readonly onDidChange = this.changed.event;
+  private warnedNonLinux = false;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(private readonly bundled: BundledEngine, private readonly output: vscode.OutputChannel) {
+    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('dockwright.engine')) void this.reconnect();
+    }));
+  }
+
+  get setting(): string {
+    return vscode.workspace.getConfiguration('dockwright').get<string>('engine', 'bundled') || 'bundled';
+  }
+
+  get isBundled(): boolean {
+    return this.setting === 'bundled';
+  }
+
+  /** A short label for the status bar. */
+  get label(): string {
+    if (this.isBundled) return 'bundled';
+    return this.endpoint?.url ?? this.setting;
+  }
+
+  /** The connected client; connects (and starts the bundled engine) first when needed. */
+  async client(): Promise<Docker> {
+    if (this.docker && this.state === 'connected') return this.docker;
+    this.connecting ??= this.connect().finally(() => { this.connecting = undefined; });
+    return this.connecting;
+  }
+
+  /** Drops the current client and connects again (after a settings change or a manual switch). */
+  async reconnect(): Promise<void> {
+    this.docker = undefined;
+    this.setState('idle');
+    await this.client().catch(() => undefined);
+  }
+
+  private async connect(): Promise<Docker> {
+    this.setState('connecting');
+    try {
+      if (this.isBundled) {
+        if (!BundledEngine.isSupported()) {
+          this.warnNonLinux();
+          throw new Error('the bundled engine needs Linux; set "dockwright.engine" to "docker" or an engine URL');
+        }
+        await this.bundled.ensureRunning();
+      }
+      this.endpoint = resolveEndpoint(this.setting);
+      const docker = createEngineClient(this.endpoint);
+      await docker.ping();
+      this.docker = docker;
+      this.lastError = undefined;
+      this.output.appendLine(`connected to ${this.endpoint.url}`);
+      this.setState('connected');
+      return docker;
+    } catch (e) {
+      this.lastError = (e as Error).message;
+      this.output.appendLine(`engine unreachable (${this.setting}): ${this.lastError}`);
+      this.setState('unreachable');
+      throw new Error(`Dockwright: the container engine is unreachable: ${this.lastError}`);
+    }
+  }
+
+  /** Marks the engine unreachable after a failed call (the next call reconnects). */
+  markUnreachable(e: unknown): void {
+    this.lastError = (e as Error)?.message ?? String(e);
+    this.docker = undefined;
+    this.setState('unreachable');
+  }
+
+  private setState(state: EngineState): void {
+    if (this.state === state) return;
+    this.state = state;
+    void vscode.commands.executeCommand('setContext', 'dockwright.engineState', state);
+    this.changed.fire();
+  }
+
+  private warnNonLinux(): void {
+    if (this.warnedNonLinux) return;
+    this.warnedNonLinux = true;
+    void vscode.window.showWarningMessage('The bundled Dockwright engine needs Linux (namespaces). Use Docker or another engine instead?', 'Use Docker')
+      .then((pick) => pick && vscode.workspace.getConfiguration('dockwright').update('engine', 'docker', vscode.ConfigurationTarget.Global));
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
