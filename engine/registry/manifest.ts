@@ -66,7 +66,7 @@ export function parseManifest(bytes: Buffer, contentType: string, digest: string
     throw new RegistryError('invalid', `${what}: manifest is not valid JSON`);
   }
   const declared = typeof doc.mediaType === 'string' ? doc.mediaType : undefined;
-  if (doc.schemaVersion === 1 || /manifest\.v1\+(prettyjws|json)/.test(contentType)) {
+  if (doc.schemaVersion === 1 || /^application\/vnd\.docker\.distribution\.manifest\.v1\+(prettyjws|json)$/.test(contentType)) {
     throw new RegistryError('unsupportedMediaType', `${what}: unsupported manifest media type ${contentType || 'schema1'}: Docker Image Format v1 and Docker Image manifest version 2, schema 1 are not supported`);
   }
   if (declared && contentType && contentType !== 'application/json' && contentType !== declared) {
