@@ -122,6 +122,8 @@ export function credentialHelperGet(helper: string, serverUrl: string): Promise<
         reject(new CredentialHelperError(`error getting credentials - docker-credential-${helper} returned invalid JSON`));
       }
     });
+    // a helper that exits without reading (or is missing) closes the pipe: its exit status tells
+    child.stdin?.on('error', () => {});
     child.stdin?.end(serverUrl);
   });
 }
