@@ -7,3 +7,4 @@ export { ProblemCode } from './parser/problems';
 export { wordSubRange, wordOffsetAt } from './wordRange';
 export * from './expand/index';
 export * from './spec/index';
+export * from './dockerignore';
