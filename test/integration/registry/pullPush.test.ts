@@ -20,7 +20,7 @@ async function fileLayer(name: string, size: number, seed: number): Promise<Buff
   for (let i = 0; i < size; i++) { x = (x * 1103515245 + 12345) & 0x7fffffff; data[i] = x >> 16; }
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => { chunks.push(c); });
+  pack.on('data', (c: unknown) => { chunks.push(c as Buffer); });
   const done = new Promise<void>((r) => pack.on('end', () => r()));
   pack.entry({ name, mode: 0o644, mtime: new Date(0) }, data);
   pack.finalize();
