@@ -35,6 +35,10 @@ describe('e2e: Dockwright in a real VS Code (code-server + Chromium) on a real D
     await sleep(500); // a click right after the menu opens is swallowed
     await item.click();
   };
+  /** Opens the Dockwright sidebar (clicking its icon when it is already open would close it). */
+  const showDockwright = async () => {
+    if (!await view('Images').isVisible()) await page.locator('.activitybar .action-item a.action-label[aria-label^="Dockwright"]').click();
+  };
   const acceptInput = async () => {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor();
@@ -78,5 +82,57 @@ describe('e2e: Dockwright in a real VS Code (code-server + Chromium) on a real D
     await row('Images', /latest/).first().waitFor();
     await screenshot('images-view');
     assert.deepEqual(browser.foreignRequests.filter((u) => !/open-vsx|vsda/.test(u)), []);
+  });
+
+  it('right-click Build Image → the image appears → Run → container → View Logs → Stop → Remove', async () => {
+    await page.locator('.activitybar .action-item a.action-label[aria-label^="Explorer"]').click();
+    const dockerfileRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^Dockerfile$/ });
+    await dockerfileRow.waitFor();
+    await contextMenu(dockerfileRow, /^Build Image\.\.\.$/);
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    assert.equal(await input.inputValue(), 'sample-app:latest');
+    await screenshot('build-tag-prompt');
+    await acceptInput();
+    await page.locator('.xterm-rows', { hasText: /Built sample-app:latest/ }).waitFor({ timeout: 120000 });
+    await screenshot('build-output');
+
+    await showDockwright();
+    await row('Images', /^sample-app/).waitFor({ timeout: 30000 });
+    const texts = await view('Images').locator('.monaco-list-row').allInnerTexts();
+    const imageRow = view('Images').locator('.monaco-list-row').nth(texts.findIndex((t) => /^sample-app/.test(t)) + 1);
+    assert.match(await imageRow.innerText(), /^latest/);
+    await screenshot('image-built');
+
+    await contextMenu(imageRow, /^Run$/);
+    const nameInput = page.locator('.quick-input-widget input');
+    await nameInput.waitFor();
+    await nameInput.fill('web');
+    await nameInput.press('Enter');
+    await acceptInput(); // environment
+    await acceptInput(); // volume
+    await acceptInput(); // network (default)
+    const containerRow = row('Containers', /^web/);
+    await containerRow.waitFor({ timeout: 30000 });
+    await waitFor('the container to run', async () => /Up /.test(await containerRow.innerText()), 20000, 200);
+    await screenshot('container-running');
+
+    await contextMenu(containerRow, /^View Logs$/);
+    await page.locator('.xterm-rows', { hasText: /hello from dockwright/ }).waitFor({ timeout: 20000 });
+    await screenshot('container-logs');
+
+    await contextMenu(containerRow, /^Stop$/);
+    await waitFor('the container to stop', async () => /Exited/.test(await containerRow.innerText()), 30000, 200);
+    await screenshot('container-stopped');
+
+    await contextMenu(containerRow, /^Remove Container\.\.\.$/);
+    const removeButton = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Remove$/ });
+    await removeButton.waitFor();
+    await screenshot('remove-confirmation');
+    await removeButton.click();
+    await containerRow.waitFor({ state: 'detached', timeout: 20000 });
+    await screenshot('container-removed');
+    const { stdout } = await dockerd.docker(['ps', '-a', '--format', '{{.Names}}']);
+    assert.equal(stdout.trim(), '');
   });
 });

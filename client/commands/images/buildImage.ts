@@ -109,9 +109,8 @@ async function stageNames(dockerfile: vscode.Uri): Promise<string[]> {
   const symbols = await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[]>('vscode.executeDocumentSymbolProvider', dockerfile).then((s) => s ?? [], () => []);
   const names: string[] = [];
   for (const s of symbols) {
-    if (!('children' in s)) continue;
-    const named = `${s.name} ${s.detail}`.match(/\bAS\s+([A-Za-z0-9][A-Za-z0-9_.-]*)/i)?.[1] ?? (s.kind === vscode.SymbolKind.Class || s.kind === vscode.SymbolKind.Module || s.kind === vscode.SymbolKind.Namespace ? s.name : undefined);
-    if (named && !/\s/.test(named) && !names.includes(named)) names.push(named);
+    // Stages are the Module symbols; unnamed ones ("stage 1") cannot be a --target.
+    if ('children' in s && s.kind === vscode.SymbolKind.Module && !/\s/.test(s.name) && !names.includes(s.name)) names.push(s.name);
   }
   return names;
 }
