@@ -10,10 +10,18 @@ import { computeDiagnostics } from './diagnostics';
 import { ParsedDocuments } from './documents';
 import { defaultSettings, settingsFrom, type DockwrightSettings } from './settings';
 import { provideCodeActions } from './features/codeActions';
+import { completion, completionTriggerCharacters } from './features/completion';
+import { definition } from './features/definition';
+import { documentHighlight } from './features/documentHighlight';
 import { documentLinks } from './features/documentLinks';
 import { documentSymbols } from './features/documentSymbols';
 import { foldingRanges } from './features/foldingRanges';
 import { formatDocument, formatOnType, formatRange, onTypeTriggerCharacters } from './features/formatting';
+import { hover } from './features/hover';
+import { references } from './features/references';
+import { prepareRename, rename } from './features/rename';
+import { semanticTokens, semanticTokensLegend } from './features/semanticTokens';
+import { signatureHelp, signatureTriggerCharacters } from './features/signatureHelp';
 
 /** Custom notification: the client pushes the image names it knows (for FROM completion). */
 export const imagesNotification = 'dockwright/images';
@@ -23,6 +31,7 @@ export function startServer(connection: Connection): void {
   const parsed = new ParsedDocuments();
   const settings = new SettingsStore(connection);
   let knownImages: readonly string[] = [];
+  let snippets = false;
   /** The diagnostics last published per document (code actions fall back to them). */
   const published = new Map<string, Diagnostic[]>();
 
@@ -40,6 +49,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params): InitializeResult => {
     settings.configurationSupported = params.capabilities.workspace?.configuration === true;
     settings.dynamicChangeRegistration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    snippets = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
     return { capabilities: capabilities(), serverInfo: { name: 'dockwright-language-server', version: '0.1.0' } };
   });
   connection.onInitialized(() => {
@@ -64,6 +74,46 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction((params) => {
     const model = modelOf(params.textDocument.uri);
     return model ? provideCodeActions(params, model, published.get(params.textDocument.uri) ?? []) : null;
+  });
+  connection.onCompletion(({ textDocument, position }) => {
+    const model = modelOf(textDocument.uri);
+    return model ? completion(model, position, { snippets, images: knownImages }) : null;
+  });
+  connection.onHover(({ textDocument, position }) => {
+    const model = modelOf(textDocument.uri);
+    return model ? hover(model, position) : null;
+  });
+  connection.onSignatureHelp(({ textDocument, position }) => {
+    const model = modelOf(textDocument.uri);
+    return model ? signatureHelp(model, position) : null;
+  });
+  connection.onDefinition(({ textDocument, position }) => {
+    const model = modelOf(textDocument.uri);
+    return model ? definition(model, textDocument.uri, position) : null;
+  });
+  connection.onReferences(({ textDocument, position, context }) => {
+    const model = modelOf(textDocument.uri);
+    return model ? references(model, textDocument.uri, position, context.includeDeclaration) : null;
+  });
+  connection.onDocumentHighlight(({ textDocument, position }) => {
+    const model = modelOf(textDocument.uri);
+    return model ? documentHighlight(model, position) : null;
+  });
+  connection.onPrepareRename(({ textDocument, position }) => {
+    const model = modelOf(textDocument.uri);
+    return (model && prepareRename(model, position)) ?? null;
+  });
+  connection.onRenameRequest(({ textDocument, position, newName }) => {
+    const model = modelOf(textDocument.uri);
+    return model ? rename(model, textDocument.uri, position, newName) : null;
+  });
+  connection.languages.semanticTokens.on(({ textDocument }) => {
+    const model = modelOf(textDocument.uri);
+    return model ? semanticTokens(model) : { data: [] };
+  });
+  connection.languages.semanticTokens.onRange(({ textDocument, range }) => {
+    const model = modelOf(textDocument.uri);
+    return model ? semanticTokens(model, range) : { data: [] };
   });
   connection.onDocumentSymbol(({ textDocument }) => {
     const model = modelOf(textDocument.uri);
@@ -111,6 +161,14 @@ export function startServer(connection: Connection): void {
 function capabilities(): ServerCapabilities {
   return {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+    completionProvider: { triggerCharacters: completionTriggerCharacters, resolveProvider: false },
+    hoverProvider: true,
+    signatureHelpProvider: { triggerCharacters: signatureTriggerCharacters },
+    definitionProvider: true,
+    referencesProvider: true,
+    documentHighlightProvider: true,
+    renameProvider: { prepareProvider: true },
+    semanticTokensProvider: { legend: semanticTokensLegend, full: true, range: true },
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     documentSymbolProvider: { label: 'Dockerfile' },
     foldingRangeProvider: true,

@@ -33,7 +33,8 @@ describe('language server over stdio (dist/server.js)', function () {
     connection.onRequest('client/registerCapability', () => null);
     connection.listen();
     const result = await connection.sendRequest<InitializeResult>('initialize', {
-      processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } },
+      processId: process.pid, rootUri: null,
+      capabilities: { workspace: { configuration: true }, textDocument: { completion: { completionItem: { snippetSupport: true } } } },
     });
     capabilities = result.capabilities;
     await connection.sendNotification('initialized', {});
@@ -73,6 +74,10 @@ describe('language server over stdio (dist/server.js)', function () {
     assert.ok(capabilities.foldingRangeProvider);
     assert.ok(capabilities.documentFormattingProvider);
     assert.ok(capabilities.codeActionProvider);
+    assert.ok(capabilities.hoverProvider);
+    assert.ok(capabilities.renameProvider);
+    assert.ok(capabilities.semanticTokensProvider?.legend.tokenTypes.includes('keyword'));
+    assert.ok(capabilities.completionProvider?.triggerCharacters?.includes('$'));
   });
 
   it('publishes diagnostics for a broken file, honouring settings, and clears them when fixed', async () => {
@@ -98,5 +103,29 @@ describe('language server over stdio (dist/server.js)', function () {
     const fixed = await diagnosticsFor(uri, 3);
     assert.ok(!fixed.diagnostics.some((d) => d.severity === 1), JSON.stringify(fixed.diagnostics));
     assert.ok(!diagnostics.get(uri)!.some((p) => p.version === 2), 'the debounced version 2 was cancelled by version 3');
+  });
+
+  it('completes over the protocol: keywords as snippets, stages after --from=, images the client pushed', async () => {
+    const uri = 'file:///tmp/dockwright-features-test/complete/Dockerfile';
+    await connection.sendNotification('dockwright/images', ['registry.example/team/app:1.0']);
+    await open(uri, 'FROM alpine AS build\nFROM scratch\nCOPY --from=\n\nFROM \n');
+    const at = (line: number, character: number) => connection.sendRequest<CompletionItem[] | CompletionList | null>(
+      'textDocument/completion', { textDocument: { uri }, position: { line, character } });
+    const labels = (r: CompletionItem[] | CompletionList | null) => (Array.isArray(r) ? r : r?.items ?? []).map((i) => i.label);
+    assert.deepEqual(labels(await at(2, 12)), ['build']);
+    const keywords = await at(3, 0);
+    const run = (Array.isArray(keywords) ? keywords : keywords!.items).find((i) => i.filterText === 'RUN');
+    assert.equal(run?.insertTextFormat, 2, 'a snippet');
+    assert.ok(labels(await at(4, 5)).includes('registry.example/team/app:1.0'));
+  });
+
+  it('hovers over the protocol: instruction docs and variable values', async () => {
+    const uri = 'file:///tmp/dockwright-features-test/hover/Dockerfile';
+    await open(uri, 'FROM alpine\nARG VERSION=1.2\nRUN echo $VERSION\n');
+    const keyword = await connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 1 } });
+    assert.match((keyword?.contents as { value: string }).value, /\*\*RUN\*\*/);
+    const variable = await connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 12 } });
+    assert.match((variable?.contents as { value: string }).value, /ARG = 1\.2/);
+    assert.deepEqual(variable?.range, { start: { line: 2, character: 10 }, end: { line: 2, character: 17 } });
   });
 });

@@ -1,0 +1,107 @@
+// textDocument/hover: docs of instructions, flags, mount types/keys and parser directives (from
+// engine/dockerfile/spec), the value of a variable at that point, and what a stage is built from.
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
+import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile';
+import { PREDEFINED_ARGS } from '../../engine/dockerfile/expand';
+import { DIRECTIVES, instructionSpec, mountKeySpec, mountTypeSpec } from '../../engine/dockerfile/spec';
+import { describeValue, flagDoc } from './completion';
+import { innermost, instructionAt, touches } from './positions';
+import { scopeModel } from './scopes';
+import { symbolIndex, type Occurrence } from './symbolIndex';
+
+export function hover(model: DockerfileModel, position: Position): Hover | null {
+  for (const directive of model.directives) {
+    if (touches(directive.nameRange, position)) {
+      const spec = DIRECTIVES.find((d) => d.name === directive.name);
+      if (spec) return markdown(`**# ${spec.name}**\n\n${spec.doc}\n\n[Reference](${spec.link})`, directive.nameRange);
+    }
+  }
+  const occurrence = symbolIndex(model).at(position);
+  if (occurrence) return occurrence.kind === 'stage' ? stageHover(model, occurrence) : variableHover(model, occurrence);
+
+  const top = instructionAt(model, position);
+  if (!top) return null;
+  const instruction = innermost(top, position);
+  if (touches(instruction.keywordRange, position)) return keywordHover(instruction);
+  if (top !== instruction && touches(top.keywordRange, position)) return keywordHover(top);
+  return flagHover(instruction, position);
+}
+
+function markdown(value: string, range: Hover['range']): Hover {
+  return { contents: { kind: MarkupKind.Markdown, value }, range };
+}
+
+function keywordHover(instruction: Instruction): Hover | null {
+  const spec = instructionSpec(instruction.keyword);
+  if (!spec) return null;
+  const usage = spec.usage.join('\n');
+  return markdown(`**${spec.name}**\n\n\`\`\`dockerfile\n${usage}\n\`\`\`\n\n${spec.doc}\n\n[Reference](${spec.link})`, instruction.keywordRange);
+}
+
+function flagHover(instruction: Instruction, position: Position): Hover | null {
+  const flag = instruction.flags.find((f) => touches(f.range, position));
+  if (!flag) return null;
+  const spec = instructionSpec(instruction.keyword)?.flags.find((f) => f.name === flag.name);
+  if (!spec) return null;
+  if (instruction.kind === 'RUN' && flag.name === 'mount' && flag.valueRange && touches(flag.valueRange, position)) {
+    const mount = instruction.mounts.find((m) => m.flag === flag);
+    const option = mount?.options.find((o) => touches(o.range, position));
+    if (mount && option) {
+      if (option.key === 'type' && option.valueRange && touches(option.valueRange, position)) {
+        const type = mountTypeSpec(option.value ?? '');
+        if (type) return markdown(`**type=${type.type}**\n\n${type.doc}\n\nKeys: ${type.keys.map((k) => `\`${k.name}\``).join(', ')}`, option.valueRange);
+      }
+      const key = mountKeySpec(mount.type, option.key);
+      if (key) {
+        const extra = [key.default !== undefined ? `Default: \`${key.default}\`` : '', key.values ? `Values: ${key.values.map((v) => `\`${v}\``).join(', ')}` : '']
+          .filter((s) => s !== '').join('\n\n');
+        return markdown(`**${key.name}** (${mount.type} mount)\n\n${key.doc}${extra ? `\n\n${extra}` : ''}`, option.keyRange);
+      }
+    }
+  }
+  return markdown(`**--${spec.name}**\n\n${flagDoc(spec)}`, flag.range);
+}
+
+function variableHover(model: DockerfileModel, occurrence: Occurrence): Hover {
+  const top = instructionAt(model, occurrence.range.start);
+  const scopes = scopeModel(model);
+  const scope = !top ? scopes.global : occurrence.isDefinition ? scopes.scopeAfter(top) : scopes.scopeBefore(top);
+  const definition = scope.vars.get(occurrence.name);
+  const predefined = PREDEFINED_ARGS.find((p) => p.name === occurrence.name);
+  const lines: string[] = [];
+  if (definition) {
+    lines.push(`\`${occurrence.name}\`: ${describeValue(definition)}`);
+    if (definition.range) lines.push(`Defined on line ${definition.range.start.line + 1}.`);
+  } else if (scope.baseEnvUnknown) {
+    lines.push(`\`${occurrence.name}\` is not set by this Dockerfile here; the base image may define it.`);
+  } else {
+    lines.push(`\`${occurrence.name}\` is not defined here.`);
+  }
+  if (predefined) lines.push(predefined.doc);
+  return markdown(lines.join('\n\n'), occurrence.range);
+}
+
+function stageHover(model: DockerfileModel, occurrence: Occurrence): Hover | null {
+  const stage = model.stages[Number(occurrence.key.slice('stage:'.length))];
+  if (!stage) return null;
+  const users = model.stages.filter((s) => s.references.some((r) => r.stageIndex === stage.index)).map((s) => label(s));
+  const lines = [
+    `**Stage ${label(stage)}** (index ${stage.index}, line ${stage.from.range.start.line + 1})`,
+    `Built from ${base(model, stage)}${stage.platform?.valueText ? ` for \`${stage.platform.valueText}\`` : ''}, ${stage.instructions.length} instruction${stage.instructions.length === 1 ? '' : 's'}.`,
+  ];
+  if (users.length > 0) lines.push(`Used by ${users.join(', ')}.`);
+  return markdown(lines.join('\n\n'), occurrence.range);
+}
+
+function label(stage: Stage): string {
+  return stage.nameText ? `\`${stage.nameText}\`` : `#${stage.index}`;
+}
+
+function base(model: DockerfileModel, stage: Stage): string {
+  switch (stage.base.kind) {
+    case 'image': return `image \`${stage.base.image}\``;
+    case 'stage': return `stage ${label(model.stages[stage.base.stageIndex])}`;
+    case 'scratch': return '`scratch` (empty)';
+    default: return 'nothing (FROM has no image)';
+  }
+}
