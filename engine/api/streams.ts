@@ -107,3 +107,50 @@ export function parseStdcopy(buf: Buffer): { frames: Array<{ stream: number; pay
   }
   return { frames, rest: buf.subarray(off) };
 }
+
+/**
+ * A JSON message stream that holds its first messages back until one passes `startsStream`: an error
+ * before that point can still be an HTTP error status (moby answers `docker pull` of an unknown tag
+ * with a 404, not a 200 stream), while progress after it streams as usual.
+ */
+export class DeferredJsonMessageWriter {
+  private writer?: JsonMessageWriter;
+  private readonly pending: JsonMessage[] = [];
+
+  constructor(private readonly res: ServerResponse, private readonly startsStream: (m: JsonMessage) => boolean) {}
+
+  get started(): boolean {
+    return this.writer !== undefined;
+  }
+
+  write = (msg: JsonMessage): void => {
+    if (!this.writer) {
+      if (!this.startsStream(msg)) {
+        this.pending.push(msg);
+        return;
+      }
+      this.start();
+    }
+    this.writer!.write(msg);
+  };
+
+  /** Ends the stream successfully (flushing anything held back). */
+  end(): void {
+    this.start().end();
+  }
+
+  /** Reports a failure: in-stream once started, otherwise rethrown for the router to answer with a status. */
+  fail(err: unknown): void {
+    if (!this.writer) throw err;
+    this.writer.error(err);
+    this.writer.end();
+  }
+
+  private start(): JsonMessageWriter {
+    if (!this.writer) {
+      this.writer = new JsonMessageWriter(this.res);
+      for (const m of this.pending.splice(0)) this.writer.write(m);
+    }
+    return this.writer;
+  }
+}

@@ -28,11 +28,22 @@ export interface ResolveEnv {
 
 export const defaultResolveEnv = (): ResolveEnv => ({ env: process.env, home: os.homedir(), uid: process.getuid?.() ?? 1000 });
 
-/** The bundled engine's socket (design: `$XDG_RUNTIME_DIR/dockwright/engine.sock`, `/run/dockwright/engine.sock` as root). */
+/**
+ * The bundled engine's socket (design: `$XDG_RUNTIME_DIR/dockwright/engine.sock`, `/run/dockwright/engine.sock`
+ * as root); `DOCKWRIGHT_ENGINE_SOCKET` overrides it (tests, several side-by-side installs).
+ */
 export function bundledSocketPath(r: ResolveEnv = defaultResolveEnv()): string {
+  if (r.env.DOCKWRIGHT_ENGINE_SOCKET) return r.env.DOCKWRIGHT_ENGINE_SOCKET;
   if (r.uid === 0) return '/run/dockwright/engine.sock';
   const runtimeDir = r.env.XDG_RUNTIME_DIR || path.join(os.tmpdir(), `dockwright-${r.uid}`);
   return path.join(runtimeDir, 'dockwright', 'engine.sock');
+}
+
+/** The bundled engine's data root (its defaults; `DOCKWRIGHT_DATA_ROOT` overrides). */
+export function bundledDataRoot(r: ResolveEnv = defaultResolveEnv()): string {
+  if (r.env.DOCKWRIGHT_DATA_ROOT) return r.env.DOCKWRIGHT_DATA_ROOT;
+  if (r.uid === 0) return '/var/lib/dockwright';
+  return path.join(r.env.XDG_DATA_HOME || path.join(r.home, '.local', 'share'), 'dockwright');
 }
 
 /** Resolves a setting value (`bundled`, `docker`, or a `unix://` `tcp://` `ssh://` URL). Throws a readable error. */

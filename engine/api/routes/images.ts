@@ -70,7 +70,8 @@ async function listImages(ctx: RequestContext): Promise<void> {
     return true;
   }).map((s) => {
     // with a reference filter Docker lists only the matching tags
-    const summary = refs?.length ? { ...s, repoTags: s.repoTags.filter((r) => refs.some((p) => referenceMatches(p, r))) } : s;
+    const matching = (list: string[]) => list.filter((r) => refs!.some((p) => referenceMatches(p, r)));
+    const summary = refs?.length ? { ...s, repoTags: matching(s.repoTags), repoDigests: matching(s.repoDigests) } : s;
     return imageSummaryJson(summary, ctx.apiVersion, ctx.engine.containers ? usersOf(ctx.engine, s.id) : -1);
   });
   ctx.send(200, out);

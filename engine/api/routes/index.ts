@@ -6,3 +6,5 @@ export { register as info } from './info';
 export { register as events } from './events';
 export { register as images } from './images';
 export { register as auth } from './auth';
+export { register as pull } from './pull';
+export { register as push } from './push';
