@@ -96,3 +96,94 @@ describe('lint: build errors from word expansion and references', () => {
     ],
   });
 });
+
+describe('lint: flags, arguments and instruction forms', () => {
+  ruleTable('UnknownFlag', {
+    valid: ['FROM alpine\nCOPY --from=a --chown=1 --chmod=755 --link --exclude=x --parents a /b\nADD --checksum=sha256:' + 'a'.repeat(64) + ' --keep-git-dir --unpack https://x /y\nRUN --mount=type=cache,target=/c --network=none --security=sandbox true\n'],
+    invalid: [
+      { text: 'FROM alpine\nCOPY --chwon=1 a /b\n', range: [1, 5, 1, 12], message: /did you mean --chown/, fixed: 'FROM alpine\nCOPY --chown=1 a /b\n' },
+      { text: 'FROM alpine\nWORKDIR --x /a\n', range: [1, 8, 1, 11], message: /WORKDIR takes no flags/ },
+    ],
+  });
+
+  ruleTable('DuplicateFlag', {
+    valid: ['FROM alpine\nCOPY --exclude=a --exclude=b . /\n'],
+    invalid: [{ text: 'FROM alpine\nCOPY --chown=1 --chown=2 a /b\n', range: [1, 15, 1, 24] }],
+  });
+
+  ruleTable('InvalidFlagValue', {
+    valid: ['FROM alpine AS a\nFROM alpine\nCOPY --from=a --chmod=u+x,g=u a /b\nCOPY --from=0 x /y\nCOPY --from=busybox:1 /bin/sh /sh\nRUN --network=$NET true\n'],
+    invalid: [
+      { text: 'FROM alpine\nRUN --network=hots true\n', range: [1, 14, 1, 18], message: /use one of default, none, host/, fixed: 'FROM alpine\nRUN --network=host true\n' },
+      { text: 'FROM alpine\nRUN --security=unsafe true\n', range: [1, 15, 1, 21] },
+      { text: 'FROM alpine\nCOPY --link=maybe a /b\n', range: [1, 12, 1, 17], message: /expecting boolean value/ },
+      { text: 'FROM alpine\nCOPY --from a /b\n', range: [1, 5, 1, 11], message: /Missing a value on flag: from/ },
+      { text: 'FROM alpine\nCOPY --from=Bad_Ref! a /b\n', range: [1, 12, 1, 20], message: /invalid from flag value/ },
+      { text: 'FROM alpine\nCOPY --from=1 a /b\n', range: [1, 12, 1, 13], message: /not an earlier stage/ },
+      { text: 'FROM alpine\nCOPY --chmod=abc a /b\n', range: [1, 13, 1, 16] },
+      { text: 'FROM --platform=linux/nope alpine\n', range: [0, 16, 0, 26], message: /failed to parse platform/ },
+      { text: 'FROM alpine\nHEALTHCHECK --retries=0 CMD true\n', range: [1, 22, 1, 23], message: /at least 1/ },
+    ],
+  });
+
+  ruleTable('InvalidDuration', {
+    valid: ['FROM alpine\nHEALTHCHECK --interval=1m30s --timeout=500ms --start-period=0 --start-interval=2s CMD true\n'],
+    invalid: [
+      { text: 'FROM alpine\nHEALTHCHECK --interval=30 CMD true\n', range: [1, 23, 1, 25], message: /missing unit/ },
+      { text: 'FROM alpine\nHEALTHCHECK --timeout=5x CMD true\n', range: [1, 22, 1, 24], message: /unknown unit "x"/ },
+      { text: 'FROM alpine\nHEALTHCHECK --interval=10us CMD true\n', range: [1, 23, 1, 27], message: /less than 1ms/ },
+    ],
+  });
+
+  ruleTable('InvalidMount', {
+    valid: [
+      'FROM alpine\nRUN --mount=type=cache,target=/c,sharing=locked,id=x,uid=0,mode=0755 --mount=type=secret,id=s,env=S,required --mount=target=.,ro --mount=type=ssh true\n',
+      'FROM alpine\nRUN --mount=type=tmpfs,target=/t,size=64m --mount=from=build,source=/o,target=/i true\n',
+    ],
+    invalid: [
+      { text: 'FROM alpine\nRUN --mount=type=cahce,target=/c true\n', range: [1, 17, 1, 22], fixed: 'FROM alpine\nRUN --mount=type=cache,target=/c true\n' },
+      { text: 'FROM alpine\nRUN --mount=type=cache,taget=/c true\n', range: [1, 23, 1, 28], message: /unexpected key 'taget'/, fixed: 'FROM alpine\nRUN --mount=type=cache,target=/c true\n' },
+      { text: 'FROM alpine\nRUN --mount=type=cache,target=/c,sharing=all true\n', range: [1, 41, 1, 44] },
+      { text: 'FROM alpine\nRUN --mount=type=cache,target /c true\n', range: [1, 23, 1, 29], message: /key=value/ },
+    ],
+  });
+
+  ruleTable('MissingArguments', {
+    valid: ['FROM alpine\nCMD\nCOPY <<EOF /x\nhi\nEOF\n'],
+    invalid: [
+      { text: 'FROM alpine\nRUN\n', range: [1, 0, 1, 3], message: /RUN requires at least one argument/ },
+      { text: 'FROM alpine\nCOPY a\n', range: [1, 0, 1, 6], message: /Destination could not be determined/ },
+      { text: 'FROM alpine\nWORKDIR\n', range: [1, 0, 1, 7], message: /exactly one argument/ },
+    ],
+  });
+
+  ruleTable('ExtraArguments', {
+    valid: ['FROM alpine AS a\nWORKDIR /a b\nUSER app:app\n'],
+    invalid: [
+      { text: 'FROM alpine a\n', range: [0, 12, 0, 13], message: /one or three arguments/ },
+      { text: 'FROM alpine IS a\n', range: [0, 12, 0, 14], message: /should be AS/, fixed: 'FROM alpine AS a\n' },
+    ],
+  });
+
+  ruleTable('InvalidHealthcheck', {
+    valid: ['FROM alpine\nHEALTHCHECK NONE\nHEALTHCHECK --interval=5s CMD ["curl", "x"]\n'],
+    invalid: [
+      { text: 'FROM alpine\nHEALTHCHECK RUN true\n', range: [1, 12, 1, 15], message: /Unknown type "RUN"/ },
+      { text: 'FROM alpine\nHEALTHCHECK CMD\n', range: [1, 12, 1, 15], message: /Missing command/ },
+      { text: 'FROM alpine\nHEALTHCHECK NONE true\n', range: [1, 0, 1, 21], message: /takes no arguments/ },
+    ],
+  });
+
+  ruleTable('ShellRequiresJson', {
+    valid: ['FROM alpine\nSHELL ["/bin/sh", "-c"]\n'],
+    invalid: [
+      { text: 'FROM alpine\nSHELL /bin/bash -c\n', range: [1, 6, 1, 18], fixed: 'FROM alpine\nSHELL ["/bin/bash", "-c"]\n' },
+      { text: 'FROM alpine\nSHELL []\n', range: [1, 6, 1, 8], message: /at least one/ },
+    ],
+  });
+
+  ruleTable('CopyDestinationNotDirectory', {
+    valid: ['FROM alpine\nCOPY a b /dir/\nCOPY a /file\nCOPY a b $DEST\n'],
+    invalid: [{ text: 'FROM alpine\nCOPY a b /dir\n', range: [1, 9, 1, 13], severity: 'warning', fixed: 'FROM alpine\nCOPY a b /dir/\n' }],
+  });
+});

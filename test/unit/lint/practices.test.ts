@@ -83,3 +83,15 @@ describe('lint: best practices', () => {
     invalid: [{ text: 'FROM alpine\nRUN a\nRUN b\n', range: [2, 0, 2, 3], options: on('ConsecutiveRun'), severity: 'information' }],
   });
 });
+
+describe('lint: base image best practices', () => {
+  ruleTable('BaseImageUntagged', {
+    valid: ['FROM alpine:3.20\nFROM scratch\n', 'FROM alpine:3 AS base\nFROM base\n', 'ARG IMG=alpine:3\nFROM $IMG\n', 'FROM alpine@sha256:' + 'a'.repeat(64) + '\n'],
+    invalid: [{ text: 'ARG IMG=alpine\nFROM ${IMG}\n', range: [1, 5, 1, 11] }, { text: 'FROM debian\n', range: [0, 5, 0, 11], message: /no tag/ }],
+  });
+
+  ruleTable('BaseImageLatest', {
+    valid: ['FROM alpine:3.20\n'],
+    invalid: [{ text: 'FROM alpine:latest\n', range: [0, 12, 0, 18] }],
+  });
+});

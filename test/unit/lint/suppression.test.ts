@@ -17,53 +17,53 @@ describe('lint: # check= and severities', () => {
   });
 
   it('skips rules listed at file level, and all with skip=all', () => {
-    assert.deepEqual(codes('# check=skip=StageNameCasing\nFROM alpine AS Build\n'), []);
-    assert.deepEqual(codes('# check=skip=all\nFROM alpine AS Build\nENV a b\n'), []);
-    assert.deepEqual(codes('FROM alpine AS Build\n'), ['StageNameCasing:warning']);
+    assert.deepEqual(codes('# check=skip=StageNameCasing\nFROM alpine:3 AS Build\n'), []);
+    assert.deepEqual(codes('# check=skip=all\nFROM alpine:3 AS Build\nENV a b\n'), []);
+    assert.deepEqual(codes('FROM alpine:3 AS Build\n'), ['StageNameCasing:warning']);
   });
 
   it('skips rules listed in the comment block above an instruction only for it', () => {
-    const text = 'FROM alpine\n# check=skip=LegacyKeyValueFormat because\n# more text\nENV a b\nENV c d\n';
+    const text = 'FROM alpine:3\n# check=skip=LegacyKeyValueFormat because\n# more text\nENV a b\nENV c d\n';
     const found = lint(parseDockerfile(text));
     assert.deepEqual(found.map((p) => [p.code, p.range.start.line]), [['LegacyKeyValueFormat', 4]]);
   });
 
   it('does not let # check=skip hide build errors', () => {
-    assert.deepEqual(codes('# check=skip=all\nFROM alpine\nRUNN x\n'), ['UnknownInstruction:error']);
+    assert.deepEqual(codes('# check=skip=all\nFROM alpine:3\nRUNN x\n'), ['UnknownInstruction:error']);
   });
 
   it('turns check warnings into errors with error=true, but not best practices', () => {
-    assert.deepEqual(codes('# check=error=true\nFROM alpine AS Build\nRUN sudo x\n'), ['StageNameCasing:error', 'SudoInRun:information']);
+    assert.deepEqual(codes('# check=error=true\nFROM alpine:3 AS Build\nRUN sudo x\n'), ['StageNameCasing:error', 'SudoInRun:information']);
   });
 
   it('applies per-rule severity settings, including off', () => {
-    assert.deepEqual(codes('FROM alpine AS Build\n', { severities: { StageNameCasing: 'hint' } }), ['StageNameCasing:hint']);
-    assert.deepEqual(codes('FROM alpine AS Build\n', { severities: { StageNameCasing: 'off' } }), []);
-    assert.deepEqual(codes('FROM alpine\nRUN apt-get install -y x=1 && rm -rf /var/lib/apt/lists/*\n', { severities: { AptGetNoInstallRecommends: 'error' } }), ['AptGetNoInstallRecommends:error']);
+    assert.deepEqual(codes('FROM alpine:3 AS Build\n', { severities: { StageNameCasing: 'hint' } }), ['StageNameCasing:hint']);
+    assert.deepEqual(codes('FROM alpine:3 AS Build\n', { severities: { StageNameCasing: 'off' } }), []);
+    assert.deepEqual(codes('FROM alpine:3\nRUN apt-get install -y x=1 && rm -rf /var/lib/apt/lists/*\n', { severities: { AptGetNoInstallRecommends: 'error' } }), ['AptGetNoInstallRecommends:error']);
   });
 
   it('offers per-instruction and file-level skip fixes for checks', () => {
-    const text = 'FROM alpine\n  ENV a b\n';
+    const text = 'FROM alpine:3\n  ENV a b\n';
     const p = lint(parseDockerfile(text)).find((x) => x.code === 'LegacyKeyValueFormat')!;
     const local = p.fixes.find((f) => f.title.includes('this instruction'))!;
     const file = p.fixes.find((f) => f.title.includes('this file'))!;
-    assert.equal(applyEdits(text, local.edits), 'FROM alpine\n  # check=skip=LegacyKeyValueFormat\n  ENV a b\n');
-    assert.equal(applyEdits(text, file.edits), '# check=skip=LegacyKeyValueFormat\nFROM alpine\n  ENV a b\n');
+    assert.equal(applyEdits(text, local.edits), 'FROM alpine:3\n  # check=skip=LegacyKeyValueFormat\n  ENV a b\n');
+    assert.equal(applyEdits(text, file.edits), '# check=skip=LegacyKeyValueFormat\nFROM alpine:3\n  ENV a b\n');
     const after = applyEdits(text, local.edits);
     assert.deepEqual(lint(parseDockerfile(after)).map((x) => x.code), []);
   });
 
   it('extends existing check comments instead of adding new ones', () => {
-    const text = '# check=error=true\nFROM alpine\n# check=skip=StageNameCasing\nENV a b\n';
+    const text = '# check=error=true\nFROM alpine:3\n# check=skip=StageNameCasing\nENV a b\n';
     const p = lint(parseDockerfile(text)).find((x) => x.code === 'LegacyKeyValueFormat')!;
     const local = p.fixes.find((f) => f.title.includes('this instruction'))!;
     const file = p.fixes.find((f) => f.title.includes('this file'))!;
-    assert.equal(applyEdits(text, local.edits), '# check=error=true\nFROM alpine\n# check=skip=StageNameCasing,LegacyKeyValueFormat\nENV a b\n');
-    assert.equal(applyEdits(text, file.edits), '# check=skip=LegacyKeyValueFormat;error=true\nFROM alpine\n# check=skip=StageNameCasing\nENV a b\n');
+    assert.equal(applyEdits(text, local.edits), '# check=error=true\nFROM alpine:3\n# check=skip=StageNameCasing,LegacyKeyValueFormat\nENV a b\n');
+    assert.equal(applyEdits(text, file.edits), '# check=skip=LegacyKeyValueFormat;error=true\nFROM alpine:3\n# check=skip=StageNameCasing\nENV a b\n');
   });
 
   it('reports each condition once', () => {
-    const found = lint(parseDockerfile('FROM alpine\nEXPOSE 80/TCP 80/TCP\nENV a b\n'));
+    const found = lint(parseDockerfile('FROM alpine:3\nEXPOSE 80/TCP 80/TCP\nENV a b\n'));
     const keys = found.map((p) => `${p.code}@${p.range.start.line}:${p.range.start.character}`);
     assert.equal(new Set(keys).size, keys.length);
   });

@@ -8,15 +8,24 @@ import AptGetPinVersions from './AptGetPinVersions';
 import AptInsteadOfAptGet from './AptInsteadOfAptGet';
 import AptListsNotCleaned from './AptListsNotCleaned';
 import BadSubstitution from './BadSubstitution';
+import BaseImageLatest from './BaseImageLatest';
+import BaseImageUntagged from './BaseImageUntagged';
 import ConsecutiveRun from './ConsecutiveRun';
 import ConsistentInstructionCasing from './ConsistentInstructionCasing';
+import CopyDestinationNotDirectory from './CopyDestinationNotDirectory';
+import DuplicateFlag from './DuplicateFlag';
 import DuplicateStageName from './DuplicateStageName';
 import ExposeInvalidFormat from './ExposeInvalidFormat';
 import ExposeProtoCasing from './ExposeProtoCasing';
+import ExtraArguments from './ExtraArguments';
 import FromAsCasing from './FromAsCasing';
 import FromPlatformFlagConstDisallowed from './FromPlatformFlagConstDisallowed';
 import InvalidCheckDirective from './InvalidCheckDirective';
 import InvalidDefaultArgInFrom from './InvalidDefaultArgInFrom';
+import InvalidDuration from './InvalidDuration';
+import InvalidFlagValue from './InvalidFlagValue';
+import InvalidHealthcheck from './InvalidHealthcheck';
+import InvalidMount from './InvalidMount';
 import InvalidOnbuildTrigger from './InvalidOnbuildTrigger';
 import InvalidPort from './InvalidPort';
 import InvalidReference from './InvalidReference';
@@ -26,6 +35,7 @@ import JSONArgsRecommended from './JSONArgsRecommended';
 import LastUserRoot from './LastUserRoot';
 import LegacyKeyValueFormat from './LegacyKeyValueFormat';
 import MaintainerDeprecated from './MaintainerDeprecated';
+import MissingArguments from './MissingArguments';
 import MissingFrom from './MissingFrom';
 import MultipleInstructionsDisallowed from './MultipleInstructionsDisallowed';
 import NoEmptyContinuation from './NoEmptyContinuation';
@@ -35,10 +45,12 @@ import PipefailMissing from './PipefailMissing';
 import RedundantTargetPlatform from './RedundantTargetPlatform';
 import ReservedStageName from './ReservedStageName';
 import SecretsUsedInArgOrEnv from './SecretsUsedInArgOrEnv';
+import ShellRequiresJson from './ShellRequiresJson';
 import StageNameCasing from './StageNameCasing';
 import SudoInRun from './SudoInRun';
 import UndefinedArgInFrom from './UndefinedArgInFrom';
 import UndefinedVar from './UndefinedVar';
+import UnknownFlag from './UnknownFlag';
 import UnknownInstruction from './UnknownInstruction';
 import UnterminatedQuote from './UnterminatedQuote';
 import UseWorkdirNotCd from './UseWorkdirNotCd';
@@ -53,15 +65,24 @@ export const rules: readonly Rule[] = [
   AptInsteadOfAptGet,
   AptListsNotCleaned,
   BadSubstitution,
+  BaseImageLatest,
+  BaseImageUntagged,
   ConsecutiveRun,
   ConsistentInstructionCasing,
+  CopyDestinationNotDirectory,
+  DuplicateFlag,
   DuplicateStageName,
   ExposeInvalidFormat,
   ExposeProtoCasing,
+  ExtraArguments,
   FromAsCasing,
   FromPlatformFlagConstDisallowed,
   InvalidCheckDirective,
   InvalidDefaultArgInFrom,
+  InvalidDuration,
+  InvalidFlagValue,
+  InvalidHealthcheck,
+  InvalidMount,
   InvalidOnbuildTrigger,
   InvalidPort,
   InvalidReference,
@@ -71,6 +92,7 @@ export const rules: readonly Rule[] = [
   LastUserRoot,
   LegacyKeyValueFormat,
   MaintainerDeprecated,
+  MissingArguments,
   MissingFrom,
   MultipleInstructionsDisallowed,
   NoEmptyContinuation,
@@ -80,10 +102,12 @@ export const rules: readonly Rule[] = [
   RedundantTargetPlatform,
   ReservedStageName,
   SecretsUsedInArgOrEnv,
+  ShellRequiresJson,
   StageNameCasing,
   SudoInRun,
   UndefinedArgInFrom,
   UndefinedVar,
+  UnknownFlag,
   UnknownInstruction,
   UnterminatedQuote,
   UseWorkdirNotCd,

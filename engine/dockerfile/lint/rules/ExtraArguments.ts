@@ -1,0 +1,29 @@
+import { instructionSpec } from '../../spec';
+import { defineRule } from '../rule';
+
+export default defineRule({
+  code: 'ExtraArguments',
+  ruleClass: 'build',
+  description: 'An instruction with more arguments than it accepts',
+  check(ctx) {
+    for (const i of ctx.allInstructions()) {
+      if (i.kind === 'FROM') {
+        const [, as] = i.args;
+        if (i.args.length === 2 || i.args.length > 3) {
+          const extra = i.args.slice(1);
+          ctx.reportOn(i, { start: extra[0].range.start, end: extra[extra.length - 1].range.end }, 'FROM requires either one or three arguments: write FROM <image> [AS <name>]');
+        } else if (i.args.length === 3 && as.text.toLowerCase() !== 'as') {
+          ctx.reportOn(i, as.range, `Second argument of FROM should be AS, not '${as.text}'`, [
+            { title: 'Change to AS', edits: [{ range: as.range, newText: i.keywordText === i.keywordText.toLowerCase() ? 'as' : 'AS' }], preferred: true },
+          ]);
+        }
+        continue;
+      }
+      if (i.kind === 'UNKNOWN') continue;
+      const spec = instructionSpec(i.kind);
+      if (!spec || spec.maxArgs === undefined || i.args.length <= spec.maxArgs) continue;
+      const extra = i.args.slice(spec.maxArgs);
+      ctx.reportOn(i, { start: extra[0].range.start, end: extra[extra.length - 1].range.end }, `${i.keyword} requires exactly ${spec.maxArgs === 1 ? 'one argument' : `${spec.maxArgs} arguments`}: remove the extra argument`);
+    }
+  },
+});

@@ -1,0 +1,80 @@
+import type { Flag, Instruction } from '../../model';
+import { instructionSpec, type FlagSpec } from '../../spec';
+import { defineRule } from '../rule';
+import { suggest } from '../text';
+import { parsePlatform } from '../values/platform';
+import { parseImageReference } from '../values/reference';
+import type { LintContext } from '../context';
+
+const BOOL = ['true', 'false'];
+const CHMOD = /^([0-7]{3,4}|([ugoa]*[-+=]([rwxXst]*|[ugo]))(,([ugoa]*[-+=]([rwxXst]*|[ugo])))*)$/;
+const CHECKSUM = /^([a-z0-9]+:[a-fA-F0-9]+|[0-9a-fA-F]{7,64})$/;
+
+export default defineRule({
+  code: 'InvalidFlagValue',
+  ruleClass: 'build',
+  description: 'A flag value the builder rejects (missing value, not a boolean, not an allowed value, bad platform, stage or permissions)',
+  check(ctx) {
+    for (const i of ctx.allInstructions()) {
+      const spec = i.kind === 'UNKNOWN' ? undefined : instructionSpec(i.kind);
+      if (!spec) continue;
+      for (const flag of i.flags) {
+        const flagSpec = spec.flags.find((f) => f.name === flag.name);
+        if (flagSpec && flagSpec.type !== 'duration' && flagSpec.type !== 'int') checkValue(ctx, i, flag, flagSpec);
+      }
+    }
+  },
+});
+
+function checkValue(ctx: LintContext, i: Instruction, flag: Flag, spec: FlagSpec): void {
+  const value = flag.value;
+  const at = flag.valueRange ?? flag.range;
+  if (value === undefined) {
+    if (spec.type !== 'bool') ctx.reportOn(i, flag.range, `Missing a value on flag: ${flag.name}: write --${flag.name}=<value>`);
+    return;
+  }
+  if (value.includes('$')) return; // expanded at build time; checked by the expansion rules
+  switch (spec.type) {
+    case 'bool':
+      if (!BOOL.includes(value.toLowerCase())) ctx.reportOn(i, at, `expecting boolean value for flag ${flag.name}, not: ${value}: use --${flag.name} or --${flag.name}=false`);
+      break;
+    case 'enum':
+      if (!spec.values?.includes(value)) {
+        const guess = suggest(value, spec.values ?? [], true);
+        ctx.reportOn(i, at, `Invalid value for --${flag.name}: ${value}: use one of ${spec.values?.join(', ')}`, guess
+          ? [{ title: `Change to ${guess}`, edits: [{ range: at, newText: guess }], preferred: true }]
+          : []);
+      }
+      break;
+    case 'platform':
+      if (value === '' || !value.split(',').every((p) => parsePlatform(p.trim()))) ctx.reportOn(i, at, `failed to parse platform ${value}: use os/arch[/variant], e.g. linux/amd64`);
+      break;
+    case 'stage':
+      checkFrom(ctx, i, at, value);
+      break;
+    case 'string':
+      if (value === '') ctx.reportOn(i, at, `Missing a value on flag: ${flag.name}: write --${flag.name}=<value>`);
+      else if (flag.name === 'chmod' && !CHMOD.test(value)) ctx.reportOn(i, at, `invalid chmod value ${value}: use octal (0755) or symbolic (u+x) permissions`);
+      else if (flag.name === 'checksum' && !CHECKSUM.test(value)) ctx.reportOn(i, at, `invalid checksum ${value}: use sha256:<hex> for HTTP sources or a commit SHA for Git`);
+      break;
+    default:
+      break;
+  }
+}
+
+function checkFrom(ctx: LintContext, i: Instruction, at: Flag['range'], value: string): void {
+  if (/^\d+$/.test(value)) {
+    if (i.stageIndex >= 0 && Number(value) >= i.stageIndex && !i.parent) {
+      ctx.reportOn(i, at, `invalid from flag value ${value}: stage ${value} is not an earlier stage (this is stage ${i.stageIndex})`);
+    }
+    return;
+  }
+  const current = ctx.model.stages[i.stageIndex];
+  if (current?.name && current.name === value.toLowerCase() && !i.parent) {
+    ctx.reportOn(i, at, `invalid from flag value ${value}: a stage cannot copy from itself`);
+    return;
+  }
+  if (ctx.model.stages.some((s) => s.name === value.toLowerCase())) return;
+  const parsed = parseImageReference(value);
+  if ('error' in parsed) ctx.reportOn(i, at, `invalid from flag value ${value}: ${parsed.error}: name an earlier stage, a build context or an image`);
+}

@@ -1,0 +1,25 @@
+import { instructionSpec } from '../../spec';
+import { defineRule } from '../rule';
+import { suggest } from '../text';
+
+export default defineRule({
+  code: 'UnknownFlag',
+  ruleClass: 'build',
+  description: 'A flag the instruction does not accept',
+  check(ctx) {
+    for (const i of ctx.allInstructions()) {
+      const spec = i.kind === 'UNKNOWN' ? undefined : instructionSpec(i.kind);
+      if (!spec) continue;
+      const names = spec.flags.map((f) => f.name);
+      for (const flag of i.flags) {
+        if (names.includes(flag.name)) continue;
+        const guess = suggest(flag.name, names, true);
+        const range = { start: flag.range.start, end: flag.nameRange.end };
+        const accepted = names.length > 0 ? `${i.keyword} accepts ${names.map((n) => `--${n}`).join(', ')}` : `${i.keyword} takes no flags`;
+        ctx.reportOn(i, range, `Unknown flag: ${flag.name}${guess ? ` (did you mean --${guess}?)` : `: ${accepted}`}`, guess
+          ? [{ title: `Change to --${guess}`, edits: [{ range, newText: `--${guess}` }], preferred: true }]
+          : []);
+      }
+    }
+  },
+});
