@@ -71,7 +71,7 @@ describe('diagnostics over the protocol (dist/server.js --stdio)', function () {
   }
 
   it('publishes build errors and check warnings with code, source, docs link and fixes', async () => {
-    const { diagnostics } = await diagnose('Dockerfile', 'FROM alpine AS Build\nRUNN true\nMAINTAINER me\nCMD ["a"]\nCMD ["b"]\n');
+    const { diagnostics } = await diagnose('Dockerfile', 'FROM alpine:3 AS Build\nRUNN true\nMAINTAINER me\nCMD ["a"]\nCMD ["b"]\n');
     const byCode = new Map(diagnostics.map((d) => [d.code, d]));
     const unknown = byCode.get('UnknownInstruction')!;
     assert.equal(unknown.severity, 1);
@@ -86,7 +86,7 @@ describe('diagnostics over the protocol (dist/server.js --stdio)', function () {
   });
 
   it('turns fixes into quick-fix code actions', async () => {
-    const { uri, diagnostics } = await diagnose('Dockerfile.fix', 'FROM alpine AS Build\n', true);
+    const { uri, diagnostics } = await diagnose('Dockerfile.fix', 'FROM alpine:3 AS Build\n', true);
     const casing = diagnostics.find((d) => d.code === 'StageNameCasing')!;
     const actions = await connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri }, range: casing.range, context: { diagnostics: [casing] },
@@ -98,11 +98,11 @@ describe('diagnostics over the protocol (dist/server.js --stdio)', function () {
   });
 
   it('honours # check=skip and per-rule severity settings', async () => {
-    const skipped = await diagnose('Dockerfile.skip', '# check=skip=StageNameCasing\nFROM alpine AS Build\n');
+    const skipped = await diagnose('Dockerfile.skip', '# check=skip=StageNameCasing\nFROM alpine:3 AS Build\n');
     assert.deepEqual(skipped.diagnostics.map((d) => d.code), []);
     ruleSettings = { StageNameCasing: 'error' };
     await connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
-    const raised = await diagnose('Dockerfile.sev', 'FROM alpine AS Build\n');
+    const raised = await diagnose('Dockerfile.sev', 'FROM alpine:3 AS Build\n');
     ruleSettings = {};
     await connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
     assert.deepEqual(raised.diagnostics.map((d) => [d.code, d.severity]), [['StageNameCasing', 1]]);
@@ -118,7 +118,7 @@ describe('diagnostics over the protocol (dist/server.js --stdio)', function () {
       'RUN <<EOF',
       'echo "${HOME}"',
       'EOF',
-      'FROM gcr.io/distroless/static',
+      'FROM gcr.io/distroless/static:nonroot',
       'COPY --from=build --chmod=755 /out/app /app',
       'USER 65532',
       'ENTRYPOINT ["/app"]',
