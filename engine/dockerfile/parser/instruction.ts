@@ -74,6 +74,8 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
 
   const fields = () => splitFields(t, argsStart, end).map((s) => line.word(s.start, s.end));
   const whole = () => (argsText ? [line.word(argsStart, end)] : []);
+  /** Exec form: sets `json` and returns one word per element (text = decoded value). */
+  let jsonWords: Word[] = [];
   const maybeJson = (start: number): JsonArray | undefined => {
     const scan = scanJsonArray(t, start, end);
     if (scan === 'not-strings') {
@@ -86,9 +88,10 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
       return undefined;
     }
     if (!scan) return undefined;
+    jsonWords = scan.elements.map((e) => line.word(e.start, e.end, e.value));
     return {
       range: line.range(scan.start, scan.end),
-      elements: scan.elements.map((e) => ({ value: e.value, range: line.range(e.start, e.end) })),
+      elements: jsonWords.map((w) => ({ value: w.text, range: w.range })),
     };
   };
 
@@ -98,7 +101,7 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
     case 'ENTRYPOINT':
     case 'SHELL': {
       inst.json = argsText ? maybeJson(argsStart) : undefined;
-      inst.args = inst.json ? jsonElementWords(line, t, argsStart, end, inst.json) : whole();
+      inst.args = inst.json ? jsonWords : whole();
       if (inst.kind === 'RUN') {
         inst.mounts = flags.filter((f) => f.name === 'mount').map((f) => parseMount(line, f, valueStarts.get(f) ?? -1));
         inst.network = flags.find((f) => f.name === 'network');
@@ -110,7 +113,7 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
     case 'ADD':
     case 'VOLUME': {
       inst.json = argsText ? maybeJson(argsStart) : undefined;
-      inst.args = inst.json ? jsonElementWords(line, t, argsStart, end, inst.json) : fields();
+      inst.args = inst.json ? jsonWords : fields();
       if (inst.kind === 'COPY' || inst.kind === 'ADD') {
         inst.sources = inst.args.length > 1 ? inst.args.slice(0, -1) : inst.args.slice();
         inst.dest = inst.args.length > 1 ? inst.args[inst.args.length - 1] : undefined;
@@ -168,8 +171,9 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
         break;
       }
       for (const s of spans) {
-        const eq = t.indexOf('=', s.start);
-        const hasEq = eq !== -1 && eq < s.end;
+        let eq = s.start;
+        while (eq < s.end && t.charCodeAt(eq) !== 61) eq++;
+        const hasEq = eq < s.end;
         if (!hasEq && inst.kind !== 'ARG') {
           ctx.problems.push({
             code: ProblemCode.ParseError,
@@ -204,7 +208,7 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
         const next = skipSpaces(t, sep, end);
         if (next < end) {
           inst.json = maybeJson(next);
-          if (inst.json) inst.args.push(...jsonElementWords(line, t, next, end, inst.json));
+          if (inst.json) inst.args.push(...jsonWords);
           else {
             inst.command = line.word(next, end);
             inst.args.push(inst.command);
@@ -222,12 +226,6 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
       inst.args = fields();
   }
   return inst;
-}
-
-function jsonElementWords(line: LogicalLine, t: string, start: number, end: number, json: JsonArray): Word[] {
-  const scan = scanJsonArray(t, start, end);
-  if (!scan || scan === 'not-strings') return [];
-  return scan.elements.map((e, i) => ({ ...line.word(e.start, e.end), text: json.elements[i].value }));
 }
 
 function makeFlag(line: LogicalLine, start: number, end: number): Flag {

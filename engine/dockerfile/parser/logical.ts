@@ -47,12 +47,13 @@ export class LogicalLine {
   }
 
   range(start: number, end: number): Range {
-    return this.index.range(this.startOffset(start), this.endOffset(Math.max(start, end)));
+    const s = this.startOffset(start);
+    return this.index.range(s, end > start ? this.endOffset(end) : s);
   }
 
   word(start: number, end: number, text = this.text.slice(start, end)): Word {
     const docStart = this.startOffset(start);
-    const docEnd = this.endOffset(Math.max(start, end));
+    const docEnd = end > start ? this.endOffset(end) : docStart;
     const w: Word = { text, range: this.index.range(docStart, docEnd), start: docStart, end: docEnd };
     if (end > start) {
       const first = this.segmentOf(start);

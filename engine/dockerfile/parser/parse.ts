@@ -116,11 +116,10 @@ export function parseDockerfile(text: string): DockerfileModel {
     inst.continuations = continuations;
     inst.emptyContinuationLines = emptyLines.filter((r) => r.start.line < lastLine);
     inst.comments = innerComments;
-    i = lastLine;
     // BuildKit's canContainHeredoc: RUN/COPY/ADD in shell form only.
     if (inst.kind === 'RUN' || inst.kind === 'COPY' || inst.kind === 'ADD') {
       if (!inst.json && line.text.includes('<<')) {
-        const { heredocs, nextLine } = readHeredocs(text, index, line, lastLine + 1, problems);
+        const { heredocs, nextLine } = readHeredocs(text, index, line, i + 1, problems);
         inst.heredocs = heredocs;
         if (heredocs.length > 0) {
           i = nextLine - 1;
