@@ -1,0 +1,52 @@
+// Crash safety: kill -9 the daemon in the middle of a pull of a multi-layer image, restart it, and
+// check the store is consistent and the pull completes.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { startEngine, type TestEngine } from '../../harness/engine';
+import { pushBusyboxImage } from '../../harness/images';
+import { startRegistry, type TestRegistry } from '../../harness/registry';
+import { waitFor } from '../../harness/services';
+import { bytesUnder, randomLayer, storeProblems, throttledProxy } from './storeCheck';
+
+describe('engine crash safety', function () {
+  this.timeout(300000);
+  let reg: TestRegistry;
+  let engine: TestEngine;
+  let proxy: { port: number; close(): Promise<void> };
+  let digest: string;
+
+  before(async () => {
+    reg = await startRegistry();
+    engine = await startEngine();
+    const layers = await Promise.all([1, 2, 3, 4].map((i) => randomLayer(`data${i}.bin`, 20 << 20)));
+    digest = await pushBusyboxImage(reg.host, 'big', 'v1', { extraLayers: layers });
+    // ~8 MB/s per connection: the 80 MB pull takes a few seconds, so the kill lands mid-pull
+    proxy = await throttledProxy({ host: '127.0.0.1', port: Number(reg.host.split(':')[1]) }, 8 << 20);
+  });
+  after(async () => {
+    await engine?.stop();
+    await proxy?.close();
+    await reg?.stop();
+  });
+
+  it('kill -9 during a pull leaves a consistent store, and the pull completes after restart', async () => {
+    const ref = `127.0.0.1:${proxy.port}/big:v1`;
+    const ingest = path.join(engine.dataRoot, 'image/ingest');
+    const firstPull = engine.docker(['pull', ref]).then(() => 'completed', (e: Error) => e.message);
+    await waitFor('the pull to be downloading layers', () => bytesUnder(ingest) > 10 << 20, 60000, 10);
+    await engine.kill9();
+    assert.notEqual(await firstPull, 'completed', 'the pull was interrupted');
+
+    assert.deepEqual(await storeProblems(engine.dataRoot), [], 'store consistent right after kill -9');
+    await engine.restart();
+    assert.deepEqual(await storeProblems(engine.dataRoot), [], 'store consistent after restart');
+    await assert.rejects(engine.docker(['image', 'inspect', ref]), /No such image/, 'a half-pulled image is not visible');
+
+    const { stdout } = await engine.docker(['pull', ref]);
+    assert.match(stdout, new RegExp(`Digest: ${digest}`));
+    assert.deepEqual(await storeProblems(engine.dataRoot), [], 'store consistent after the pull completed');
+    const [img] = JSON.parse((await engine.docker(['image', 'inspect', ref])).stdout);
+    assert.equal(img.RootFS.Layers.length, 5);
+    assert.deepEqual(img.RepoDigests, [`127.0.0.1:${proxy.port}/big@${digest}`]);
+  });
+});
