@@ -149,7 +149,7 @@ export class ContentStore {
       await fh.close();
       await fs.promises.rename(tmp, this.blobPath(digest));
       await fsyncDir(this.blobsDir);
-      if (info) await this.saveLayerInfo(digest, info);
+      if (info) await this.setLayerInfo(digest, info);
       return { digest, size: written, diffId: info?.diffId, uncompressedSize: info?.uncompressedSize };
     } catch (e) {
       layer?.abort();
@@ -227,7 +227,7 @@ export class ContentStore {
       await layer.write(chunk);
     }
     const info = await (layer ?? new LayerHasher(false)).finish(digest);
-    await this.saveLayerInfo(digest, info);
+    await this.setLayerInfo(digest, info);
     return info;
   }
 
@@ -256,7 +256,8 @@ export class ContentStore {
     }
   }
 
-  private async saveLayerInfo(digest: string, info: LayerInfo): Promise<void> {
+  /** Remembers a layer's diffID and size computed elsewhere in the same pass as its digest. */
+  async setLayerInfo(digest: string, info: LayerInfo): Promise<void> {
     await writeFileAtomic(path.join(this.infoDir, `${digestHex(digest)}.json`), JSON.stringify(info));
   }
 }

@@ -272,11 +272,13 @@ export class ImageStore {
   }
 
   /**
-   * Creates an image from a config and layer descriptors whose blobs are already stored (builder,
-   * commit, import): writes the config and an OCI manifest, then records the image.
+   * Creates an image from a config (object, or exact bytes) and layer descriptors whose blobs are
+   * already stored (builder, commit, import, load): writes the config and an OCI manifest, then
+   * records the image.
    */
-  async putImage(config: ImageConfig, layers: Descriptor[], opts: { refs?: Reference[] } = {}): Promise<ImageRecord> {
-    const cfgBuf = Buffer.from(JSON.stringify(config));
+  async putImage(config: ImageConfig | Buffer, layers: Descriptor[], opts: { refs?: Reference[] } = {}): Promise<ImageRecord> {
+    // raw bytes keep the config digest (= image ID) of an image made elsewhere
+    const cfgBuf = Buffer.isBuffer(config) ? config : Buffer.from(JSON.stringify(config));
     const cfg = await this.content.put(cfgBuf);
     const manifest: ImageManifest = {
       schemaVersion: 2,

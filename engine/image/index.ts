@@ -6,6 +6,10 @@ export * from './errors';
 export { ContentStore, DigestMismatchError, SizeMismatchError, BlobNotFoundError, type IngestOptions, type IngestResult, type LayerInfo } from './contentStore';
 export { ImageStore, type ImageRecord, type ImageSummary, type ImageDetails, type HistoryItem, type DeleteResponseItem, type DeleteOptions, type ContainerUse } from './imageStore';
 export { withFileLock, writeFileAtomic } from './fileLock';
+export { saveImages } from './save';
+export { loadImages, type LoadResult } from './load';
+export { importRootfs, type ImportOptions } from './importRootfs';
+export { applyChanges } from './changes';
 
 import * as path from 'node:path';
 import { ImageStore } from './imageStore';
