@@ -35,7 +35,7 @@ async function listTar(buf: Buffer): Promise<Map<string, Buffer>> {
   const ex = tar.extract();
   ex.on('entry', (h, s, next) => {
     const parts: Buffer[] = [];
-    s.on('data', (c: Buffer) => parts.push(c));
+    s.on('data', (c: unknown) => { parts.push(c as Buffer); });
     s.on('end', () => { files.set(h.name, Buffer.concat(parts)); next(); });
   });
   await new Promise<void>((resolve, reject) => { ex.on('finish', resolve); ex.on('error', reject); Readable.from([buf]).pipe(ex); });
