@@ -61,6 +61,11 @@ export interface ApplyOptions {
   xattrs?: boolean;
   limits?: Partial<ApplyLimits>;
   signal?: AbortSignal;
+  /**
+   * `apply` (default): whiteouts delete lower paths. `literal`: `.wh.*` names are ordinary files
+   * (build contexts, ADD archives).
+   */
+  whiteouts?: 'apply' | 'literal';
 }
 
 export interface ApplyResult {
@@ -92,6 +97,7 @@ export async function applyLayer(input: Readable, rootDir: string, opts: ApplyOp
   const written = new Set<string>(['']);
   const dirTimes = new Map<string, Date>(); // relative dir path → mtime
   const caps: { hostPath: string; name: string; value: Buffer }[] = [];
+  const whiteouts = opts.whiteouts ?? 'apply';
 
   const extract = tar.extract();
   extract.on('entry', (header, stream, next) => {
@@ -116,7 +122,7 @@ export async function applyLayer(input: Readable, rootDir: string, opts: ApplyOp
     const base = rel === '' ? '' : rel.slice(rel.lastIndexOf('/') + 1);
     const parentRel = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
 
-    if (base.startsWith(WHITEOUT_PREFIX)) {
+    if (base.startsWith(WHITEOUT_PREFIX) && whiteouts !== 'literal') {
       content.resume();
       if (base === '.wh.' || base === '.wh..' || base === '.wh...') throw new LayerError(`invalid whiteout ${JSON.stringify(h.name)}`);
       const dir = await resolveInRoot(root, parentRel, { followFinal: true });

@@ -1,0 +1,661 @@
+/**
+ * The builder: executes the engine/dockerfile model with BuildKit's semantics and produces an
+ * image in the image store.
+ * - Only the stages the target needs are built; each stage is a memoised promise that first
+ *   starts the stages it depends on (FROM <stage>, COPY --from, RUN --mount from=), so
+ *   independent stages run in parallel.
+ * - Each filesystem step (RUN, COPY, ADD, WORKDIR that creates a dir) runs in a snapshot of the
+ *   previous state (engine/runtime's Snapshotter) and its layer is the snapshot's changes, written
+ *   by engine/image/layer's writer straight into the content store (diffID + digest in one pass).
+ * - Every step has a content-based cache key (see cache.ts); a hit reuses the recorded state.
+ * - Where the classic builder and BuildKit differ, BuildKit is followed: stages built FROM another
+ *   stage inherit its ARGs, `COPY --chown` parent dirs and WORKDIR dirs are owned by the user,
+ *   platform ARGs are predefined, writes to VOLUME paths in RUN are kept, `--chmod` is supported,
+ *   `FROM scratch` gets the default PATH.
+ * Output is the classic builder's text (`Step N/M : …`, ` ---> …`) because the classic `/build`
+ * endpoint is what the docker CLI talks to here.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import {
+  parseDockerfile, PLATFORM_ARGS, PROXY_ARGS, platformArgValues, type CopyInstruction, type DockerfileModel, type Instruction, type KeyValueInstruction,
+  type RunInstruction, type Stage,
+} from '../dockerfile';
+import { MediaTypes, parseReference, type ContainerConfig, type Descriptor, type ImageConfig, type ImageStore } from '../image';
+import { resolveInRoot, writeLayer } from '../image/layer';
+import type { Executor, MountSpec } from '../runtime/executor';
+import type { LayerSource, Snapshotter } from '../runtime/snapshot';
+import { BuildCache, stepKey, type StepState } from './cache';
+import type { BuildContext } from './context';
+import { executeCopy, planCopy, type CopySourceRoot } from './copy';
+import {
+  applyMetadata, BuildError, commandLine, DEFAULT_PATH, DEFAULT_SHELL, envToMap, expand, instructionText,
+} from './instructions';
+import { resolveUser } from './users';
+
+export { BuildError } from './instructions';
+
+export interface BuilderDeps {
+  dataRoot: string;
+  images: ImageStore;
+  snapshotter: Snapshotter;
+  executor: () => Executor;
+  /** Pulls `ref` into the image store; returns the image id. */
+  pull?: (ref: string, out: (text: string) => void, signal?: AbortSignal) => Promise<string>;
+}
+
+export interface BuildOptions {
+  context: BuildContext;
+  /** Dockerfile path inside the context (default `Dockerfile`), or its text. */
+  dockerfileText: string;
+  tags?: string[];
+  buildArgs?: Record<string, string | null>;
+  target?: string;
+  labels?: Record<string, string>;
+  noCache?: boolean;
+  pull?: boolean;
+  /** `os/arch[/variant]`; only the host platform is accepted. */
+  platform?: string;
+  /** `default`, `host`, `none` (classic `networkmode`). */
+  networkMode?: string;
+  quiet?: boolean;
+  signal?: AbortSignal;
+  /** Receives the build's text output (Docker's `stream` lines). */
+  out: (text: string) => void;
+}
+
+export interface BuildResult {
+  imageId: string;
+  tags: string[];
+}
+
+const HOST_OS = 'linux';
+const HOST_ARCH = ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' } as Record<string, string>)[process.arch] ?? process.arch;
+
+function checkPlatform(p: string | undefined): void {
+  if (!p) return;
+  const [os, arch] = p.toLowerCase().split('/');
+  if (os !== HOST_OS || (arch && arch !== HOST_ARCH)) {
+    throw new BuildError(`platform ${p} is not supported: this engine builds only for the host platform ${HOST_OS}/${HOST_ARCH} (no emulation)`);
+  }
+}
+
+const shortId = (d: string) => d.replace(/^sha256:/, '').slice(0, 12);
+const configId = (c: ImageConfig) => `sha256:${createHash('sha256').update(JSON.stringify(c)).digest('hex')}`;
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+interface StageResult {
+  state: StepState;
+  key: string;
+  /** ARGs in scope at the end of the stage (inherited by stages built FROM it). */
+  args: Map<string, string | undefined>;
+}
+
+interface StageRun {
+  stage: Stage;
+  state: StepState;
+  key: string;
+  args: Map<string, string | undefined>;
+  cmdSet: boolean;
+}
+
+export class Builder {
+  readonly cache: BuildCache;
+  private readonly buildRoot: string;
+
+  constructor(private readonly deps: BuilderDeps) {
+    this.buildRoot = path.join(deps.dataRoot, 'build');
+    this.cache = new BuildCache(this.buildRoot, deps.images.content);
+  }
+
+  async build(opts: BuildOptions): Promise<BuildResult> {
+    return new BuildRun(this, this.deps, opts).run();
+  }
+
+  /** Build cache records for `/system/df` (`BuildCache`). */
+  async diskUsage(): Promise<unknown[]> {
+    return (await this.cache.entries()).map((e) => ({
+      ID: e.key.slice(7, 7 + 25), Parent: e.parent.startsWith('sha256:') ? e.parent.slice(7, 7 + 25) : '', Type: 'regular',
+      Description: e.description, InUse: false, Shared: false, Size: e.size, CreatedAt: e.createdAt, LastUsedAt: e.lastUsedAt,
+      UsageCount: e.usageCount,
+    }));
+  }
+
+  /** `/build/prune`: drops every cache record and cache-mount directory. */
+  async prune(): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
+    const { deleted, bytes } = await this.cache.prune();
+    await fs.promises.rm(path.join(this.buildRoot, 'mounts'), { recursive: true, force: true });
+    return { CachesDeleted: deleted, SpaceReclaimed: bytes };
+  }
+
+  get root(): string {
+    return this.buildRoot;
+  }
+}
+
+class BuildRun {
+  private readonly model: DockerfileModel;
+  private readonly escape: '\\' | '`';
+  private readonly stageRuns = new Map<number, Promise<StageResult>>();
+  private readonly buildArgs: Map<string, string>;
+  private readonly usedArgs = new Set<string>();
+  private readonly globalArgs = new Map<string, string | undefined>();
+  private readonly platformArgs = platformArgValues({ os: HOST_OS, arch: HOST_ARCH }, { os: HOST_OS, arch: HOST_ARCH });
+  private readonly stepNumbers = new Map<Instruction, number>();
+  private totalSteps = 0;
+  private readonly snapshots = new Set<string>();
+
+  constructor(private readonly builder: Builder, private readonly deps: BuilderDeps, private readonly opts: BuildOptions) {
+    this.model = parseDockerfile(opts.dockerfileText);
+    this.escape = this.model.escapeChar;
+    this.buildArgs = new Map(Object.entries(opts.buildArgs ?? {}).filter(([, v]) => v !== null) as [string, string][]);
+  }
+
+  private out(text: string): void {
+    if (!this.opts.quiet) this.opts.out(text);
+  }
+
+  private checkCancelled(): void {
+    if (this.opts.signal?.aborted) throw new BuildError('build cancelled');
+  }
+
+  async run(): Promise<BuildResult> {
+    checkPlatform(this.opts.platform);
+    const fatal = this.model.problems.find((p) => p.severity === 'error');
+    if (fatal) throw new BuildError(`failed to parse Dockerfile: line ${fatal.range.start.line + 1}: ${fatal.message}`);
+    if (this.model.stages.length === 0) throw new BuildError('No source image provided with `FROM`');
+    const target = this.targetStage();
+    const needed = this.neededStages(target);
+    const counted = [...this.model.globalArgs, ...this.model.stages.filter((s) => needed.has(s.index)).flatMap((s) => s.instructions)];
+    counted.forEach((inst, i) => this.stepNumbers.set(inst, i + 1));
+    this.totalSteps = counted.length;
+
+    for (const a of this.model.globalArgs) {
+      this.step(a);
+      for (const p of a.pairs) {
+        const v = this.buildArgs.has(p.key) ? this.buildArgs.get(p.key) : p.value ? expand(p.value.text, this.globalEnv(), this.escape) : undefined;
+        if (this.buildArgs.has(p.key)) this.usedArgs.add(p.key);
+        this.globalArgs.set(p.key, v);
+      }
+    }
+    try {
+      const result = await this.buildStage(target.index);
+      const unused = [...this.buildArgs.keys()].filter((k) => !this.usedArgs.has(k) && !PROXY_ARGS.some((p) => p.name === k)).sort();
+      if (unused.length) this.out(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
+      return await this.commit(result.state);
+    } finally {
+      for (const key of this.snapshots) await this.deps.snapshotter.remove(key).catch(() => undefined);
+    }
+  }
+
+  private targetStage(): Stage {
+    if (!this.opts.target) return this.model.stages[this.model.stages.length - 1];
+    const t = this.opts.target.toLowerCase();
+    const s = this.model.stages.find((x) => x.name === t);
+    if (!s) throw new BuildError(`failed to reach build target ${this.opts.target} in Dockerfile`);
+    return s;
+  }
+
+  /** Stages reachable from the target through FROM, COPY --from and RUN --mount from=. */
+  private neededStages(target: Stage): Set<number> {
+    const out = new Set<number>();
+    const visit = (s: Stage) => {
+      if (out.has(s.index)) return;
+      out.add(s.index);
+      for (const d of this.stageDeps(s)) visit(this.model.stages[d]);
+    };
+    visit(target);
+    return out;
+  }
+
+  private stageDeps(s: Stage): number[] {
+    const deps = new Set<number>();
+    if (s.base.kind === 'stage') deps.add(s.base.stageIndex);
+    for (const r of s.references) if (r.stageIndex !== undefined && r.stageIndex < s.index) deps.add(r.stageIndex);
+    return [...deps];
+  }
+
+  private globalEnv(): Map<string, string> {
+    const env = new Map<string, string>(this.platformArgs);
+    for (const [k, v] of this.globalArgs) if (v !== undefined) env.set(k, v);
+    return env;
+  }
+
+  private step(inst: Instruction, prefix = ''): void {
+    this.out(`${prefix}Step ${this.stepNumbers.get(inst) ?? '?'}/${this.totalSteps} : ${instructionText(this.model, inst)}\n`);
+  }
+
+  private buildStage(index: number): Promise<StageResult> {
+    let p = this.stageRuns.get(index);
+    if (!p) {
+      const stage = this.model.stages[index];
+      const deps = this.stageDeps(stage).map((d) => this.buildStage(d));
+      p = Promise.all(deps).then(() => this.runStage(stage));
+      p.catch(() => undefined);
+      this.stageRuns.set(index, p);
+    }
+    return p;
+  }
+
+  // ---------------------------------------------------------------- stages
+
+  private async runStage(stage: Stage): Promise<StageResult> {
+    this.checkCancelled();
+    const run = await this.from(stage);
+    for (const inst of stage.instructions.slice(1)) {
+      this.checkCancelled();
+      this.step(inst);
+      await this.dispatch(run, inst);
+    }
+    return { state: run.state, key: run.key, args: run.args };
+  }
+
+  private async from(stage: Stage): Promise<StageRun> {
+    const from = stage.from;
+    this.step(from);
+    if (from.platform?.value) checkPlatform(expand(from.platform.value, this.globalEnv(), this.escape));
+    const imageText = from.image ? expand(from.image.text, this.globalEnv(), this.escape) : '';
+    if (!imageText) throw new BuildError('base name (' + (from.image?.text ?? '') + ') should not be blank');
+    const lower = imageText.toLowerCase();
+    const parentStage = this.model.stages.find((s) => s.index < stage.index && s.name === lower);
+    let run: StageRun;
+    if (parentStage) {
+      const parent = await this.buildStage(parentStage.index);
+      run = { stage, state: clone(parent.state), key: parent.key, args: new Map(parent.args), cmdSet: false };
+    } else if (lower === 'scratch') {
+      const config: ImageConfig = {
+        architecture: HOST_ARCH, os: HOST_OS, config: { Env: [DEFAULT_PATH] }, rootfs: { type: 'layers', diff_ids: [] }, history: [],
+      };
+      run = { stage, state: { config, layers: [] }, key: 'scratch', args: new Map(), cmdSet: false };
+    } else {
+      const { id, config, layers } = await this.baseImage(imageText);
+      config.config ??= {};
+      run = { stage, state: { config, layers }, key: id, args: new Map(), cmdSet: false };
+    }
+    this.out(` ---> ${run.key === 'scratch' ? '' : shortId(configId(run.state.config))}\n`);
+    delete run.state.config.container_config;
+    run.state.config.config ??= {};
+    const triggers = run.state.config.config.OnBuild ?? [];
+    if (!parentStage && triggers.length) {
+      run.state.config.config.OnBuild = null;
+      this.out(`# Executing ${triggers.length} build trigger${triggers.length > 1 ? 's' : ''}\n`);
+      for (const t of triggers) {
+        const inst = parseDockerfile(`FROM scratch\n${t}\n`).instructions[1];
+        if (!inst) continue;
+        await this.dispatch(run, inst, true);
+      }
+    }
+    return run;
+  }
+
+  private async baseImage(ref: string): Promise<{ id: string; config: ImageConfig; layers: Descriptor[] }> {
+    const images = this.deps.images;
+    let id: string | undefined;
+    if (!this.opts.pull) id = await images.resolve(ref).then((r) => r.id, () => undefined);
+    if (!id) {
+      if (!this.deps.pull) throw new BuildError(`pull access denied for ${ref}: no registry client is available and the image is not present`);
+      id = await this.deps.pull(ref, (t) => this.out(t), this.opts.signal);
+    }
+    const rec = await images.resolve(id);
+    const config = clone(await images.config(rec));
+    if (config.os && config.os !== HOST_OS || config.architecture && config.architecture !== HOST_ARCH) {
+      throw new BuildError(`image ${ref} is for ${config.os}/${config.architecture}, not the host platform ${HOST_OS}/${HOST_ARCH}`);
+    }
+    const { manifest } = await images.manifest(rec);
+    return { id: rec.id, config, layers: manifest.layers };
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  /** Expansion environment: stage ARGs with a value, then the config Env (ENV beats ARG). */
+  private env(run: StageRun): Map<string, string> {
+    const env = new Map<string, string>();
+    for (const [k, v] of run.args) if (v !== undefined) env.set(k, v);
+    for (const [k, v] of envToMap(run.state.config.config?.Env)) env.set(k, v);
+    return env;
+  }
+
+  private async dispatch(run: StageRun, inst: Instruction, trigger = false): Promise<void> {
+    switch (inst.kind) {
+      case 'ARG':
+        return this.arg(run, inst);
+      case 'RUN':
+        return this.runStep(run, inst);
+      case 'COPY':
+      case 'ADD':
+        return this.copyStep(run, inst, trigger);
+      case 'WORKDIR':
+        return this.workdir(run, inst);
+      case 'FROM':
+        throw new BuildError('FROM isn\'t allowed as an ONBUILD trigger');
+      default:
+        return this.metadata(run, inst);
+    }
+  }
+
+  private arg(run: StageRun, inst: KeyValueInstruction): void {
+    for (const p of inst.pairs) {
+      let v: string | undefined;
+      if (this.buildArgs.has(p.key)) {
+        v = this.buildArgs.get(p.key);
+        this.usedArgs.add(p.key);
+      } else if (p.value) v = expand(p.value.text, this.env(run), this.escape);
+      else if (this.globalArgs.has(p.key)) v = this.globalArgs.get(p.key);
+      else if (PLATFORM_ARGS.some((x) => x.name === p.key)) v = this.platformArgs.get(p.key);
+      run.args.set(p.key, v);
+    }
+    const desc = `ARG ${inst.pairs.map((p) => (run.args.get(p.key) !== undefined ? `${p.key}=${run.args.get(p.key)}` : p.key)).join(' ')}`;
+    run.key = stepKey(run.key, [desc]);
+    this.out(` ---> ${shortId(configId(run.state.config))}\n`);
+  }
+
+  /** Config-only steps are cached too, so a rebuild reproduces the same image ID. */
+  private async metadata(run: StageRun, inst: Instruction): Promise<void> {
+    const next = clone(run.state);
+    const ctx = { cfg: next.config.config!, env: this.env(run), escapeChar: this.escape, cmdSet: run.cmdSet, author: next.config.author };
+    const createdBy = applyMetadata(inst, ctx);
+    run.cmdSet = ctx.cmdSet;
+    if (ctx.author !== undefined) next.config.author = ctx.author;
+    const key = stepKey(run.key, [createdBy]);
+    const hit = this.opts.noCache ? undefined : await this.builder.cache.get(key);
+    if (hit) {
+      run.state = { config: hit.config, layers: hit.layers };
+      this.out(' ---> Using cache\n');
+    } else {
+      const parent = run.key;
+      run.state = next;
+      this.addHistory(run, createdBy, true);
+      await this.builder.cache.put(key, parent, createdBy, run.state, 0);
+    }
+    run.key = key;
+    this.out(` ---> ${shortId(configId(run.state.config))}\n`);
+  }
+
+  private addHistory(run: StageRun, createdBy: string, empty: boolean): void {
+    const h = run.state.config.history ?? [];
+    h.push({ created: new Date().toISOString(), created_by: createdBy, comment: 'buildkit.dockerfile.v0', ...(empty ? { empty_layer: true } : {}) });
+    run.state.config.history = h;
+    run.state.config.created = new Date().toISOString();
+  }
+
+  /** Uses the cache entry for `key` or runs `work` (which changes the snapshot) and records it. */
+  private async cachedStep(run: StageRun, key: string, createdBy: string, work: (rootfs: string) => Promise<void>): Promise<void> {
+    if (!this.opts.noCache) {
+      const hit = await this.builder.cache.get(key);
+      if (hit) {
+        run.state = { config: hit.config, layers: hit.layers };
+        run.key = key;
+        this.out(' ---> Using cache\n');
+        this.out(` ---> ${shortId(configId(run.state.config))}\n`);
+        return;
+      }
+    }
+    const snapKey = `build-${randomBytes(8).toString('hex')}`;
+    this.snapshots.add(snapKey);
+    try {
+      const layers: LayerSource[] = run.state.layers.map((l, i) => ({
+        diffID: run.state.config.rootfs.diff_ids[i],
+        open: () => this.deps.images.content.openLayer(l.digest),
+      }));
+      const rootfs = await this.deps.snapshotter.prepare(snapKey, layers);
+      await work(rootfs);
+      await this.deps.snapshotter.unmount(snapKey);
+      this.checkCancelled();
+      const entries = await this.deps.snapshotter.changes(snapKey);
+      let size = 0;
+      if (entries.length) {
+        const pass = new PassThrough();
+        const ingest = this.deps.images.content.ingest(pass);
+        const written = await writeLayer(entries, pass, { signal: this.opts.signal });
+        const stored = await ingest;
+        if (stored.digest !== written.digest) throw new BuildError(`layer digest mismatch: ${stored.digest} != ${written.digest}`);
+        run.state.layers.push({ mediaType: MediaTypes.ociLayerGzip, digest: written.digest, size: written.size });
+        run.state.config.rootfs.diff_ids.push(written.diffID);
+        size = written.size;
+      }
+      this.addHistory(run, createdBy, entries.length === 0);
+      await this.builder.cache.put(key, run.key, createdBy, run.state, size);
+      run.key = key;
+      this.out(` ---> ${shortId(configId(run.state.config))}\n`);
+    } finally {
+      await this.deps.snapshotter.remove(snapKey).catch(() => undefined);
+      this.snapshots.delete(snapKey);
+    }
+  }
+
+  private async workdir(run: StageRun, inst: Instruction): Promise<void> {
+    const cfg = run.state.config.config!;
+    let dir = expand(inst.argsText, this.env(run), this.escape);
+    if (!path.posix.isAbsolute(dir)) dir = path.posix.join(cfg.WorkingDir || '/', dir);
+    dir = path.posix.normalize(dir);
+    if (dir.length > 1) dir = dir.replace(/\/+$/, '');
+    cfg.WorkingDir = dir;
+    const createdBy = `WORKDIR ${dir}`;
+    if (dir === '/') {
+      this.addHistory(run, createdBy, true);
+      run.key = stepKey(run.key, [createdBy]);
+      this.out(` ---> ${shortId(configId(run.state.config))}\n`);
+      return;
+    }
+    const user = cfg.User ?? '';
+    await this.cachedStep(run, stepKey(run.key, [createdBy, user]), createdBy, async (rootfs) => {
+      const owner = user ? await resolveUser(rootfs, user) : { uid: 0, gid: 0 };
+      let cur = rootfs;
+      const r = await resolveInRoot(rootfs, dir, { followFinal: true });
+      for (const c of r.rel.split('/').filter(Boolean)) {
+        cur = `${cur}/${c}`;
+        const st = await fs.promises.lstat(cur).catch(() => null);
+        if (st?.isDirectory()) continue;
+        if (st) throw new BuildError(`mkdir ${dir}: not a directory`);
+        await fs.promises.mkdir(cur, { mode: 0o755 });
+        await fs.promises.chmod(cur, 0o755);
+        await fs.promises.lchown(cur, owner.uid, owner.gid);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- COPY / ADD
+
+  /** A read-only rootfs of another stage or image for COPY --from / mounts. */
+  private async viewOf(run: StageRun, from: string): Promise<{ root: string; release: () => Promise<void> }> {
+    const expanded = expand(from, this.env(run), this.escape);
+    const byName = this.model.stages.find((s) => s.name === expanded.toLowerCase() && s.index < run.stage.index);
+    const byIndex = /^\d+$/.test(expanded) ? this.model.stages[Number(expanded)] : undefined;
+    if (byIndex && byIndex.index >= run.stage.index) throw new BuildError(`invalid from flag value ${expanded}: refers to current or future build stage`);
+    const stage = byName ?? byIndex;
+    let state: StepState;
+    if (stage) state = (await this.buildStage(stage.index)).state;
+    else {
+      const img = await this.baseImage(expanded);
+      state = { config: img.config, layers: img.layers };
+    }
+    const key = `view-${randomBytes(8).toString('hex')}`;
+    this.snapshots.add(key);
+    const root = await this.deps.snapshotter.prepare(key, state.layers.map((l, i) => ({
+      diffID: state.config.rootfs.diff_ids[i], open: () => this.deps.images.content.openLayer(l.digest),
+    })));
+    return {
+      root,
+      release: async () => {
+        await this.deps.snapshotter.remove(key).catch(() => undefined);
+        this.snapshots.delete(key);
+      },
+    };
+  }
+
+  private async copyStep(run: StageRun, inst: CopyInstruction, _trigger: boolean): Promise<void> {
+    const env = this.env(run);
+    const cfg = run.state.config.config!;
+    const flag = (n: string) => inst.flags.filter((f) => f.name.toLowerCase() === n).map((f) => expand(f.value ?? '', env, this.escape));
+    const [from] = inst.from?.value ? [inst.from.value] : [];
+    const chownSpec = flag('chown')[0];
+    const chmodSpec = flag('chmod')[0];
+    const excludes = flag('exclude');
+    const parents = inst.flags.some((f) => f.name.toLowerCase() === 'parents' && f.value !== 'false');
+    const checksum = flag('checksum')[0];
+    if (!inst.dest) throw new BuildError(`${inst.kind} requires at least two arguments, but only one was provided. Destination could not be determined.`);
+    let dest = expand(inst.dest.text, env, this.escape);
+    if (!path.posix.isAbsolute(dest)) {
+      const trailing = dest.endsWith('/') || dest === '.' || dest.endsWith('/.');
+      dest = path.posix.join(cfg.WorkingDir || '/', dest) + (trailing && !dest.endsWith('/') ? '/' : '');
+    }
+    let chmod: number | undefined;
+    if (chmodSpec !== undefined) {
+      if (!/^[0-7]{3,4}$/.test(chmodSpec)) throw new BuildError(`invalid chmod parameter: ${chmodSpec}. it should be octal string and between 0 and 07777`);
+      chmod = parseInt(chmodSpec, 8);
+    }
+    const heredocNames = new Set(inst.heredocs.map((h) => h.name));
+    const inline = inst.heredocs.filter((h) => inst.sources.some((s) => s.text.replace(/^<<-?/, '').replace(/["']/g, '') === h.name)).map((h) => ({
+      name: h.name, content: Buffer.from(h.quoted ? h.content : expand(h.content, env, this.escape)),
+    }));
+    const sources = inst.sources.filter((s) => !(s.text.startsWith('<<') && heredocNames.has(s.text.replace(/^<<-?/, '').replace(/["']/g, ''))))
+      .map((s) => expand(s.text, env, this.escape));
+
+    const view = from ? await this.viewOf(run, from) : undefined;
+    try {
+      const sr: CopySourceRoot = view
+        ? { root: view.root, preserveOwnership: true }
+        : { root: this.opts.context.root, ignore: this.opts.context.ignore, preserveOwnership: false };
+      const plan = await planCopy(sr, {
+        sources, inline, add: inst.kind === 'ADD', excludes,
+        fetchUrl: (url) => this.fetchUrl(url, checksum),
+      });
+      const createdBy = `${inst.kind} ${[...inst.flags.filter((f) => f.name.toLowerCase() !== 'from').map((f) => `--${f.name}=${f.value ?? ''}`), ...sources, ...inline.map((i) => `<<${i.name}`), dest].join(' ')}`;
+      const key = stepKey(run.key, [createdBy, from ?? '', plan.contentHash, chownSpec ?? '']);
+      await this.cachedStep(run, key, createdBy, async (rootfs) => {
+        const chown = chownSpec ? await resolveUser(rootfs, chownSpec, { forChown: true }) : undefined;
+        await executeCopy(rootfs, sr, plan, { dest, chown, chmod, parents, excludes });
+      });
+    } finally {
+      await view?.release();
+    }
+  }
+
+  private async fetchUrl(url: string, checksum?: string): Promise<{ name: string; content: Buffer }> {
+    const res = await fetch(url, { signal: this.opts.signal });
+    if (!res.ok) throw new BuildError(`failed to download ${url}: ${res.status} ${res.statusText}`);
+    const content = Buffer.from(await res.arrayBuffer());
+    if (checksum) {
+      const got = `sha256:${createHash('sha256').update(content).digest('hex')}`;
+      if (got !== checksum) throw new BuildError(`digest mismatch for ${url}: expected ${checksum}, got ${got}`);
+    }
+    const name = decodeURIComponent(new URL(url).pathname.split('/').filter(Boolean).pop() ?? '') || '__unnamed__';
+    return { name, content };
+  }
+
+  // ---------------------------------------------------------------- RUN
+
+  private async runStep(run: StageRun, inst: RunInstruction): Promise<void> {
+    const cfg = run.state.config.config!;
+    const shell = cfg.Shell?.length ? cfg.Shell : DEFAULT_SHELL;
+    let args: string[];
+    const heredoc = inst.heredocs.length === 1 && inst.argsText.trim().startsWith('<<') ? inst.heredocs[0] : undefined;
+    if (heredoc) args = [...shell, heredoc.content];
+    else args = commandLine(inst, shell);
+    const argEnv = [...run.args].filter(([k, v]) => v !== undefined && !envToMap(cfg.Env).has(k)).map(([k, v]) => `${k}=${v}`).sort();
+    const proxyEnv = PROXY_ARGS.filter((p) => this.buildArgs.has(p.name) && !run.args.has(p.name)).map((p) => `${p.name}=${this.buildArgs.get(p.name)}`);
+    const network = inst.network?.value ?? (this.opts.networkMode === 'none' ? 'none' : 'default');
+    if (!['default', 'none', 'host'].includes(network)) throw new BuildError(`unsupported network mode ${network}`);
+    const mounts = inst.mounts.map((m) => Object.fromEntries([['type', m.type], ...m.options.map((o) => [o.key, o.value === undefined ? 'true' : expand(o.value, this.env(run), this.escape)])]) as Record<string, string>);
+    const createdBy = `RUN ${argEnv.length ? `|${argEnv.length} ${argEnv.join(' ')} ` : ''}${args.join(' ')} # buildkit`;
+    const key = stepKey(run.key, [createdBy, network, mounts]);
+    await this.cachedStep(run, key, createdBy, async (rootfs) => {
+      const user = await resolveUser(rootfs, cfg.User || 'root');
+      const runMounts: MountSpec[] = [];
+      const releases: (() => Promise<void>)[] = [];
+      try {
+        for (const m of mounts) runMounts.push(await this.mountFor(run, m, releases));
+        const id = randomBytes(6).toString('hex');
+        this.out(` ---> Running in ${id}\n`);
+        const sink = new Writable({
+          write: (chunk: Buffer, _e, cb) => {
+            this.out(chunk.toString('utf8'));
+            cb();
+          },
+        });
+        const { exitCode } = await this.deps.executor().run({
+          rootfs, args, env: [...(cfg.Env ?? []), ...argEnv, ...proxyEnv], cwd: cfg.WorkingDir || '/',
+          user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
+          mounts: runMounts, network: network === 'none' ? 'none' : 'host', hostname: id,
+        }, { stdout: sink, stderr: sink, signal: this.opts.signal });
+        this.checkCancelled();
+        if (exitCode !== 0) {
+          throw new BuildError(`The command '${args.join(' ')}' returned a non-zero code: ${exitCode}`);
+        }
+        this.out(`Removing intermediate container ${id}\n`);
+      } finally {
+        for (const r of releases) await r();
+      }
+    });
+  }
+
+  private async mountFor(run: StageRun, m: Record<string, string>, releases: (() => Promise<void>)[]): Promise<MountSpec> {
+    const target = m.target ?? m.dst ?? m.destination;
+    const type = m.type;
+    if (!target && type !== 'secret' && type !== 'ssh') throw new BuildError(`mount type ${type} requires a target`);
+    const safeTarget = (t: string) => {
+      if (!path.posix.isAbsolute(t)) t = path.posix.join(run.state.config.config?.WorkingDir || '/', t);
+      return path.posix.normalize(t);
+    };
+    if (type === 'tmpfs') return { type: 'tmpfs', target: safeTarget(target), options: m.size ? [`size=${m.size}`] : undefined };
+    if (type === 'cache') {
+      const id = m.id ?? target;
+      const dir = path.join(this.builder.root, 'mounts', createHash('sha256').update(id).digest('hex').slice(0, 32));
+      if (!fs.existsSync(dir)) {
+        await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+        await fs.promises.chmod(dir, m.mode ? parseInt(m.mode, 8) : 0o755);
+        await fs.promises.chown(dir, Number(m.uid ?? 0), Number(m.gid ?? 0));
+      }
+      return { type: 'bind', source: dir, target: safeTarget(target), readonly: m.ro === 'true' || m.readonly === 'true' };
+    }
+    if (type === 'bind') {
+      let root = this.opts.context.root;
+      if (m.from) {
+        const view = await this.viewOf(run, m.from);
+        releases.push(view.release);
+        root = view.root;
+      }
+      // The source is resolved inside its root (never the host's root — CVE-2024-1753).
+      const src = await resolveInRoot(root, m.source ?? m.src ?? '/', { followFinal: true });
+      const rw = m.rw === 'true' || m.readwrite === 'true';
+      let source = src.hostPath;
+      if (rw) {
+        const copy = await fs.promises.mkdtemp(path.join(this.builder.root, 'rw-'));
+        await fs.promises.cp(src.hostPath, copy, { recursive: true, verbatimSymlinks: true, force: true });
+        releases.push(() => fs.promises.rm(copy, { recursive: true, force: true }));
+        source = copy;
+      }
+      return { type: 'bind', source, target: safeTarget(target), readonly: !rw };
+    }
+    if (type === 'secret' || type === 'ssh') {
+      if (m.required === 'true') throw new BuildError(`${type} ${m.id ?? 'default'}: not provided (the classic /build API has no ${type} forwarding)`);
+      const empty = await fs.promises.mkdtemp(path.join(this.builder.root, 'empty-'));
+      releases.push(() => fs.promises.rm(empty, { recursive: true, force: true }));
+      return { type: 'tmpfs', target: safeTarget(target ?? (type === 'secret' ? `/run/secrets/${m.id ?? 'secret'}` : '/run/buildkit/ssh_agent.0')), readonly: true, options: ['size=1k'] };
+    }
+    throw new BuildError(`unsupported mount type ${type}`);
+  }
+
+  // ---------------------------------------------------------------- commit
+
+  private async commit(state: StepState): Promise<BuildResult> {
+    const config = clone(state.config);
+    const cfg: ContainerConfig = config.config ?? {};
+    if (this.opts.labels && Object.keys(this.opts.labels).length) cfg.Labels = { ...cfg.Labels, ...this.opts.labels };
+    config.config = cfg;
+    config.created ??= new Date().toISOString();
+    const rec = await this.deps.images.putImage(config, state.layers);
+    const tags: string[] = [];
+    for (const t of this.opts.tags ?? []) {
+      const ref = parseReference(t);
+      await this.deps.images.tag(rec.id, t);
+      tags.push(ref.tag || ref.digest ? t : `${t}:latest`);
+    }
+    this.out(`Successfully built ${shortId(rec.id)}\n`);
+    for (const t of tags) this.out(`Successfully tagged ${t}\n`);
+    return { imageId: rec.id, tags };
+  }
+}
+

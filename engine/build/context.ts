@@ -1,0 +1,79 @@
+/**
+ * The build context: a directory the builder reads COPY/ADD sources from, confined to it.
+ * - `contextFromTar`: the `/build` request body (untrusted) is extracted with the same confined
+ *   extractor as layers (applyLayer: no `..`, no writes through links; whiteout names are plain
+ *   files; ownership is recorded, never applied) into a private temp dir (kaniko CVE-2026-28406).
+ *   As in dockerd, `.dockerignore` was already applied by the client; the Dockerfile and the ignore
+ *   file themselves are dropped from the context when the ignore file excludes them.
+ * - `contextFromDir`: a local directory used in place (the fast path); `.dockerignore` /
+ *   `<Dockerfile>.dockerignore` are applied here when sources are enumerated. Symlinks inside the
+ *   context are copied as links; source paths are resolved with chroot semantics, so no link leads
+ *   outside the context.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { applyLayer, cleanRelative, resolveInRoot } from '../image/layer';
+import { IgnoreMatcher } from './dockerignore';
+
+export interface BuildContext {
+  /** Host directory of the context root. */
+  root: string;
+  /** Excluded paths (local-directory contexts); undefined when the client already filtered. */
+  ignore?: IgnoreMatcher;
+  /** Removes temp files (tar contexts). */
+  dispose(): Promise<void>;
+}
+
+async function readIfFile(root: string, rel: string): Promise<string | undefined> {
+  const { hostPath } = await resolveInRoot(root, rel, { followFinal: true });
+  try {
+    const st = await fs.promises.stat(hostPath);
+    if (!st.isFile()) return undefined;
+    return await fs.promises.readFile(hostPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** `<Dockerfile>.dockerignore` next to the Dockerfile wins over `.dockerignore` at the root. */
+async function loadIgnore(root: string, dockerfileRel: string): Promise<IgnoreMatcher | undefined> {
+  const specific = await readIfFile(root, `${dockerfileRel}.dockerignore`);
+  const text = specific ?? await readIfFile(root, '.dockerignore');
+  return text === undefined ? undefined : IgnoreMatcher.fromFile(text);
+}
+
+/** Reads the Dockerfile from the context (confined), Docker's error when missing. */
+export async function readDockerfile(ctx: BuildContext, dockerfile: string): Promise<string> {
+  const rel = cleanRelative(dockerfile);
+  const text = rel === null || rel === '' ? undefined : await readIfFile(ctx.root, rel);
+  if (text === undefined) throw new Error(`Cannot locate specified Dockerfile: ${dockerfile}`);
+  return text;
+}
+
+export async function contextFromTar(body: Readable, workDir: string, dockerfile: string, signal?: AbortSignal): Promise<BuildContext> {
+  await fs.promises.mkdir(workDir, { recursive: true, mode: 0o700 });
+  const root = await fs.promises.mkdtemp(path.join(workDir, 'context-'));
+  const dispose = () => fs.promises.rm(root, { recursive: true, force: true });
+  try {
+    await applyLayer(body, root, { ownership: 'record', whiteouts: 'literal', devices: false, xattrs: false, signal });
+    const ignore = await loadIgnore(root, cleanRelative(dockerfile) ?? 'Dockerfile');
+    if (ignore) {
+      for (const f of [cleanRelative(dockerfile) ?? 'Dockerfile', '.dockerignore']) {
+        if (ignore.matches(f)) await fs.promises.rm((await resolveInRoot(root, f)).hostPath, { force: true });
+      }
+    }
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+  return { root, dispose };
+}
+
+export async function contextFromDir(dir: string, dockerfile: string): Promise<BuildContext> {
+  if (!path.isAbsolute(dir)) throw new Error(`context directory must be absolute: ${dir}`);
+  const st = await fs.promises.stat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) throw new Error(`context directory ${dir} is not a directory`);
+  const root = await fs.promises.realpath(dir);
+  return { root, ignore: await loadIgnore(root, cleanRelative(dockerfile) ?? 'Dockerfile'), dispose: async () => undefined };
+}

@@ -1,0 +1,350 @@
+/**
+ * COPY / ADD with BuildKit's semantics, in two phases:
+ * 1. `planCopy` resolves the sources inside their root (the context, or a stage/image rootfs),
+ *    expands wildcards per path component, applies `.dockerignore` and `--exclude`, and hashes
+ *    everything that will be copied (path, type, mode, size, link target, owner when preserved,
+ *    content; never mtimes) — the content part of the cache key.
+ * 2. `executeCopy` writes the plan into a rootfs. Destinations are resolved inside the rootfs with
+ *    chroot semantics; what exists at a target is unlinked before writing (never written through);
+ *    directories copy their contents; a file goes into `dest/` when dest ends with `/`, when there
+ *    are several sources, or when dest is an existing directory; parent directories are created
+ *    0755 and, like BuildKit, owned by the `--chown` user; `--chmod` applies to what is copied.
+ *    Symlinks are copied as links; hardlinks inside one source stay hardlinks.
+ * ADD extracts local tar archives (plain or gzip) with applyLayer's confinement; ADD of an
+ * http(s) URL downloads to a 0600 file named after the URL path, verified with `--checksum`.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { applyLayer, cleanRelative, resolveInRoot } from '../image/layer';
+import { IgnoreMatcher } from './dockerignore';
+
+export interface CopySourceRoot {
+  root: string;
+  ignore?: IgnoreMatcher;
+  /** COPY --from keeps the source owners; context files become 0:0. */
+  preserveOwnership: boolean;
+}
+
+interface PlannedPath {
+  /** Host path of the source (inside the source root). */
+  host: string;
+  /** Path relative to the source root (for messages, --parents and hashing). */
+  rel: string;
+  stat: fs.Stats;
+}
+
+type PlanItem =
+  | { kind: 'path'; src: PlannedPath }
+  | { kind: 'archive'; src: PlannedPath }
+  | { kind: 'inline'; name: string; content: Buffer; mode: number }
+  | { kind: 'url'; url: string; name: string; content: Buffer };
+
+export interface CopyPlan {
+  items: PlanItem[];
+  /** sha256 over everything the copy reads. */
+  contentHash: string;
+  /** dest must be a directory (several sources or a wildcard). */
+  multiple: boolean;
+}
+
+export interface CopyOptions {
+  /** Absolute destination (after WORKDIR), trailing slash kept. */
+  dest: string;
+  chown?: { uid: number; gid: number };
+  chmod?: number;
+  /** `--parents`: keep the source path below the context root (or below a `/./` pivot). */
+  parents?: boolean;
+  excludes?: string[];
+}
+
+const GLOB = /[*?[]/;
+
+/** Go's filepath.Match for one component (`*`, `?`, `[...]`, `\` escapes). */
+function componentMatcher(pattern: string): RegExp {
+  let re = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 1);
+      if (end < 0) throw new Error(`syntax error in pattern: ${pattern}`);
+      let cls = pattern.slice(i + 1, end);
+      if (cls.startsWith('^')) cls = `!${cls.slice(1)}`;
+      re += `[${cls.startsWith('!') ? `^${cls.slice(1)}` : cls}]`;
+      i = end;
+    } else if (c === '\\' && i + 1 < pattern.length) re += `\\${pattern[++i]}`;
+    else re += c.replace(/[.+(){}|^$\]]/g, '\\$&');
+  }
+  return new RegExp(`${re}$`, 's');
+}
+
+const fileHashes = new Map<string, string>();
+
+/** sha256 of a file's content, memoised by (dev, ino, size, mtime, ctime). */
+async function fileDigest(host: string, st: fs.Stats): Promise<string> {
+  const key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  const hit = fileHashes.get(key);
+  if (hit) return hit;
+  const h = createHash('sha256');
+  for await (const chunk of fs.createReadStream(host)) h.update(chunk as Buffer);
+  const d = h.digest('hex');
+  if (fileHashes.size > 200_000) fileHashes.clear();
+  fileHashes.set(key, d);
+  return d;
+}
+
+function typeChar(st: fs.Stats): string {
+  return st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : st.isFile() ? 'f' : 'o';
+}
+
+async function hashTree(h: ReturnType<typeof createHash>, src: PlannedPath, sr: CopySourceRoot, excludes?: IgnoreMatcher, relBelow = ''): Promise<void> {
+  const st = src.stat;
+  const owner = sr.preserveOwnership ? `${st.uid}:${st.gid}` : '';
+  h.update(`${relBelow}\0${typeChar(st)}\0${st.mode & 0o7777}\0${owner}\0`);
+  if (st.isSymbolicLink()) h.update(`${await fs.promises.readlink(src.host)}\0`);
+  else if (st.isFile()) h.update(`${st.size}\0${await fileDigest(src.host, st)}\0`);
+  else if (st.isDirectory()) {
+    for (const child of await listDir(src, sr, excludes, relBelow)) await hashTree(h, child.src, sr, excludes, child.relBelow);
+  }
+}
+
+async function listDir(dir: PlannedPath, sr: CopySourceRoot, excludes: IgnoreMatcher | undefined, relBelow: string): Promise<{ src: PlannedPath; relBelow: string }[]> {
+  const names = (await fs.promises.readdir(dir.host)).sort();
+  const out: { src: PlannedPath; relBelow: string }[] = [];
+  for (const n of names) {
+    const rel = dir.rel ? `${dir.rel}/${n}` : n;
+    const below = relBelow ? `${relBelow}/${n}` : n;
+    const host = `${dir.host}/${n}`;
+    const stat = await fs.promises.lstat(host);
+    if (sr.ignore?.matches(rel) && !(stat.isDirectory() && sr.ignore.mayContainExceptions(rel))) continue;
+    if (excludes?.matches(below)) continue;
+    out.push({ src: { host, rel, stat }, relBelow: below });
+  }
+  return out;
+}
+
+/** Expands one source pattern inside the source root. */
+async function expandSource(sr: CopySourceRoot, pattern: string): Promise<PlannedPath[]> {
+  const rel = cleanRelative(pattern) ?? '';
+  if (!GLOB.test(rel)) {
+    const r = await resolveInRoot(sr.root, rel, { followFinal: true });
+    const stat = await fs.promises.lstat(r.hostPath).catch(() => undefined);
+    if (!stat || (rel !== '' && sr.ignore?.matches(rel) && !stat.isDirectory())) {
+      throw new Error(`COPY failed: file not found in build context or excluded by .dockerignore: stat ${pattern.replace(/^\/+/, '')}: file does not exist`);
+    }
+    return [{ host: r.hostPath, rel, stat }];
+  }
+  let current: { host: string; rel: string }[] = [{ host: sr.root, rel: '' }];
+  for (const comp of rel.split('/')) {
+    const next: { host: string; rel: string }[] = [];
+    for (const c of current) {
+      if (!GLOB.test(comp)) {
+        const r = await resolveInRoot(sr.root, c.rel ? `${c.rel}/${comp}` : comp, { followFinal: true });
+        if (fs.existsSync(r.hostPath)) next.push({ host: r.hostPath, rel: c.rel ? `${c.rel}/${comp}` : comp });
+        continue;
+      }
+      const st = await fs.promises.stat(c.host).catch(() => undefined);
+      if (!st?.isDirectory()) continue;
+      const re = componentMatcher(comp);
+      for (const n of (await fs.promises.readdir(c.host)).sort()) {
+        if (!re.test(n)) continue;
+        const childRel = c.rel ? `${c.rel}/${n}` : n;
+        const r = await resolveInRoot(sr.root, childRel, { followFinal: true });
+        next.push({ host: r.hostPath, rel: childRel });
+      }
+    }
+    current = next;
+  }
+  const out: PlannedPath[] = [];
+  for (const c of current) {
+    if (sr.ignore?.matches(c.rel)) continue;
+    out.push({ ...c, stat: await fs.promises.lstat(c.host) });
+  }
+  if (out.length === 0) throw new Error(`COPY failed: no source files were specified`);
+  return out;
+}
+
+async function isArchive(host: string): Promise<boolean> {
+  const fh = await fs.promises.open(host, 'r');
+  try {
+    const head = Buffer.alloc(512);
+    const { bytesRead } = await fh.read(head, 0, 512, 0);
+    if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) return true;
+    if (bytesRead < 512) return false;
+    if (head.toString('latin1', 257, 262) === 'ustar') return true;
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : head[i];
+    return parseInt(head.toString('latin1', 148, 156).replace(/\0.*$/s, '').trim(), 8) === sum;
+  } finally {
+    await fh.close();
+  }
+}
+
+export interface PlanRequest {
+  sources: string[];
+  inline?: { name: string; content: Buffer }[];
+  add?: boolean;
+  excludes?: string[];
+  fetchUrl?: (url: string) => Promise<{ name: string; content: Buffer }>;
+}
+
+export async function planCopy(sr: CopySourceRoot, req: PlanRequest): Promise<CopyPlan> {
+  const items: PlanItem[] = [];
+  const excludes = req.excludes?.length ? new IgnoreMatcher(req.excludes) : undefined;
+  let wildcard = false;
+  for (const s of req.sources) {
+    if (req.add && /^https?:\/\//i.test(s)) {
+      if (!req.fetchUrl) throw new Error(`ADD ${s}: remote URLs are not available here`);
+      const got = await req.fetchUrl(s);
+      items.push({ kind: 'url', url: s, name: got.name, content: got.content });
+      continue;
+    }
+    if (GLOB.test(s)) wildcard = true;
+    for (const p of await expandSource(sr, s)) {
+      if (excludes?.matches(p.rel)) continue;
+      items.push({ kind: req.add && p.stat.isFile() && await isArchive(p.host) ? 'archive' : 'path', src: p });
+    }
+  }
+  for (const i of req.inline ?? []) items.push({ kind: 'inline', name: i.name, content: i.content, mode: 0o644 });
+  const h = createHash('sha256');
+  for (const it of items) {
+    h.update(`${it.kind}\0`);
+    if (it.kind === 'inline' || it.kind === 'url') h.update(`${it.name}\0${createHash('sha256').update(it.content).digest('hex')}\0`);
+    else {
+      h.update(`${it.src.rel}\0`);
+      await hashTree(h, it.src, sr, excludes);
+    }
+  }
+  return { items, contentHash: `sha256:${h.digest('hex')}`, multiple: items.length > 1 || wildcard };
+}
+
+interface Writer {
+  rootfs: string;
+  sr: CopySourceRoot;
+  opts: CopyOptions;
+  excludes?: IgnoreMatcher;
+  inodes: Map<string, string>;
+}
+
+async function lstatOrNull(p: string): Promise<fs.Stats | null> {
+  return fs.promises.lstat(p).catch(() => null);
+}
+
+/** mkdir -p inside the rootfs (chroot semantics); new dirs 0755 owned by `owner`. */
+async function mkdirAll(rootfs: string, abs: string, owner: { uid: number; gid: number }): Promise<string> {
+  const r = await resolveInRoot(rootfs, abs, { followFinal: true });
+  let cur = path.resolve(rootfs);
+  for (const c of r.rel.split('/').filter(Boolean)) {
+    cur = `${cur}/${c}`;
+    const st = await lstatOrNull(cur);
+    if (st?.isDirectory()) continue;
+    if (st) await fs.promises.rm(cur, { recursive: true, force: true });
+    await fs.promises.mkdir(cur, { mode: 0o755 });
+    await fs.promises.chmod(cur, 0o755);
+    await fs.promises.lchown(cur, owner.uid, owner.gid);
+  }
+  return r.hostPath;
+}
+
+function ownerOf(w: Writer, st: fs.Stats): { uid: number; gid: number } {
+  if (w.opts.chown) return w.opts.chown;
+  return w.sr.preserveOwnership ? { uid: st.uid, gid: st.gid } : { uid: 0, gid: 0 };
+}
+
+/** Copies one source entry to `target` (a host path whose parent is a real dir inside the rootfs). */
+async function copyEntry(w: Writer, src: PlannedPath, target: string, relBelow: string): Promise<void> {
+  const st = src.stat;
+  const existing = await lstatOrNull(target);
+  const owner = ownerOf(w, st);
+  const mode = w.opts.chmod ?? (st.mode & 0o7777);
+  if (st.isDirectory()) {
+    if (existing && !existing.isDirectory()) await fs.promises.rm(target, { recursive: true, force: true });
+    if (!existing || !existing.isDirectory()) await fs.promises.mkdir(target, { mode: 0o700 });
+    await copyDirContents(w, src, target, relBelow);
+    await fs.promises.lchown(target, owner.uid, owner.gid);
+    await fs.promises.chmod(target, mode);
+    await fs.promises.utimes(target, st.atime, st.mtime);
+    return;
+  }
+  if (existing) await fs.promises.rm(target, { recursive: true, force: true });
+  if (st.isSymbolicLink()) {
+    await fs.promises.symlink(await fs.promises.readlink(src.host), target);
+    await fs.promises.lchown(target, owner.uid, owner.gid);
+    await fs.promises.lutimes(target, st.atime, st.mtime);
+    return;
+  }
+  if (!st.isFile()) return; // sockets, fifos and devices are not copied from a context
+  const inodeKey = `${st.dev}:${st.ino}`;
+  const first = st.nlink > 1 ? w.inodes.get(inodeKey) : undefined;
+  if (first) {
+    await fs.promises.link(first, target);
+    return;
+  }
+  await fs.promises.copyFile(src.host, target, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE);
+  await fs.promises.lchown(target, owner.uid, owner.gid);
+  await fs.promises.chmod(target, mode);
+  await fs.promises.utimes(target, st.atime, st.mtime);
+  if (st.nlink > 1) w.inodes.set(inodeKey, target);
+}
+
+async function copyDirContents(w: Writer, dir: PlannedPath, targetDir: string, relBelow: string): Promise<void> {
+  for (const child of await listDir(dir, w.sr, w.excludes, relBelow)) {
+    await copyEntry(w, child.src, `${targetDir}/${path.basename(child.src.host)}`, child.relBelow);
+  }
+}
+
+/** Writes `plan` into `rootfs` at `opts.dest`. */
+export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: CopyPlan, opts: CopyOptions): Promise<void> {
+  const w: Writer = { rootfs, sr, opts, excludes: opts.excludes?.length ? new IgnoreMatcher(opts.excludes) : undefined, inodes: new Map() };
+  const dirOwner = opts.chown ?? { uid: 0, gid: 0 };
+  const destIsDir = opts.dest.endsWith('/') || plan.multiple;
+  const destResolved = await resolveInRoot(rootfs, opts.dest, { followFinal: true });
+  const destExistingDir = (await lstatOrNull(destResolved.hostPath))?.isDirectory() ?? false;
+  if (destIsDir && !destExistingDir && plan.items.length > 1 && (await lstatOrNull(destResolved.hostPath))) {
+    throw new Error(`When using COPY with more than one source file, the destination must be a directory and end with a /`);
+  }
+
+  const fileTarget = async (name: string): Promise<string> => {
+    if (destIsDir || destExistingDir) return `${await mkdirAll(rootfs, opts.dest, dirOwner)}/${name}`;
+    const parent = await mkdirAll(rootfs, path.posix.dirname(opts.dest), dirOwner);
+    return `${parent}/${path.posix.basename(opts.dest)}`;
+  };
+
+  for (const it of plan.items) {
+    if (it.kind === 'inline' || it.kind === 'url') {
+      const target = await fileTarget(it.name);
+      await fs.promises.rm(target, { recursive: true, force: true });
+      await fs.promises.writeFile(target, it.content, { flag: 'wx', mode: 0o600 });
+      await fs.promises.lchown(target, dirOwner.uid, dirOwner.gid);
+      await fs.promises.chmod(target, opts.chmod ?? (it.kind === 'url' ? 0o600 : it.mode));
+      continue;
+    }
+    if (it.kind === 'archive') {
+      const into = await mkdirAll(rootfs, opts.dest, dirOwner);
+      await applyLayer(fs.createReadStream(it.src.host), into, { whiteouts: 'literal', ownership: 'chown' });
+      continue;
+    }
+    const src = it.src;
+    if (opts.parents) {
+      const pivot = src.rel.includes('/./') ? src.rel.slice(src.rel.indexOf('/./') + 3) : src.rel;
+      const parentDir = path.posix.dirname(pivot);
+      const base = await mkdirAll(rootfs, parentDir === '.' ? opts.dest : `${opts.dest}/${parentDir}`, dirOwner);
+      await copyEntry(w, src, `${base}/${path.posix.basename(pivot)}`, '');
+      continue;
+    }
+    if (src.stat.isDirectory()) {
+      // An existing destination directory keeps its attributes; a new one gets the source
+      // directory's (BuildKit's copyDirectory), its parents 0755.
+      const existing = await resolveInRoot(rootfs, opts.dest, { followFinal: true });
+      if ((await lstatOrNull(existing.hostPath))?.isDirectory()) await copyDirContents(w, src, existing.hostPath, '');
+      else {
+        const parent = await mkdirAll(rootfs, path.posix.dirname(opts.dest), dirOwner);
+        await copyEntry(w, src, `${parent}/${path.posix.basename(opts.dest)}`, '');
+      }
+      continue;
+    }
+    await copyEntry(w, src, await fileTarget(path.posix.basename(src.rel) || path.basename(src.host)), '');
+  }
+}
