@@ -68,9 +68,8 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
     emptyContinuationLines: [],
     comments: [],
     stageIndex: -1,
-    parent,
   } as Instruction;
-  if (!parent) delete inst.parent;
+  if (parent) inst.parent = parent;
 
   const fields = () => splitFields(t, argsStart, end).map((s) => line.word(s.start, s.end));
   const whole = () => (argsText ? [line.word(argsStart, end)] : []);
