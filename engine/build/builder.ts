@@ -42,14 +42,10 @@ export interface BuilderDeps {
   images: ImageStore;
   snapshotter: Snapshotter;
   executor: () => Executor;
-  /** Pulls `ref` into the image store; returns the image id. */
-  pull?: (ref: string, out: (text: string) => void, signal?: AbortSignal) => Promise<string>;
 }
 
 export interface BuildOptions {
   context: BuildContext;
-  /** Dockerfile path inside the context (default `Dockerfile`), or its text. */
-  dockerfileText: string;
   tags?: string[];
   buildArgs?: Record<string, string | null>;
   target?: string;
@@ -64,6 +60,8 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** Receives the build's text output (Docker's `stream` lines). */
   out: (text: string) => void;
+  /** Pulls `ref` into the image store (with this request's credentials); returns the image id. */
+  pullImage?: (ref: string, out: (text: string) => void, signal?: AbortSignal) => Promise<string>;
 }
 
 export interface BuildResult {
@@ -148,7 +146,7 @@ class BuildRun {
   private readonly snapshots = new Set<string>();
 
   constructor(private readonly builder: Builder, private readonly deps: BuilderDeps, private readonly opts: BuildOptions) {
-    this.model = parseDockerfile(opts.dockerfileText);
+    this.model = parseDockerfile(opts.context.dockerfileText);
     this.escape = this.model.escapeChar;
     this.buildArgs = new Map(Object.entries(opts.buildArgs ?? {}).filter(([, v]) => v !== null) as [string, string][]);
   }
@@ -295,8 +293,8 @@ class BuildRun {
     let id: string | undefined;
     if (!this.opts.pull) id = await images.resolve(ref).then((r) => r.id, () => undefined);
     if (!id) {
-      if (!this.deps.pull) throw new BuildError(`pull access denied for ${ref}: no registry client is available and the image is not present`);
-      id = await this.deps.pull(ref, (t) => this.out(t), this.opts.signal);
+      if (!this.opts.pullImage) throw new BuildError(`pull access denied for ${ref}: no registry client is available and the image is not present`);
+      id = await this.opts.pullImage(ref, (t) => this.out(t), this.opts.signal);
     }
     const rec = await images.resolve(id);
     const config = clone(await images.config(rec));

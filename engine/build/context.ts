@@ -21,6 +21,8 @@ export interface BuildContext {
   root: string;
   /** Excluded paths (local-directory contexts); undefined when the client already filtered. */
   ignore?: IgnoreMatcher;
+  /** The Dockerfile's text (read before an ignore rule drops it from the context). */
+  dockerfileText: string;
   /** Removes temp files (tar contexts). */
   dispose(): Promise<void>;
 }
@@ -44,9 +46,9 @@ async function loadIgnore(root: string, dockerfileRel: string): Promise<IgnoreMa
 }
 
 /** Reads the Dockerfile from the context (confined), Docker's error when missing. */
-export async function readDockerfile(ctx: BuildContext, dockerfile: string): Promise<string> {
+async function readDockerfile(root: string, dockerfile: string): Promise<string> {
   const rel = cleanRelative(dockerfile);
-  const text = rel === null || rel === '' ? undefined : await readIfFile(ctx.root, rel);
+  const text = rel === null || rel === '' ? undefined : await readIfFile(root, rel);
   if (text === undefined) throw new Error(`Cannot locate specified Dockerfile: ${dockerfile}`);
   return text;
 }
@@ -54,20 +56,22 @@ export async function readDockerfile(ctx: BuildContext, dockerfile: string): Pro
 export async function contextFromTar(body: Readable, workDir: string, dockerfile: string, signal?: AbortSignal): Promise<BuildContext> {
   await fs.promises.mkdir(workDir, { recursive: true, mode: 0o700 });
   const root = await fs.promises.mkdtemp(path.join(workDir, 'context-'));
+  await fs.promises.chmod(root, 0o755); // the context root's mode is what `COPY . /new/` gives /new
   const dispose = () => fs.promises.rm(root, { recursive: true, force: true });
   try {
     await applyLayer(body, root, { ownership: 'record', whiteouts: 'literal', devices: false, xattrs: false, signal });
+    const dockerfileText = await readDockerfile(root, dockerfile);
     const ignore = await loadIgnore(root, cleanRelative(dockerfile) ?? 'Dockerfile');
     if (ignore) {
       for (const f of [cleanRelative(dockerfile) ?? 'Dockerfile', '.dockerignore']) {
         if (ignore.matches(f)) await fs.promises.rm((await resolveInRoot(root, f)).hostPath, { force: true });
       }
     }
+    return { root, dockerfileText, dispose };
   } catch (e) {
     await dispose();
     throw e;
   }
-  return { root, dispose };
 }
 
 export async function contextFromDir(dir: string, dockerfile: string): Promise<BuildContext> {
@@ -75,5 +79,6 @@ export async function contextFromDir(dir: string, dockerfile: string): Promise<B
   const st = await fs.promises.stat(dir).catch(() => undefined);
   if (!st?.isDirectory()) throw new Error(`context directory ${dir} is not a directory`);
   const root = await fs.promises.realpath(dir);
-  return { root, ignore: await loadIgnore(root, cleanRelative(dockerfile) ?? 'Dockerfile'), dispose: async () => undefined };
+  const dockerfileText = await readDockerfile(root, dockerfile);
+  return { root, dockerfileText, ignore: await loadIgnore(root, cleanRelative(dockerfile) ?? 'Dockerfile'), dispose: async () => undefined };
 }

@@ -8,3 +8,5 @@ export { register as images } from './images';
 export { register as auth } from './auth';
 export { register as pull } from './pull';
 export { register as push } from './push';
+export { register as build } from './build';
+export { register as archive } from './archive';
