@@ -1,8 +1,9 @@
 // POST /images/create: pull (`fromImage`, `tag`, `platform`) or import a rootfs tarball (`fromSrc=-`).
 import { familiarString, parseDockerRef } from '../../image';
 import { decodeRegistryAuth, pull } from '../../registry';
-import { badRequest, notImplemented, type RequestContext } from '../router';
+import { badRequest, type RequestContext } from '../router';
 import { DeferredJsonMessageWriter } from '../streams';
+import { importImage } from './import';
 import type { RegisterRoutes } from './types';
 
 /** `fromImage` + `tag` as moby combines them (a `tag` that is a digest becomes `@digest`). */
@@ -39,7 +40,7 @@ async function createImage(ctx: RequestContext): Promise<void> {
   const fromImage = ctx.query.get('fromImage');
   const fromSrc = ctx.query.get('fromSrc');
   if (fromImage) return pullImage(ctx, fromImage);
-  if (fromSrc) throw notImplemented('image import is not implemented yet');
+  if (fromSrc) return importImage(ctx, fromSrc);
   throw badRequest('fromImage or fromSrc is required');
 }
 

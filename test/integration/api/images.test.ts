@@ -1,9 +1,13 @@
 // The image routes driven by the real docker CLI and by dockerode, against a real docker-registry.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import Docker from 'dockerode';
 import { startEngine, type TestEngine } from '../../harness/engine';
-import { pushBusyboxImage } from '../../harness/images';
+import { busyboxRootfsTar, pushBusyboxImage } from '../../harness/images';
 import { startRegistry, type TestRegistry } from '../../harness/registry';
+import { removeDir, tempDir } from '../../harness/services';
 
 async function manifestDigest(reg: TestRegistry, repo: string, tag: string): Promise<string> {
   const res = await fetch(`${reg.url}/v2/${repo}/manifests/${tag}`, {
@@ -92,6 +96,38 @@ describe('engine image API with the docker CLI', function () {
     assert.match(deleted, /Untagged: .*team\/app:v1/);
     assert.match(deleted, new RegExp(`Deleted: ${id}`));
     assert.equal((await engine.docker(['images', '-q'])).stdout.trim(), '');
+  });
+
+  it('saves and loads images (docker save / docker load)', async () => {
+    const dir = tempDir('save');
+    try {
+      await engine.docker(['pull', img]);
+      const id = (await engine.docker(['image', 'inspect', '-f', '{{.Id}}', img])).stdout.trim();
+      const tarFile = path.join(dir, 'img.tar');
+      await engine.docker(['save', '-o', tarFile, img]);
+      const entries = execFileSync('tar', ['tf', tarFile], { encoding: 'utf8' }).split('\n');
+      for (const e of ['manifest.json', 'repositories', 'index.json', 'oci-layout']) assert.ok(entries.includes(e), e);
+      await engine.docker(['rmi', img]);
+      assert.match((await engine.docker(['load', '-i', tarFile])).stdout, new RegExp(`Loaded image: ${img.replace(/\./g, '\\.')}`));
+      assert.equal((await engine.docker(['image', 'inspect', '-f', '{{.Id}}', img])).stdout.trim(), id);
+      await assert.rejects(engine.docker(['save', 'no-such:image']), /No such image/);
+      await assert.rejects(engine.docker(['load'], { input: Buffer.from('not a tar') }), /invalid image archive|Error response from daemon/);
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('imports a rootfs tarball with --change and --message', async () => {
+    const { stdout } = await engine.docker(['import', '-c', 'CMD ["sh"]', '-c', 'ENV A=b', '-c', 'WORKDIR /tmp', '-m', 'from a tarball', '-', 'imported:v1'], { input: await busyboxRootfsTar() });
+    assert.match(stdout.trim(), /^sha256:[a-f0-9]{64}$/);
+    const [inspect] = JSON.parse((await engine.docker(['image', 'inspect', 'imported:v1'])).stdout);
+    assert.equal(inspect.Id, stdout.trim());
+    assert.deepEqual(inspect.Config.Cmd, ['sh']);
+    assert.ok(inspect.Config.Env.includes('A=b'));
+    assert.equal(inspect.Config.WorkingDir, '/tmp');
+    assert.equal(inspect.Comment, 'from a tarball');
+    assert.equal(inspect.RootFS.Layers.length, 1);
+    await engine.docker(['rmi', 'imported:v1']);
   });
 
   it('prunes dangling images and reports disk usage', async () => {

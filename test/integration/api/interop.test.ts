@@ -5,6 +5,7 @@ import { startDockerd, type TestDockerd } from '../../harness/dockerd';
 import { startEngine, type TestEngine } from '../../harness/engine';
 import { pushBusyboxImage } from '../../harness/images';
 import { startRegistry, type TestRegistry } from '../../harness/registry';
+import { removeDir, tempDir } from '../../harness/services';
 
 const repoDigest = async (d: { docker: TestEngine['docker'] }, ref: string) =>
   JSON.parse((await d.docker(['image', 'inspect', '--format', '{{json .RepoDigests}}', ref])).stdout) as string[];
@@ -51,5 +52,29 @@ describe('engine interop with dockerd', function () {
     const ourId = (await engine.docker(['image', 'inspect', '-f', '{{.Id}}', `${reg.host}/theirs/app:2`])).stdout.trim();
     const theirId = (await dockerd.docker(['image', 'inspect', '-f', '{{.Id}}', `${reg.host}/theirs/app:2`])).stdout.trim();
     assert.equal(ourId, theirId);
+  });
+
+  it('docker save output of each engine loads in the other with the same image ID', async () => {
+    const dir = tempDir('interop-save');
+    try {
+      const ours = `${reg.host}/ours/app:1`;
+      const theirs = `${reg.host}/theirs/app:2`;
+      const ourTar = `${dir}/ours.tar`;
+      const theirTar = `${dir}/theirs.tar`;
+      const ourId = (await engine.docker(['image', 'inspect', '-f', '{{.Id}}', ours])).stdout.trim();
+      const theirId = (await dockerd.docker(['image', 'inspect', '-f', '{{.Id}}', theirs])).stdout.trim();
+      await engine.docker(['save', '-o', ourTar, ours]);
+      await dockerd.docker(['save', '-o', theirTar, theirs]);
+      await dockerd.docker(['rmi', ours]);
+      await engine.docker(['rmi', theirs]);
+      assert.match((await dockerd.docker(['load', '-i', ourTar])).stdout, /Loaded image: .*ours\/app:1/);
+      assert.match((await engine.docker(['load', '-i', theirTar])).stdout, /Loaded image: .*theirs\/app:2/);
+      assert.equal((await dockerd.docker(['image', 'inspect', '-f', '{{.Id}}', ours])).stdout.trim(), ourId);
+      assert.equal((await engine.docker(['image', 'inspect', '-f', '{{.Id}}', theirs])).stdout.trim(), theirId);
+      const ran = await dockerd.docker(['run', '--rm', '--network', 'none', ours, 'echo', 'loaded']);
+      assert.equal(ran.stdout.trim(), 'loaded');
+    } finally {
+      removeDir(dir);
+    }
   });
 });
