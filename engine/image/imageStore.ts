@@ -230,6 +230,20 @@ export class ImageStore {
     return rows;
   }
 
+  /**
+   * Startup recovery after a crash (kill -9 mid-pull or mid-load): removes ingest temp files of
+   * dead processes and leftover load dirs. Blobs under a digest are always complete (rename is
+   * the commit point), records are written before references, so nothing else needs repair.
+   */
+  async recover(): Promise<void> {
+    await this.content.cleanIngest();
+    const tmp = path.join(this.root, 'tmp');
+    for (const n of await fs.promises.readdir(tmp).catch(() => [] as string[])) {
+      const st = await fs.promises.stat(path.join(tmp, n)).catch(() => undefined);
+      if (st && Date.now() - st.mtimeMs > 60 * 60_000) await fs.promises.rm(path.join(tmp, n), { recursive: true, force: true });
+    }
+  }
+
   // ---------- writing ----------
 
   /**
