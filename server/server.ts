@@ -143,8 +143,10 @@ export function startServer(connection: Connection): void {
     return model ? formatOnType(model, position.line, options, format) : null;
   });
 
-  documents.onDidOpen((e) => diagnostics.schedule(e.document.uri, true));
-  documents.onDidChangeContent((e) => diagnostics.schedule(e.document.uri));
+  // TextDocuments fires onDidChangeContent right after onDidOpen: keep the open immediate (no debounce).
+  const opening = new Set<string>();
+  documents.onDidOpen((e) => opening.add(e.document.uri));
+  documents.onDidChangeContent((e) => diagnostics.schedule(e.document.uri, opening.delete(e.document.uri)));
   documents.onDidClose((e) => {
     diagnostics.cancel(e.document.uri);
     parsed.delete(e.document.uri);
