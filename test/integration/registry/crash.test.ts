@@ -68,7 +68,7 @@ describe('pull crash safety and concurrency', function () {
 
   it('kill -9 in the middle of a pull: no partial blob under a digest, no image, and the pull then completes', async () => {
     const p = spawnPuller(script(), true);
-    const line = await waitFor('the child to be mid-download', () => /DOWNLOADING ([a-f0-9]{12})/.exec(p.output()), 60000);
+    const line = (await waitFor('the child to be mid-download', () => /DOWNLOADING ([a-f0-9]{12})/.exec(p.output()), 60000))!;
     const exited = new Promise((r) => p.child.once('exit', r));
     p.child.kill('SIGKILL');
     await exited;
