@@ -28,7 +28,7 @@ export function cursorContext(model: DockerfileModel, position: Position): Curso
   const instruction = instructionBefore(model, { line: position.line, character: Number.MAX_SAFE_INTEGER });
   const owner = instruction && extendsTo(model, instruction, position.line) ? instruction : undefined;
 
-  if (owner && position.line > owner.range.end.line) {
+  if (owner && owner.heredocs.length > 0 && position.line > owner.range.end.line) {
     return { kind: 'heredoc', instruction: owner, before };
   }
   const continued = owner !== undefined && position.line > owner.keywordRange.start.line;

@@ -25,14 +25,14 @@ export function formatOnType(model: DockerfileModel, line: number, options: Form
   if (previous < 0) return [];
   const instruction = instructionBefore(model, { line: previous, character: Number.MAX_SAFE_INTEGER });
   if (!instruction || instruction.range.end.line < previous) return [];
-  return format(model, options, settings, (l) => l >= instruction.range.start.line && l <= previous, [instruction]);
+  return format(model, options, settings, (l) => l >= instruction.range.start.line && l <= previous, [instruction], previous);
 }
 
 type LineFilter = (line: number) => boolean;
 
 function format(
   model: DockerfileModel, options: FormattingOptions, settings: FormatterSettings, wanted: LineFilter,
-  instructions: readonly Instruction[] = model.instructions,
+  instructions: readonly Instruction[] = model.instructions, lastLine = Number.MAX_SAFE_INTEGER,
 ): TextEdit[] {
   const lines = new Lines(model);
   const indent = options.insertSpaces ? ' '.repeat(options.tabSize) : '\t';
@@ -42,7 +42,7 @@ function format(
   };
   for (const instruction of instructions) {
     formatKeywordLine(instruction, lines, push);
-    if (!settings.keepMultilineIndentation) formatContinuationLines(instruction, model, lines, indent, push);
+    if (!settings.keepMultilineIndentation) formatContinuationLines(instruction, model, lines, indent, push, lastLine);
   }
   if (instructions === model.instructions) {
     for (const comment of model.comments) {
@@ -78,13 +78,14 @@ function formatKeyword(instruction: Instruction, lines: Lines, push: (edit: Text
 /** Re-indents the physical lines after the keyword's line, up to the last argument line. */
 function formatContinuationLines(
   instruction: Instruction, model: DockerfileModel, lines: Lines, indent: string, push: (edit: TextEdit | undefined) => void,
+  lastLine: number,
 ): void {
   // The builder reads the arguments after the (innermost) keyword, which may itself be continued.
   const trigger = instruction.kind === 'ONBUILD' ? instruction.trigger : undefined;
   const keyword = trigger && trigger.keywordRange.start.line === instruction.keywordRange.end.line
     ? trigger.keywordRange : instruction.keywordRange;
   const first = keyword.end.line;
-  const last = instruction.range.end.line;
+  const last = Math.min(instruction.range.end.line, lastLine);
   if (last <= first) return;
   let state = scan(lines.codeOf(first).slice(keyword.end.character), model.escapeChar,
     { quote: undefined, escaped: false, trailingSpace: true });

@@ -1,0 +1,59 @@
+import * as assert from 'node:assert/strict';
+import { hover } from '../../../server/features/hover';
+import { range, withCursor } from './helpers';
+
+function hoverAt(marked: string): { text: string; range: unknown } | null {
+  const { model, position } = withCursor(marked);
+  const result = hover(model, position);
+  return result && { text: (result.contents as { value: string }).value, range: result.range };
+}
+
+describe('hover', () => {
+  it('documents instructions (also ONBUILD triggers) with usage and a reference link', () => {
+    const h = hoverAt('FROM a\nCO|PY x y');
+    assert.ok(h!.text.startsWith('**COPY**\n\n```dockerfile\nCOPY [--from='), h!.text);
+    assert.match(h!.text, /\[Reference\]\(https:\/\/docs\.docker\.com\/reference\/dockerfile\/#copy\)/);
+    assert.deepEqual(h!.range, range(1, 0, 1, 4));
+    assert.deepEqual(hoverAt('FROM a\nONBUILD RU|N make')!.range, range(1, 8, 1, 11));
+    assert.match(hoverAt('FROM a\nONBU|ILD RUN make')!.text, /^\*\*ONBUILD\*\*/);
+  });
+
+  it('documents flags, mount types and mount keys', () => {
+    const flag = hoverAt('FROM a\nRUN --netw|ork=none true');
+    assert.match(flag!.text, /^\*\*--network\*\*/);
+    assert.match(flag!.text, /Values: `default`, `none`, `host`/);
+    assert.deepEqual(flag!.range, range(1, 4, 1, 18));
+    assert.match(hoverAt('FROM a\nRUN --mount=type=se|cret,id=npm true')!.text, /^\*\*type=secret\*\*/);
+    const key = hoverAt('FROM a\nRUN --mount=type=cache,shar|ing=locked true');
+    assert.match(key!.text, /^\*\*sharing\*\* \(cache mount\)/);
+    assert.match(key!.text, /Default: `shared`/);
+    assert.deepEqual(key!.range, range(1, 23, 1, 30));
+  });
+
+  it('documents parser directives', () => {
+    assert.match(hoverAt('# esc|ape=`\nFROM a')!.text, /^\*\*# escape\*\*/);
+  });
+
+  it('shows the value of a variable at that point', () => {
+    const text = 'ARG V=1\nFROM a\nARG V\nENV X=${V}-2\nRUN echo $X\nENV X=3';
+    assert.equal(hoverAt(text.replace('echo $X', 'echo $|X'))!.text, '`X`: ENV = 1-2\n\nDefined on line 4.');
+    assert.equal(hoverAt(text.replace('ENV X=3', 'ENV |X=3'))!.text, '`X`: ENV = 3\n\nDefined on line 6.');
+    assert.equal(hoverAt(text.replace('${V}', '${|V}'))!.text, '`V`: ARG = 1\n\nDefined on line 3.');
+    assert.match(hoverAt('FROM a\nRUN echo $HO|ME')!.text, /base image may define it/);
+    assert.match(hoverAt('FROM scratch\nCOPY $NO|PE /x')!.text, /is not defined here/);
+    assert.match(hoverAt('FROM --platform=$BUILD|PLATFORM a')!.text, /^`BUILDPLATFORM`: predefined ARG = linux\/amd64\n\nPlatform of the node/);
+  });
+
+  it('describes stages where they are defined and referenced', () => {
+    const text = 'FROM golang:1.22 AS build\nRUN go build\nFROM --platform=linux/arm64 build AS test\nFROM scratch\nCOPY --from=te|st /a /a';
+    const h = hoverAt(text);
+    assert.equal(h!.text, '**Stage `test`** (index 1, line 3)\n\nBuilt from stage `build` for `linux/arm64`, 1 instruction.\n\nUsed by #2.');
+    assert.deepEqual(h!.range, range(4, 12, 4, 16));
+    assert.match(hoverAt(text.replace('AS build', 'AS bu|ild').replace('te|st', 'test'))!.text, /Built from image `golang:1\.22`, 2 instructions\.\n\nUsed by `test`\./);
+  });
+
+  it('returns null on plain arguments and blank lines', () => {
+    assert.equal(hoverAt('FROM a\nRUN ec|ho hi'), null);
+    assert.equal(hoverAt('FROM a\n|\nRUN x'), null);
+  });
+});
