@@ -105,3 +105,41 @@ describe('engine daemon', function () {
     assert.equal((await engine.docker(['version', '--format', '{{.Server.APIVersion}}'])).stdout.trim(), '1.43');
   });
 });
+
+describe('engine daemon options', function () {
+  this.timeout(120000);
+  const started: TestEngine[] = [];
+  after(async () => { for (const e of started) await e.stop(); });
+
+  it('runs as a non-root user with its socket and data root owned by that user', async () => {
+    const engine = await startEngine({ asUser: 'dwengine' });
+    started.push(engine);
+    const uid = Number(spawnSync('id', ['-u', 'dwengine'], { encoding: 'utf8' }).stdout.trim());
+    assert.ok(uid > 0);
+    const sock = fs.statSync(engine.socketPath);
+    assert.equal(sock.uid, uid);
+    assert.equal(sock.mode & 0o777, 0o600);
+    assert.equal(fs.statSync(engine.dataRoot).uid, uid);
+    const info = JSON.parse((await engine.docker(['info', '--format', '{{json .SecurityOptions}}'])).stdout);
+    assert.ok(info.includes('name=rootless'));
+  });
+
+  it('with --group makes the socket 0660 for that group, and listens on tcp too; SIGINT stops it', async () => {
+    spawnSync('sh', ['-c', 'getent group dwsock >/dev/null || groupadd dwsock']);
+    const gid = Number(spawnSync('getent', ['group', 'dwsock'], { encoding: 'utf8' }).stdout.split(':')[2]);
+    const engine = await startEngine({ extraArgs: ['--group', 'dwsock', '-H', 'tcp://127.0.0.1:0'] });
+    started.push(engine);
+    // the harness passes its own -H first; a second -H adds a listener
+    const sock = fs.statSync(engine.socketPath);
+    assert.equal(sock.mode & 0o777, 0o660);
+    assert.equal(sock.gid, gid);
+    assert.equal(fs.statSync(path.dirname(engine.socketPath)).mode & 0o777, 0o750);
+    const tcp = /API listen on (127\.0\.0\.1:\d+)/.exec(engine.logs())![1];
+    const res = await fetch(`http://${tcp}/v1.41/version`);
+    assert.equal(((await res.json()) as { ApiVersion: string }).ApiVersion, '1.43');
+    process.kill(engine.process.pid!, 'SIGINT');
+    const code = await new Promise((r) => engine.process.once('exit', (c) => r(c)));
+    assert.equal(code, 0);
+    assert.ok(!fs.existsSync(engine.socketPath));
+  });
+});
