@@ -116,7 +116,7 @@ export interface Heredoc {
   quoted: boolean;
   /** File descriptor prefix (`3<<EOF`), if any. */
   fd?: number;
-  /** Body as the build sees it (tabs stripped for `<<-`), each line ending with `\n`. */
+  /** Body as the build sees it: line breaks as written, leading tabs stripped for `<<-`. */
   content: string;
   /** Body lines as written (undefined when the body is empty). */
   bodyRange?: Range;
@@ -181,7 +181,8 @@ interface InstructionBase {
   /** Arguments split into words the way BuildKit splits them for this instruction (for exec
    * form: one word per JSON element, with the element's value as text). */
   args: Word[];
-  /** Exec form: the JSON array; undefined for shell form. */
+  /** Exec form: the JSON array; undefined for shell form. Like BuildKit, text after the first
+   * JSON value is ignored (`CMD ["a"] x` is exec form `["a"]`). */
   json?: JsonArray;
   heredocs: Heredoc[];
   /** Each escape character that ends a physical line of this instruction. */

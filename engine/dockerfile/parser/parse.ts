@@ -30,11 +30,13 @@ export function parseDockerfile(text: string): DockerfileModel {
     while (s < e && isSpace(text.charCodeAt(s))) s++;
     return s;
   };
-  /** Index of the escape char that continues this line (`escape[ \t]*$`), or -1. */
+  /** Index of the escape char that continues this line, or -1. BuildKit's regex
+   * `([^\\])\\[ \t]*$|^\\[ \t]*$`: an escaped escape char (`\\`) does not continue. */
   const continuationAt = (s: number, e: number) => {
     let q = e;
     while (q > s && (text.charCodeAt(q - 1) === 32 || text.charCodeAt(q - 1) === 9)) q--;
-    return q > s && text[q - 1] === escapeChar ? q - 1 : -1;
+    if (q <= s || text[q - 1] !== escapeChar) return -1;
+    return q - 1 === s || text[q - 2] !== escapeChar ? q - 1 : -1;
   };
   const comment = (s: number, e: number, insideInstruction: boolean): Comment => ({
     text: text.slice(s + 1, e).trim(),
@@ -116,11 +118,13 @@ export function parseDockerfile(text: string): DockerfileModel {
     inst.continuations = continuations;
     inst.emptyContinuationLines = emptyLines.filter((r) => r.start.line < lastLine);
     inst.comments = innerComments;
-    // BuildKit's canContainHeredoc: RUN/COPY/ADD in shell form only.
-    if (inst.kind === 'RUN' || inst.kind === 'COPY' || inst.kind === 'ADD') {
-      if (!inst.json && line.text.includes('<<')) {
+    // BuildKit's canContainHeredoc: RUN/COPY/ADD in shell form, also as an ONBUILD trigger.
+    const target = inst.kind === 'ONBUILD' ? inst.trigger : inst;
+    if (target && (target.kind === 'RUN' || target.kind === 'COPY' || target.kind === 'ADD')) {
+      if (!target.json && line.text.includes('<<')) {
         const { heredocs, nextLine } = readHeredocs(text, index, line, i + 1, problems);
         inst.heredocs = heredocs;
+        target.heredocs = heredocs;
         if (heredocs.length > 0) {
           i = nextLine - 1;
           const last = heredocs[heredocs.length - 1];
@@ -217,6 +221,9 @@ function readHeredocs(
       const s = index.lineStarts[ln];
       const e = index.lineEnd(ln);
       if (s === text.length && ln === index.lineCount - 1) break;
+      // The terminator is compared without the line break; the body keeps the line breaks as
+      // written (BuildKit's scanner preserves them), leading tabs removed for `<<-`.
+      const next = ln + 1 < index.lineCount ? index.lineStarts[ln + 1] : text.length;
       let lineText = text.slice(s, e);
       if (h.stripTabs) lineText = lineText.replace(/^\t+/, '');
       if (lineText === h.name) {
@@ -226,7 +233,7 @@ function readHeredocs(
       }
       if (bodyStart < 0) bodyStart = s;
       bodyEnd = e;
-      content += lineText + '\n';
+      content += lineText + text.slice(e, next);
     }
     h.content = content;
     if (bodyStart >= 0) h.bodyRange = index.range(bodyStart, bodyEnd);

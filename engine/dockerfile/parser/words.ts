@@ -123,14 +123,17 @@ export interface JsonScan {
 }
 
 /**
- * BuildKit's parseJSON: the whole argument text must be a JSON array. Returns undefined when it
- * is not JSON (→ shell form), 'not-strings' when it is an array with a non-string element.
+ * BuildKit's parseJSON: a json.Decoder reads the first JSON value of the argument text, so
+ * trailing text after a valid array is ignored. Returns undefined when it is not a JSON array
+ * (→ shell form), 'not-strings' when the array has a non-string element.
  */
 export function scanJsonArray(t: string, start: number, end: number): JsonScan | 'not-strings' | undefined {
   if (t.charCodeAt(start) !== 91 /* [ */) return undefined;
+  const close = endOfJsonValue(t, start, end);
+  if (close < 0) return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(t.slice(start, end));
+    parsed = JSON.parse(t.slice(start, close));
   } catch {
     return undefined;
   }
@@ -139,13 +142,29 @@ export function scanJsonArray(t: string, start: number, end: number): JsonScan |
   const elements: JsonScan['elements'] = [];
   let p = start + 1;
   for (const value of parsed as string[]) {
-    while (p < end && t.charCodeAt(p) !== 34) p++;
+    while (p < close && t.charCodeAt(p) !== 34) p++;
     const s = p++;
-    while (p < end && t.charCodeAt(p) !== 34) p += t.charCodeAt(p) === 92 ? 2 : 1;
+    while (p < close && t.charCodeAt(p) !== 34) p += t.charCodeAt(p) === 92 ? 2 : 1;
     p++;
     elements.push({ value, start: s, end: p });
   }
-  return { elements, start, end };
+  return { elements, start, end: close };
+}
+
+/** Offset just past the bracketed JSON value starting at `start`, or -1 if it never closes. */
+function endOfJsonValue(t: string, start: number, end: number): number {
+  let depth = 0;
+  for (let p = start; p < end; p++) {
+    const c = t.charCodeAt(p);
+    if (c === 34) {
+      for (p++; p < end && t.charCodeAt(p) !== 34; p++) if (t.charCodeAt(p) === 92) p++;
+    } else if (c === 91 || c === 123) depth++;
+    else if (c === 93 || c === 125) {
+      depth--;
+      if (depth === 0) return p + 1;
+    }
+  }
+  return -1;
 }
 
 /**

@@ -83,6 +83,14 @@ describe('dockerfile/parser', () => {
       assert.deepEqual(wordSubRange(m, run.args[0], 17, 22), r('three'));
     });
 
+    it('an escaped escape character at the end of a line does not continue it', () => {
+      const { i } = parse('FROM a\nRUN echo \\\\\nRUN next\nRUN x\\\n\\\n  y');
+      assert.equal(i(1).argsText, 'echo \\\\');
+      assert.equal(i(2).argsText, 'next');
+      assert.equal(i(3).argsText, 'x  y');
+      assert.equal(i(3).continuations.length, 2);
+    });
+
     it('uses the backtick as continuation with escape=`', () => {
       const { i, r } = parse('# escape=`\nFROM a\nRUN dir c:\\ `\n  /w');
       assert.equal(i(1).argsText, 'dir c:\\   /w');
@@ -143,14 +151,19 @@ describe('dockerfile/parser', () => {
       assert.deepEqual(cmd.args.map((w) => [w.text, w.range]), [['a b', r('"a b"')], ['A', r('"\\u0041"')]]);
     });
 
-    it('single quotes, trailing text or a broken array mean shell form', () => {
-      for (const args of ["['a', 'b']", '["a"] x', '["a"', '[]x']) {
+    it('single quotes or a broken array mean shell form', () => {
+      for (const args of ["['a', 'b']", '["a"', '[1', 'echo [x]', '["a" "b"]']) {
         const cmd = parseDockerfile(`FROM a\nENTRYPOINT ${args}`).instructions[1];
         assert.equal(cmd.json, undefined, args);
         assert.deepEqual(cmd.args.map((w) => w.text), [args]);
       }
-      const empty = parseDockerfile('FROM a\nCMD []').instructions[1];
-      assert.deepEqual(empty.json?.elements, []);
+    });
+
+    it('like BuildKit (a json.Decoder), ignores text after the first JSON value', () => {
+      const { i, r } = parse('FROM a\nCMD ["a", "]"] trailing\nCMD []x');
+      assert.deepEqual(i(1).json?.elements.map((e) => e.value), ['a', ']']);
+      assert.deepEqual(i(1).json?.range, r('["a", "]"]'));
+      assert.deepEqual(i(2).json?.elements, []);
     });
 
     it('reports non-string JSON elements', () => {
@@ -218,11 +231,20 @@ describe('dockerfile/parser', () => {
       assert.deepEqual(i(1).heredocs[0].bodyRange, r('body'));
     });
 
-    it('only in shell-form RUN/COPY/ADD', () => {
-      const m = parseDockerfile('FROM a\nCMD <<EOF\nENV x=1\nRUN ["<<EOF"]\nONBUILD RUN <<EOF\nLABEL a=b');
+    it('only in shell-form RUN/COPY/ADD, also as ONBUILD triggers', () => {
+      const m = parseDockerfile('FROM a\nCMD <<EOF\nENV x=1\nRUN ["<<EOF"]\nONBUILD RUN <<EOF\necho hi\nEOF\nLABEL a=b\nONBUILD ENV <<EOF');
       assert.deepEqual(m.instructions.map((x) => [x.kind, x.heredocs.length]), [
-        ['FROM', 0], ['CMD', 0], ['ENV', 0], ['RUN', 0], ['ONBUILD', 0], ['LABEL', 0],
+        ['FROM', 0], ['CMD', 0], ['ENV', 0], ['RUN', 0], ['ONBUILD', 1], ['LABEL', 0], ['ONBUILD', 0],
       ]);
+      const onbuild = m.instructions[4] as OnbuildInstruction;
+      assert.equal(onbuild.trigger?.heredocs[0].content, 'echo hi\n');
+    });
+
+    it('keeps the body line breaks as written (CRLF)', () => {
+      const [h] = parseDockerfile('FROM a\r\nRUN <<EOF\r\none\r\ntwo\r\nEOF\r\n').instructions[1].heredocs;
+      assert.equal(h.content, 'one\r\ntwo\r\n');
+      assert.deepEqual(h.bodyRange, { start: { line: 2, character: 0 }, end: { line: 3, character: 3 } });
+      assert.ok(h.endRange);
     });
 
     it('reports an unterminated heredoc and keeps the rest as its body', () => {
