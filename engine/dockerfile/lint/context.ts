@@ -13,6 +13,8 @@ export class LintContext {
   private readonly indexOf = new Map<Instruction, number>();
 
   private scopeModel: ScopeModel | undefined;
+  private everyInstruction: Instruction[] | undefined;
+  private readonly cache = new Map<object, unknown>();
 
   constructor(readonly model: DockerfileModel, readonly options: LintOptions) {
     model.instructions.forEach((instruction, i) => this.indexOf.set(instruction, i));
@@ -44,16 +46,29 @@ export class LintContext {
     return this.indexOf.get(top);
   }
 
-  /** Every instruction including ONBUILD triggers, in document order. */
-  *allInstructions(): Iterable<Instruction> {
-    for (const instruction of this.model.instructions) {
-      yield instruction;
-      let current: Instruction | undefined = instruction;
-      while (current?.kind === 'ONBUILD' && current.trigger) {
-        yield current.trigger;
-        current = current.trigger;
+  /** Every instruction including ONBUILD triggers, in document order (computed once). */
+  allInstructions(): readonly Instruction[] {
+    if (!this.everyInstruction) {
+      const all: Instruction[] = [];
+      for (const instruction of this.model.instructions) {
+        all.push(instruction);
+        let current: Instruction | undefined = instruction;
+        while (current?.kind === 'ONBUILD' && current.trigger) {
+          all.push(current.trigger);
+          current = current.trigger;
+        }
       }
+      this.everyInstruction = all;
     }
+    return this.everyInstruction;
+  }
+
+  /** Per-lint-run memo shared by rules (e.g. parsed RUN scripts, expanded words). */
+  memo<K extends object, V>(key: K, compute: () => V): V {
+    if (this.cache.has(key)) return this.cache.get(key) as V;
+    const value = compute();
+    this.cache.set(key, value);
+    return value;
   }
 
   /** ARG/ENV scopes (computed once, with the caller's build args). */

@@ -4,7 +4,7 @@
  * expanded once in the scope it is evaluated in. Shared by UndefinedVar, the FROM checks and the
  * expansion-error rules.
  */
-import type { Flag, Instruction, Range, Word } from '../model';
+import type { EscapeChar, Flag, Instruction, Range, Word } from '../model';
 import { expandWord, type ExpandResult, type Scope } from '../expand';
 import { wordSubRange } from '../wordRange';
 import type { LintContext } from './context';
@@ -25,15 +25,18 @@ export interface ExpandedWord {
   range: Range;
 }
 
-const memo = new WeakMap<LintContext, ExpandedWord[]>();
+const key = {};
+
+/** Words without `$`, quotes or the escape character expand to themselves: skip the lexer (most words). */
+function expand(text: string, scope: Scope, escapeChar: EscapeChar): ExpandResult {
+  if (!/[$'"]/.test(text) && !text.includes(escapeChar)) {
+    return { value: text, words: [text], matched: [], unmatched: [], references: [], errors: [] };
+  }
+  return expandWord(text, scope.env, { escapeChar });
+}
 
 export function expandedWords(ctx: LintContext): ExpandedWord[] {
-  let words = memo.get(ctx);
-  if (!words) {
-    words = collect(ctx);
-    memo.set(ctx, words);
-  }
-  return words;
+  return ctx.memo(key, () => collect(ctx));
 }
 
 function collect(ctx: LintContext): ExpandedWord[] {
@@ -42,7 +45,7 @@ function collect(ctx: LintContext): ExpandedWord[] {
   const out: ExpandedWord[] = [];
   const escapeChar = model.escapeChar;
   const fromWord = (instruction: Instruction, word: Word, role: WordRole, scope: Scope, checkUndefined: boolean, exact = true) => {
-    const result = expandWord(word.text, scope.env, { escapeChar });
+    const result = expand(word.text, scope, escapeChar);
     out.push({
       instruction, role, text: word.text, scope, result, checkUndefined, range: word.range,
       rangeOf: (from, to) => (exact ? wordSubRange(model, word, from, to) : word.range),
@@ -53,7 +56,7 @@ function collect(ctx: LintContext): ExpandedWord[] {
     const valueRange = flag.valueRange;
     const start = model.offsetAt(valueRange.start) + (flag.valueText && /^["']/.test(flag.valueText) ? 1 : 0);
     const exact = flag.valueText === flag.value || flag.valueText === `"${flag.value}"` || flag.valueText === `'${flag.value}'`;
-    const result = expandWord(flag.value, scope.env, { escapeChar });
+    const result = expand(flag.value, scope, escapeChar);
     out.push({
       instruction, role, text: flag.value, scope, result, checkUndefined, range: valueRange,
       rangeOf: (from, to) => (exact ? { start: model.positionAt(start + from), end: model.positionAt(start + to) } : valueRange),
@@ -100,7 +103,7 @@ function collect(ctx: LintContext): ExpandedWord[] {
               const exact = valueRange.start.line === valueRange.end.line && valueRange.end.character - valueRange.start.character === o.value.length;
               out.push({
                 instruction: i, role: 'value', text: o.value, scope, checkUndefined: true, range: valueRange,
-                result: expandWord(o.value, scope.env, { escapeChar }),
+                result: expand(o.value, scope, escapeChar),
                 rangeOf: (a, b) => (exact ? { start: model.positionAt(start + a), end: model.positionAt(start + b) } : valueRange),
               });
             }

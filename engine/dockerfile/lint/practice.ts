@@ -14,7 +14,7 @@ export function definePractice(dl: string, rule: Omit<Rule, 'ruleClass' | 'docs'
 export function forEachRun(ctx: LintContext, visit: (run: RunInstruction, stage: Stage, commands: ShellCommand[]) => void): void {
   for (const stage of ctx.model.stages) {
     for (const i of stage.instructions) {
-      if (i.kind === 'RUN') visit(i, stage, shellCommands(runScript(i)));
+      if (i.kind === 'RUN') visit(i, stage, ctx.memo(i, () => shellCommands(runScript(i))));
     }
   }
 }

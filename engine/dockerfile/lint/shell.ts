@@ -27,37 +27,50 @@ export function shellCommands(script: string): ShellCommand[] {
   const commands: ShellCommand[] = [];
   let words: string[] = [];
   let word = '';
-  let quote: string | undefined;
+  let inWord = false;
   const endWord = () => {
-    if (word !== '') words.push(word);
+    if (inWord) words.push(word);
     word = '';
+    inWord = false;
   };
   const endCommand = () => {
     endWord();
-    if (words.length > 0) commands.push({ words });
+    if (words.length > 0) commands.push({ words: stripPrefix(words) });
     words = [];
   };
-  for (let i = 0; i < script.length; i++) {
+  const n = script.length;
+  for (let i = 0; i < n; i++) {
     const c = script[i];
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && i + 1 < script.length) word += script[++i];
-      else word += c;
-      continue;
+    if (c === ' ' || c === '\t' || c === '\r') endWord();
+    else if (c === ';' || c === '&' || c === '|' || c === '\n' || c === '(' || c === ')') endCommand();
+    else if (c === '#' && !inWord) {
+      while (i + 1 < n && script[i + 1] !== '\n') i++;
+    } else if (c === "'" || c === '"') {
+      // Quoted text joins the current word, quotes removed.
+      let end = i + 1;
+      while (end < n && script[end] !== c) end += c === '"' && script[end] === '\\' ? 2 : 1;
+      end = Math.min(end, n);
+      word += c === '"' ? script.slice(i + 1, end).replace(/\\(.)/g, '$1') : script.slice(i + 1, end);
+      inWord = true;
+      i = end;
+    } else if (c === '\\') {
+      if (i + 1 < n && script[i + 1] !== '\n') word += script[i + 1];
+      inWord ||= script[i + 1] !== '\n';
+      i++;
+    } else {
+      // A run of plain characters.
+      let j = i + 1;
+      while (j < n && !PLAIN_STOP.has(script[j])) j++;
+      word += script.slice(i, j);
+      inWord = true;
+      i = j - 1;
     }
-    if (c === '"' || c === "'") quote = c;
-    else if (c === '\\' && i + 1 < script.length) {
-      const next = script[++i];
-      if (next !== '\n') word += next;
-    } else if (c === '#' && word === '' ) {
-      while (i + 1 < script.length && script[i + 1] !== '\n') i++;
-    } else if (';&|\n()'.includes(c)) endCommand();
-    else if (c === ' ' || c === '\t' || c === '\r') endWord();
-    else word += c;
   }
   endCommand();
-  return commands.map((cmd) => ({ words: stripPrefix(cmd.words) }));
+  return commands;
 }
+
+const PLAIN_STOP = new Set([' ', '\t', '\r', ';', '&', '|', '\n', '(', ')', "'", '"', '\\']);
 
 /** Drops env assignments, `sudo`, `command`, `exec`, `time`, `nice` in front of the command name. */
 function stripPrefix(words: string[]): string[] {

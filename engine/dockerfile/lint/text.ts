@@ -11,30 +11,35 @@ export function wholeLines(range: Range): Range {
 
 /** Edit distance counting insertions, deletions, substitutions and adjacent transpositions. */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
+    const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      row.push(d);
     }
+    prev2 = prev;
+    prev = row;
   }
-  return d[a.length][b.length];
+  return prev[b.length];
 }
 
-/** The closest candidate within BuildKit's suggestion distance (or undefined). */
+/** The closest candidate within a small edit distance (at most a third of the name, 1..3), or undefined. */
 export function suggest(name: string, candidates: Iterable<string>, caseInsensitive = false): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
+  const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
   const norm = (s: string) => (caseInsensitive ? s.toLowerCase() : s);
+  const wanted = norm(name);
+  let best: string | undefined;
+  let bestDistance = limit + 1;
   for (const c of candidates) {
-    if (c === name) continue;
-    const d = editDistance(norm(name), norm(c));
+    if (c === name || Math.abs(c.length - name.length) >= bestDistance) continue;
+    const d = editDistance(wanted, norm(c));
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
     }
   }
-  const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
-  return bestDistance <= limit ? best : undefined;
+  return best;
 }

@@ -7,6 +7,7 @@ export default defineRule({
   description: 'A flag given twice that may appear only once',
   check(ctx) {
     for (const i of ctx.allInstructions()) {
+      if (i.flags.length < 2) continue;
       const spec = i.kind === 'UNKNOWN' ? undefined : instructionSpec(i.kind);
       if (!spec) continue;
       const seen = new Set<string>();

@@ -8,6 +8,7 @@ export default defineRule({
   description: 'A flag the instruction does not accept',
   check(ctx) {
     for (const i of ctx.allInstructions()) {
+      if (i.flags.length === 0) continue;
       const spec = i.kind === 'UNKNOWN' ? undefined : instructionSpec(i.kind);
       if (!spec) continue;
       const names = spec.flags.map((f) => f.name);
