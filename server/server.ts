@@ -1,14 +1,14 @@
 // The language server: connection, documents (incremental sync, parse once per version),
 // settings, debounced diagnostics and the registration of every editing feature.
 import {
-  DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind,
-  CodeActionKind, type Connection, type Diagnostic, type InitializeResult, type ServerCapabilities,
+  CodeActionKind, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind,
+  type Connection, type Diagnostic, type InitializeResult, type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticsScheduler } from './diagnosticsScheduler';
 import { computeDiagnostics } from './diagnostics';
 import { ParsedDocuments } from './documents';
-import { defaultSettings, settingsFrom, type DockwrightSettings } from './settings';
+import { SettingsStore } from './settings';
 import { provideCodeActions } from './features/codeActions';
 import { completion, completionTriggerCharacters } from './features/completion';
 import { definition } from './features/definition';
@@ -179,37 +179,4 @@ function capabilities(): ServerCapabilities {
     documentRangeFormattingProvider: true,
     documentOnTypeFormattingProvider: { firstTriggerCharacter: onTypeTriggerCharacters[0], moreTriggerCharacter: onTypeTriggerCharacters.slice(1) },
   };
-}
-
-/** Settings per document: pulled with `workspace/configuration` when the client supports it
- *  (cached until the next change notification), else taken from `didChangeConfiguration` pushes. */
-class SettingsStore {
-  configurationSupported = false;
-  dynamicChangeRegistration = false;
-  private pushed: DockwrightSettings = defaultSettings;
-  private readonly perDocument = new Map<string, Promise<DockwrightSettings>>();
-
-  constructor(private readonly connection: Connection) {}
-
-  forDocument(uri: string): Promise<DockwrightSettings> {
-    if (!this.configurationSupported) return Promise.resolve(this.pushed);
-    let result = this.perDocument.get(uri);
-    if (!result) {
-      result = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'dockwright' })
-        .then(settingsFrom, () => defaultSettings);
-      this.perDocument.set(uri, result);
-    }
-    return result;
-  }
-
-  changed(pushedSettings: unknown): void {
-    const section = pushedSettings !== null && typeof pushedSettings === 'object'
-      ? (pushedSettings as Record<string, unknown>).dockwright : undefined;
-    this.pushed = settingsFrom(section);
-    this.perDocument.clear();
-  }
-
-  forget(uri: string): void {
-    this.perDocument.delete(uri);
-  }
 }

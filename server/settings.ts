@@ -1,5 +1,6 @@
 // The `dockwright` settings section as the server sees it, with the defaults used when the client
 // cannot answer `workspace/configuration` (or leaves a key unset).
+import type { Connection } from 'vscode-languageserver';
 
 export type RuleSeverity = 'off' | 'hint' | 'information' | 'warning' | 'error';
 
@@ -49,4 +50,37 @@ export function settingsFrom(raw: unknown): DockwrightSettings {
 
 function record(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : {};
+}
+
+/** Settings per document: pulled with `workspace/configuration` when the client supports it
+ *  (cached until the next change notification), else taken from `didChangeConfiguration` pushes. */
+export class SettingsStore {
+  configurationSupported = false;
+  dynamicChangeRegistration = false;
+  private pushed: DockwrightSettings = defaultSettings;
+  private readonly perDocument = new Map<string, Promise<DockwrightSettings>>();
+
+  constructor(private readonly connection: Connection) {}
+
+  forDocument(uri: string): Promise<DockwrightSettings> {
+    if (!this.configurationSupported) return Promise.resolve(this.pushed);
+    let result = this.perDocument.get(uri);
+    if (!result) {
+      result = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'dockwright' })
+        .then(settingsFrom, () => defaultSettings);
+      this.perDocument.set(uri, result);
+    }
+    return result;
+  }
+
+  changed(pushedSettings: unknown): void {
+    const section = pushedSettings !== null && typeof pushedSettings === 'object'
+      ? (pushedSettings as Record<string, unknown>).dockwright : undefined;
+    this.pushed = settingsFrom(section);
+    this.perDocument.clear();
+  }
+
+  forget(uri: string): void {
+    this.perDocument.delete(uri);
+  }
 }

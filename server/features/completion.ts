@@ -9,12 +9,13 @@ import {
   type CompletionItem, type Position, type Range,
 } from 'vscode-languageserver';
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile';
-import { BUILDKIT_ARGS, PLATFORM_ARGS, PREDEFINED_ARGS, type VariableDefinition } from '../../engine/dockerfile/expand';
+import { BUILDKIT_ARGS, PLATFORM_ARGS, PREDEFINED_ARGS } from '../../engine/dockerfile/expand';
 import { rules } from '../../engine/dockerfile/lint';
 import {
   DIRECTIVES, INSTRUCTION_NAMES, MOUNT_TYPES, SIGNALS, instructionSpec, mountKeySpec, mountTypeSpec, type FlagSpec,
 } from '../../engine/dockerfile/spec';
 import { cursorContext, physicalLine, type CursorContext } from './cursorContext';
+import { describeValue, flagDoc } from './describe';
 import { comparePositions } from './positions';
 import { scopeModel } from './scopes';
 
@@ -185,11 +186,6 @@ function variableItemsFor(model: DockerfileModel, before: string, position: Posi
   }));
 }
 
-export function describeValue(v: VariableDefinition): string {
-  const kind = v.kind === 'env' ? 'ENV' : v.kind === 'arg' ? 'ARG' : v.kind === 'predefined' ? 'predefined ARG' : v.kind === 'build-arg' ? 'build arg' : 'base image';
-  return v.value === undefined ? `${kind} (no value)` : `${kind} = ${v.value}`;
-}
-
 // ---------- arguments ----------
 
 function argumentItems(model: DockerfileModel, context: Extract<CursorContext, { kind: 'arguments' }>, position: Position, options: CompletionOptions): CompletionItem[] {
@@ -249,15 +245,6 @@ function flagItems(flags: readonly FlagSpec[], words: readonly string[], range: 
     textEdit: { range, newText: f.type === 'bool' ? `--${f.name}` : `--${f.name}=` },
     command: f.type === 'bool' ? undefined : retrigger,
   }));
-}
-
-export function flagDoc(f: FlagSpec): string {
-  const lines = [f.doc];
-  if (f.values) lines.push(`Values: ${f.values.map((v) => `\`${v}\``).join(', ')}`);
-  if (f.default !== undefined) lines.push(`Default: \`${f.default}\``);
-  if (f.repeatable) lines.push('May be repeated.');
-  if (f.minSyntax) lines.push(`Needs \`# syntax=docker/dockerfile:${f.minSyntax}\` or later.`);
-  return lines.join('\n\n');
 }
 
 function flagValueItems(model: DockerfileModel, instruction: Instruction, flag: FlagSpec, value: string, valueStart: Position, position: Position): CompletionItem[] {

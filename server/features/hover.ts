@@ -4,7 +4,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile';
 import { PREDEFINED_ARGS } from '../../engine/dockerfile/expand';
 import { DIRECTIVES, instructionSpec, mountKeySpec, mountTypeSpec } from '../../engine/dockerfile/spec';
-import { describeValue, flagDoc } from './completion';
+import { describeValue, flagDoc } from './describe';
 import { innermost, instructionAt, touches } from './positions';
 import { scopeModel } from './scopes';
 import { symbolIndex, type Occurrence } from './symbolIndex';

@@ -1,10 +1,10 @@
 // LSP-level test: builds dist/server.js, spawns it with --stdio and talks to it with the real
 // JSON-RPC client library: capabilities, diagnostics for a broken file, completion and hover.
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import {
-  createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection,
+  createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageConnection,
 } from 'vscode-languageserver-protocol/node';
 import type {
   CompletionItem, CompletionList, Hover, InitializeResult, PublishDiagnosticsParams,
@@ -127,5 +127,34 @@ describe('language server over stdio (dist/server.js)', function () {
     const variable = await connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 12 } });
     assert.match((variable?.contents as { value: string }).value, /ARG = 1\.2/);
     assert.deepEqual(variable?.range, { start: { line: 2, character: 10 }, end: { line: 2, character: 17 } });
+  });
+});
+
+describe('language server over node IPC (dist/server.js --node-ipc)', function () {
+  this.timeout(120_000);
+  let server: ChildProcess | undefined;
+
+  after(() => {
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+  });
+
+  it('initializes, answers a request and exits on shutdown/exit', async () => {
+    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+    assert.equal(build.status, 0, `build failed: ${build.stderr}`);
+    server = fork(path.join(root, 'dist/server.js'), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const connection = createMessageConnection(new IPCMessageReader(server), new IPCMessageWriter(server));
+    connection.listen();
+    const result = await connection.sendRequest<InitializeResult>('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    assert.equal(result.serverInfo?.name, 'dockwright-language-server');
+    await connection.sendNotification('initialized', {});
+    const uri = 'file:///tmp/dockwright-ipc/Dockerfile';
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text: 'FROM a AS b\nRUN x\n' } });
+    const symbols = await connection.sendRequest<{ name: string }[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.deepEqual(symbols.map((s) => s.name), ['b']);
+    const exited = new Promise<number | null>((resolve) => server!.once('exit', (code) => resolve(code)));
+    await connection.sendRequest('shutdown');
+    await connection.sendNotification('exit');
+    assert.equal(await exited, 0);
+    connection.dispose();
   });
 });
