@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyLayer, cleanRelative, resolveInRoot } from '../image/layer';
+import { applyLayer, resolveInRoot } from '../image/layer';
 import { IgnoreMatcher } from './dockerignore';
 
 export interface CopySourceRoot {
@@ -127,7 +127,8 @@ async function listDir(dir: PlannedPath, sr: CopySourceRoot, excludes: IgnoreMat
 
 /** Expands one source pattern inside the source root. */
 async function expandSource(sr: CopySourceRoot, pattern: string): Promise<PlannedPath[]> {
-  const rel = cleanRelative(pattern) ?? '';
+  // `..` above the context root stays at the root (BuildKit cleans sources as `/`-rooted paths).
+  const rel = path.posix.normalize(`/${pattern}`).replace(/^\/+|\/+$/g, '');
   if (!GLOB.test(rel)) {
     const r = await resolveInRoot(sr.root, rel, { followFinal: true });
     const stat = await fs.promises.lstat(r.hostPath).catch(() => undefined);
