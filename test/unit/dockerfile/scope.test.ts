@@ -112,4 +112,24 @@ describe('dockerfile/expand: ARG and ENV scopes', () => {
     assert.ok(s.scopeAfter(m.instructions[1]).vars.has('V'));
     assert.equal(s.scopeAfter(m.instructions[2]).env.get('W'), 'unset');
   });
+
+  it('global defaults can use platform ARGs and earlier global ARGs; stage defaults see ENV', () => {
+    const m = parseDockerfile('ARG A=x\nARG IMG=alpine-${TARGETARCH}-$A\nFROM $IMG\nENV E=1\nARG D=${E}2\nARG IMG\nRUN true');
+    const s = new ScopeModel(m, { targetPlatform: { os: 'linux', arch: 'arm64' } });
+    assert.equal(s.global.env.get('IMG'), 'alpine-arm64-x');
+    assert.equal(expandWord(m.stages[0].from.image!.text, s.scopeBefore(m.stages[0].from).env).value, 'alpine-arm64-x');
+    const run = s.scopeBefore(m.instructions[6]);
+    assert.equal(run.env.get('D'), '12');
+    assert.equal(run.env.get('IMG'), 'alpine-arm64-x');
+    assert.equal(run.vars.has('A'), false);
+  });
+
+  it('ONBUILD triggers are expanded in the scope of their ONBUILD line', () => {
+    const m = parseDockerfile('FROM scratch\nENV X=1\nONBUILD ENV Y=$X\nENV X=2');
+    const s = new ScopeModel(m);
+    const onbuild = m.instructions[2];
+    assert.ok(onbuild.kind === 'ONBUILD' && onbuild.trigger);
+    assert.equal(s.scopeBefore(onbuild.trigger).env.get('X'), '1');
+    assert.equal(s.scopeAfter(m.instructions[3]).vars.has('Y'), false);
+  });
 });
