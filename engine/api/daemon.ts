@@ -33,6 +33,10 @@ export type RuntimeChoice = 'auto' | 'crun' | 'runc' | 'rootless';
 export interface RegistryOptions {
   /** `HOST[:PORT]` entries from `--insecure-registry`: plain HTTP allowed (loopback always is). */
   insecureRegistries: string[];
+  /** `--max-concurrent-downloads`: parallel layer downloads per pull. */
+  maxConcurrentDownloads: number;
+  /** `--max-concurrent-uploads`: parallel layer uploads per push. */
+  maxConcurrentUploads: number;
 }
 
 /** What the container runtime (engine/runtime, helper C) provides to the rest of the API. */

@@ -8,17 +8,24 @@ export interface DaemonOptions {
   hosts: string[];
   dataRoot: string;
   insecureRegistries: string[];
+  maxConcurrentDownloads: number;
+  maxConcurrentUploads: number;
   logLevel: LogLevel;
   runtime: RuntimeChoice;
   /** Group that may use the socket (socket 0660 and directory 0750 for that group). */
   group?: string;
 }
 
+export const DEFAULT_DOWNLOADS = 3;
+export const DEFAULT_UPLOADS = 5;
+
 export const USAGE = `Usage: dockwright-engine [OPTIONS]
 
   -H, --host ADDR               unix:///path.sock or tcp://127.0.0.1:PORT (repeatable)
       --data-root DIR           root of persistent state
       --insecure-registry HOST  registry reached over plain HTTP (repeatable)
+      --max-concurrent-downloads N  parallel layer downloads per pull (default ${DEFAULT_DOWNLOADS})
+      --max-concurrent-uploads N    parallel layer uploads per push (default ${DEFAULT_UPLOADS})
   -l, --log-level LEVEL         debug|info|warn|error|fatal (default info)
       --runtime NAME            auto|crun|runc|rootless (default auto)
   -G, --group GROUP             group owning the unix socket (mode 0660)
@@ -42,6 +49,8 @@ export function parseFlags(argv: string[], env: NodeJS.ProcessEnv = process.env,
       host: { type: 'string', short: 'H', multiple: true },
       'data-root': { type: 'string' },
       'insecure-registry': { type: 'string', multiple: true },
+      'max-concurrent-downloads': { type: 'string' },
+      'max-concurrent-uploads': { type: 'string' },
       'log-level': { type: 'string', short: 'l' },
       runtime: { type: 'string' },
       group: { type: 'string', short: 'G' },
@@ -60,10 +69,17 @@ export function parseFlags(argv: string[], env: NodeJS.ProcessEnv = process.env,
   for (const h of hosts) {
     if (!/^unix:\/\/\/.+/.test(h) && !/^tcp:\/\/[^/]+:\d+$/.test(h)) throw new Error(`invalid --host ${h}: expected unix:///path.sock or tcp://HOST:PORT`);
   }
+  const count = (flag: string, v: string | undefined, fallback: number) => {
+    if (v === undefined) return fallback;
+    if (!/^[1-9]\d*$/.test(v)) throw new Error(`invalid --${flag} ${v}: expected a positive integer`);
+    return Number(v);
+  };
   return {
     hosts,
     dataRoot: path.resolve(values['data-root'] ?? defaults.dataRoot),
     insecureRegistries: values['insecure-registry'] ?? [],
+    maxConcurrentDownloads: count('max-concurrent-downloads', values['max-concurrent-downloads'], DEFAULT_DOWNLOADS),
+    maxConcurrentUploads: count('max-concurrent-uploads', values['max-concurrent-uploads'], DEFAULT_UPLOADS),
     logLevel,
     runtime: runtime as RuntimeChoice,
     group: values.group,

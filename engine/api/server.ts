@@ -27,7 +27,7 @@ export async function startDaemon(opts: DaemonOptions, announce: (line: string) 
     log,
     events: new EventBus(),
     images: openImageStore(opts.dataRoot),
-    registry: { insecureRegistries: opts.insecureRegistries },
+    registry: { insecureRegistries: opts.insecureRegistries, maxConcurrentDownloads: opts.maxConcurrentDownloads, maxConcurrentUploads: opts.maxConcurrentUploads },
     runtime: opts.runtime,
   };
   const servers: http.Server[] = [];

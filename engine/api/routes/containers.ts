@@ -9,7 +9,7 @@ import { FrameReader } from '../../runtime/monitor/protocol';
 import { archiveGet, archivePut, archiveStat, exportRootfs } from '../../runtime/containers/archive';
 import { containerStats, containerTop } from '../../runtime/containers/metrics';
 import type { Engine } from '../daemon';
-import { badRequest, conflict, notFound, type RequestContext, type Router, stdcopyFrame, STDERR, STDOUT } from '../router';
+import { badRequest, conflict, type RequestContext, type Router, stdcopyFrame, STDERR, STDOUT } from '../router';
 import type { RegisterRoutes } from './types';
 
 const runtimes = new WeakMap<Engine, Promise<Runtime>>();
@@ -316,9 +316,8 @@ export const register: RegisterRoutes = async (router: Router, engine: Engine) =
     if (!p) throw badRequest('path is required');
     if (r.HostConfig.ReadonlyRootfs) throw conflict('container rootfs is marked read-only');
     const rootfs = await rt.snapshots.mount(r.Id);
-    await m.whileFrozen(r.Id, () => archivePut(rootfs, p, ctx.req, { noOverwriteDirNonDir: ctx.bool('noOverwriteDirNonDir') }));
+    await m.whileFrozen(r.Id, () => archivePut(rootfs, p, ctx.req));
     ctx.send(200);
   });
 };
 
-export { notFound };

@@ -10,3 +10,4 @@ export { register as pull } from './pull';
 export { register as push } from './push';
 export { register as build } from './build';
 export { register as archive } from './archive';
+export { register as containers } from './containers';

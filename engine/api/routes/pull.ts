@@ -27,6 +27,7 @@ async function pullImage(ctx: RequestContext, fromImage: string): Promise<void> 
       dockerConfigDir: false, // the daemon never reads config.json: the client sends credentials
       insecureRegistries: ctx.engine.registry.insecureRegistries,
       platform: ctx.query.get('platform') || undefined,
+      concurrency: ctx.engine.registry.maxConcurrentDownloads,
       signal: abort.signal,
     }, out.write);
     ctx.engine.events.publish('image', 'pull', familiarString(result.reference), { name: familiarString(result.reference) });

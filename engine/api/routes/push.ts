@@ -33,6 +33,7 @@ async function pushImage(ctx: RequestContext): Promise<void> {
         auth: decodeRegistryAuth(ctx.req.headers['x-registry-auth'] as string | undefined),
         dockerConfigDir: false, // the daemon never reads config.json: the client sends credentials
         insecureRegistries: ctx.engine.registry.insecureRegistries,
+        concurrency: ctx.engine.registry.maxConcurrentUploads,
         signal: abort.signal,
       }, out.write);
       ctx.engine.events.publish('image', 'push', familiarString(parseDockerRef(ref)), { name: familiarString(parseDockerRef(ref)), digest: result.digest });

@@ -22,7 +22,7 @@ describe('daemon flags', () => {
     const o = parseFlags(['-H', 'unix:///tmp/a.sock', '--host=tcp://127.0.0.1:0', '--data-root', '/d', '--insecure-registry', 'r1:5000',
       '--insecure-registry=r2', '--log-level', 'debug', '--runtime', 'crun', '--group', 'docker'], {}, 0);
     assert.notEqual(o, 'help');
-    assert.deepEqual(o, { hosts: ['unix:///tmp/a.sock', 'tcp://127.0.0.1:0'], dataRoot: '/d', insecureRegistries: ['r1:5000', 'r2'], logLevel: 'debug', runtime: 'crun', group: 'docker' });
+    assert.deepEqual(o, { hosts: ['unix:///tmp/a.sock', 'tcp://127.0.0.1:0'], dataRoot: '/d', insecureRegistries: ['r1:5000', 'r2'], maxConcurrentDownloads: 3, maxConcurrentUploads: 5, logLevel: 'debug', runtime: 'crun', group: 'docker' });
     assert.equal(parseFlags(['--help'], {}, 0), 'help');
   });
 
@@ -31,6 +31,7 @@ describe('daemon flags', () => {
     assert.throws(() => parseFlags(['--log-level', 'loud'], {}, 0), /invalid --log-level/);
     assert.throws(() => parseFlags(['-H', 'http://x'], {}, 0), /invalid --host/);
     assert.throws(() => parseFlags(['--bogus'], {}, 0), /Unknown option/);
+    assert.throws(() => parseFlags(['--max-concurrent-downloads', '0'], {}, 0), /invalid --max-concurrent-downloads 0/);
   });
 });
 

@@ -8,7 +8,7 @@ import {
 } from '../../../engine/api/router';
 
 function testEngine(): Engine {
-  return { dataRoot: '/nonexistent', log: createLogger('fatal'), events: new EventBus(), images: undefined as never, registry: { insecureRegistries: [] }, runtime: 'auto' };
+  return { dataRoot: '/nonexistent', log: createLogger('fatal'), events: new EventBus(), images: undefined as never, registry: { insecureRegistries: [], maxConcurrentDownloads: 3, maxConcurrentUploads: 5 }, runtime: 'auto' };
 }
 
 async function serve(router: Router): Promise<{ port: number; close(): Promise<void> }> {
