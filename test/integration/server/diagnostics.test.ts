@@ -108,6 +108,15 @@ describe('diagnostics over the protocol (dist/server.js --stdio)', function () {
     assert.deepEqual(raised.diagnostics.map((d) => [d.code, d.severity]), [['StageNameCasing', 1]]);
   });
 
+  it('reads .dockerignore (and <Dockerfile>.dockerignore, which wins) beside the file for CopyIgnoredFile', async () => {
+    fs.writeFileSync(path.join(dir, '.dockerignore'), '*.log\n');
+    const plain = await diagnose('Dockerfile.ignore', 'FROM scratch\nCOPY app.log notes.md /app/\n');
+    assert.deepEqual(plain.diagnostics.map((d) => [d.code, d.range.start.character]), [['CopyIgnoredFile', 5]]);
+    fs.writeFileSync(path.join(dir, 'Dockerfile.own.dockerignore'), 'notes.md\n');
+    const own = await diagnose('Dockerfile.own', 'FROM scratch\nCOPY app.log notes.md /app/\n');
+    assert.deepEqual(own.diagnostics.map((d) => [d.code, d.range.start.character]), [['CopyIgnoredFile', 13]]);
+  });
+
   it('reports nothing on a clean modern Dockerfile', async () => {
     const text = [
       '# syntax=docker/dockerfile:1',

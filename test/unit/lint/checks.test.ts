@@ -138,3 +138,20 @@ describe('lint: BuildKit checks that expand words', () => {
     invalid: [{ text: 'FROM --platform=linux/amd64 alpine AS build\n', range: [0, 16, 0, 27], message: /constant value "linux\/amd64"/ }],
   });
 });
+
+describe('lint: .dockerignore', () => {
+  const dockerignore = ['node_modules', '*.log', '!keep.log', 'secrets/'];
+  ruleTable('CopyIgnoredFile', {
+    valid: [
+      { text: 'FROM scratch\nCOPY . /app\nCOPY src keep.log /app/\n', options: { dockerignore } },
+      { text: 'FROM alpine AS b\nFROM scratch\nCOPY --from=b node_modules /n\n', options: { dockerignore } },
+      'FROM scratch\nCOPY node_modules /n\n',
+      { text: 'FROM scratch\nCOPY node_modules /n\n', options: { dockerignore: (p: string) => p === 'other' } },
+    ],
+    invalid: [
+      { text: 'FROM scratch\nCOPY app.log /app/\n', range: [1, 5, 1, 12], options: { dockerignore }, message: /"app.log" that is excluded/ },
+      { text: 'FROM scratch\nADD secrets/key.pem /k\n', range: [1, 4, 1, 19], options: { dockerignore } },
+      { text: 'FROM scratch\nCOPY node_modules/x /n\n', range: [1, 5, 1, 19], options: { dockerignore: (p: string) => p.startsWith('node_modules') } },
+    ],
+  });
+});

@@ -13,6 +13,7 @@ import BaseImageUntagged from './BaseImageUntagged';
 import ConsecutiveRun from './ConsecutiveRun';
 import ConsistentInstructionCasing from './ConsistentInstructionCasing';
 import CopyDestinationNotDirectory from './CopyDestinationNotDirectory';
+import CopyIgnoredFile from './CopyIgnoredFile';
 import DuplicateFlag from './DuplicateFlag';
 import DuplicateStageName from './DuplicateStageName';
 import ExposeInvalidFormat from './ExposeInvalidFormat';
@@ -70,6 +71,7 @@ export const rules: readonly Rule[] = [
   ConsecutiveRun,
   ConsistentInstructionCasing,
   CopyDestinationNotDirectory,
+  CopyIgnoredFile,
   DuplicateFlag,
   DuplicateStageName,
   ExposeInvalidFormat,
