@@ -73,6 +73,7 @@ export class ImageStore {
   private readonly imagesDir: string;
   private readonly refsFile: string;
   private readonly lockFile: string;
+  private readonly rootProviders: Array<() => Promise<Iterable<string>>> = [];
 
   constructor(readonly root: string) {
     this.content = new ContentStore(root);
@@ -375,8 +376,11 @@ export class ImageStore {
         }
       }
       await writeFileAtomic(this.refsFile, JSON.stringify(refs, null, 1));
+      const blobs = await this.blobsOf(rec);
       await this.removeRecord(id, out);
       if (!opts.noprune) await this.pruneParents(rec, refs, out);
+      // like Docker, deleting an image frees its layers at once unless another image shares them
+      await this.collect(blobs, 0);
       return out;
     });
   }
@@ -434,36 +438,53 @@ export class ImageStore {
   }
 
   /**
-   * Deletes blobs no image record reaches. Blobs younger than `graceMs` are kept: another process
-   * may have just ingested them for an image it has not recorded yet (a lease by age).
+   * Adds a source of GC roots: blobs other components keep alive without an image record (e.g.
+   * the build cache's layers). Called on every collection.
+   */
+  addGcRoots(provider: () => Promise<Iterable<string>>): void {
+    this.rootProviders.push(provider);
+  }
+
+  /**
+   * Deletes blobs no image record (or registered root) reaches. Blobs younger than `graceMs` are
+   * kept: another process may have just ingested them for an image it has not recorded yet.
    */
   async gc(opts: { graceMs?: number } = {}): Promise<{ removed: string[]; bytes: number }> {
-    const grace = opts.graceMs ?? 10 * 60_000;
     return this.locked(async () => {
-      const live = new Set<string>();
-      for (const rec of await this.records()) {
-        live.add(rec.id);
-        for (const idx of rec.indexes ?? []) live.add(idx.digest);
-        for (const m of rec.manifests) {
-          live.add(m.digest);
-          const man = await this.content.readJson<ImageManifest>(m.digest).catch(() => undefined);
-          for (const l of man?.layers ?? []) live.add(l.digest);
-        }
-      }
-      const removed: string[] = [];
-      let bytes = 0;
-      const now = Date.now();
-      for (const d of await this.content.list()) {
-        if (live.has(d) || this.content.isIngesting(d)) continue;
-        const st = await fs.promises.stat(this.content.blobPath(d)).catch(() => undefined);
-        if (!st || now - st.mtimeMs < grace) continue;
-        await this.content.delete(d);
-        removed.push(d);
-        bytes += st.size;
-      }
+      const r = await this.collect(await this.content.list(), opts.graceMs ?? 10 * 60_000);
       await this.content.cleanIngest();
-      return { removed, bytes };
+      return r;
     });
+  }
+
+  /** Removes the unreachable blobs among `candidates` (caller holds the lock). */
+  private async collect(candidates: string[], graceMs: number): Promise<{ removed: string[]; bytes: number }> {
+    const live = new Set<string>();
+    for (const provider of this.rootProviders) for (const d of await provider()) live.add(d);
+    for (const rec of await this.records()) for (const d of await this.blobsOf(rec)) live.add(d);
+    const removed: string[] = [];
+    let bytes = 0;
+    const now = Date.now();
+    for (const d of candidates) {
+      if (live.has(d) || this.content.isIngesting(d)) continue;
+      const st = await fs.promises.stat(this.content.blobPath(d)).catch(() => undefined);
+      if (!st || now - st.mtimeMs < graceMs) continue;
+      await this.content.delete(d);
+      removed.push(d);
+      bytes += st.size;
+    }
+    return { removed, bytes };
+  }
+
+  /** Every blob an image record keeps alive: config, indexes, manifests and their layers. */
+  private async blobsOf(rec: ImageRecord): Promise<string[]> {
+    const out = [rec.id, ...(rec.indexes ?? []).map((i) => i.digest)];
+    for (const m of rec.manifests) {
+      out.push(m.digest);
+      const man = await this.content.readJson<ImageManifest>(m.digest).catch(() => undefined);
+      for (const l of man?.layers ?? []) out.push(l.digest);
+    }
+    return out;
   }
 }
 

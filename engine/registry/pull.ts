@@ -1,7 +1,7 @@
 // `docker pull`: resolve (HEAD, then GET), choose the platform, download config and layers in
 // parallel straight into the content store (verified while streaming), record the image.
 import { Readable } from 'node:stream';
-import { DigestMismatchError, SizeMismatchError, familiarString, parseDockerRef, referenceString, shortId, type Descriptor, type ImageIndex, type ImageManifest, type ImageStore, type Reference } from '../image';
+import { DigestMismatchError, MediaTypes, SizeMismatchError, familiarString, parseDockerRef, referenceString, shortId, type Descriptor, type ImageIndex, type ImageManifest, type ImageStore, type Reference } from '../image';
 import { RegistryClient } from './client';
 import { RegistryError } from './errors';
 import { getManifest, headManifest, parseManifest, type FetchedManifest } from './manifest';
@@ -58,9 +58,16 @@ export async function pull(name: string, store: ImageStore, opts: PullOptions = 
   };
   await withRetries(opts.attempts, () => store.content.fetch(m.config, blobGet(m.config)));
 
+  for (const l of m.layers) {
+    if (l.mediaType === MediaTypes.ociLayerZstd) {
+      throw new RegistryError('unsupportedMediaType', `${what}: layer ${l.digest} is zstd-compressed, which this engine cannot unpack yet`);
+    }
+  }
+  const concurrency = opts.concurrency ?? 3;
   const present = await Promise.all(m.layers.map((l) => store.content.has(l.digest)));
   m.layers.forEach((l, i) => onProgress?.({ status: present[i] ? 'Already exists' : 'Pulling fs layer', id: shortId(l.digest) }));
-  await mapLimit(m.layers, opts.concurrency ?? 3, async (l, i) => {
+  m.layers.filter((_, i) => !present[i]).slice(concurrency).forEach((l) => onProgress?.({ status: 'Waiting', id: shortId(l.digest) }));
+  await mapLimit(m.layers, concurrency, async (l, i) => {
     if (present[i]) return;
     const id = shortId(l.digest);
     const progress = throttledProgress(onProgress, 'Downloading', id, l.size);

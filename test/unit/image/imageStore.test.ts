@@ -93,22 +93,27 @@ describe('image store', () => {
     assert.deepEqual(out, [{ Untagged: 'one:1' }, { Untagged: 'two:1' }, { Deleted: rec.id }]);
   });
 
-  it('GC removes only unreferenced blobs; shared layers survive', async () => {
+  it('rmi frees the image blobs at once, except shared ones; GC removes strays and honours registered roots', async () => {
     const a = await makeImage(store, ['shared', 'only-a'], ['a:1']);
+    const aLayers = (await store.inspect('a:1')).layers.map((l) => l.digest);
     const b = await makeImage(store, ['shared', 'only-b'], ['b:1']);
     const stray = await store.content.put('stray');
-    const before = new Set(await store.content.list());
+    const kept = await store.content.put('kept by the build cache');
+    store.addGcRoots(async () => [kept.digest]);
     assert.deepEqual((await store.gc()).removed, [], 'young blobs are kept for other processes');
     await store.delete('a:1');
+    let blobs = new Set(await store.content.list());
+    assert.ok(!blobs.has(a.id), 'config of the deleted image is gone');
+    assert.ok(!blobs.has(aLayers[1]), 'its own layer is gone');
+    assert.ok(blobs.has(aLayers[0]), 'the layer shared with b stays');
+    assert.ok(blobs.has(stray.digest), 'rmi only collects the blobs of the deleted image');
     const gc = await store.gc({ graceMs: 0 });
-    const after = new Set(await store.content.list());
-    assert.ok(!after.has(stray.digest));
-    assert.ok(!after.has(a.id));
-    assert.ok(after.has(b.id));
-    const bLayers = (await store.inspect('b:1')).layers.map((l) => l.digest);
-    for (const d of bLayers) assert.ok(after.has(d));
-    assert.equal(gc.removed.length, before.size - after.size);
-    assert.ok(gc.bytes > 0);
+    blobs = new Set(await store.content.list());
+    assert.deepEqual(gc.removed, [stray.digest]);
+    assert.equal(gc.bytes, 5);
+    assert.ok(blobs.has(kept.digest));
+    assert.ok(blobs.has(b.id));
+    for (const l of (await store.inspect('b:1')).layers) assert.ok(blobs.has(l.digest));
   });
 
   it('prune removes dangling images, or all unused with all', async () => {
