@@ -14,9 +14,9 @@ import { rules } from '../../engine/dockerfile/lint';
 import {
   DIRECTIVES, INSTRUCTION_NAMES, MOUNT_TYPES, SIGNALS, instructionSpec, mountKeySpec, mountTypeSpec, type FlagSpec,
 } from '../../engine/dockerfile/spec';
-import { cursorContext, physicalLine, type CursorContext } from './cursorContext';
+import { cursorContext, type CursorContext } from './cursorContext';
 import { describeValue, flagDoc } from './describe';
-import { comparePositions } from './positions';
+import { comparePositions, lineText } from './positions';
 import { scopeModel } from './scopes';
 
 export const completionTriggerCharacters = ['$', '{', '-', '=', ',', ' ', '#'];
@@ -172,7 +172,7 @@ function variableItemsFor(model: DockerfileModel, before: string, position: Posi
   if (dollar > 0 && before[dollar - 1] === model.escapeChar) return undefined;
   if ((before.slice(0, dollar).split("'").length - 1) % 2 === 1) return undefined; // inside single quotes
   const braced = m[2] === '{';
-  const closeBrace = braced && physicalLine(model, position.line)[position.character] !== '}';
+  const closeBrace = braced && lineText(model, position.line)[position.character] !== '}';
   const range = replace({ line: position.line, character: position.character - m[3].length }, position);
   const scope = scopeModel(model).scopeAt(position);
   const docs = new Map(PREDEFINED_ARGS.map((p) => [p.name, p.doc]));

@@ -3,7 +3,7 @@
 // come before the cursor and what is typed of the current one). Works on incomplete text: it
 // reads the physical lines of the instruction up to the cursor, continuations removed.
 import type { DockerfileModel, Instruction, Position } from '../../engine/dockerfile';
-import { instructionBefore } from './positions';
+import { instructionBefore, lineText } from './positions';
 
 export type CursorContext =
   | { kind: 'keyword'; typed: string; start: Position; onbuild?: Instruction }
@@ -23,8 +23,8 @@ export type CursorContext =
   | { kind: 'none' };
 
 export function cursorContext(model: DockerfileModel, position: Position): CursorContext {
-  const lineText = physicalLine(model, position.line);
-  const before = lineText.slice(0, position.character);
+  const text = lineText(model, position.line);
+  const before = text.slice(0, position.character);
   const instruction = instructionBefore(model, { line: position.line, character: Number.MAX_SAFE_INTEGER });
   const owner = instruction && extendsTo(model, instruction, position.line) ? instruction : undefined;
 
@@ -55,21 +55,13 @@ export function cursorContext(model: DockerfileModel, position: Position): Curso
   return { kind: 'arguments', instruction: owner, keyword, words, typed, start: { line: position.line, character: position.character - typed.length } };
 }
 
-/** The text of a physical line without its line terminator. */
-export function physicalLine(model: DockerfileModel, line: number): string {
-  const start = model.lineStarts[line];
-  if (start === undefined) return '';
-  const end = line + 1 < model.lineStarts.length ? model.lineStarts[line + 1] : model.text.length;
-  return model.text.slice(start, end).replace(/\r?\n$/, '');
-}
-
 /** `line` belongs to the instruction: one of its lines, its heredoc bodies, or a line after a
  *  trailing continuation (empty or comment lines the parser may not have attached yet). */
 function extendsTo(model: DockerfileModel, instruction: Instruction, line: number): boolean {
   if (line <= instruction.fullRange.end.line) return true;
   if (instruction.heredocs.length > 0) return false;
   for (let l = instruction.range.end.line; l < line; l++) {
-    const text = physicalLine(model, l);
+    const text = lineText(model, l);
     const continues = text.trimEnd().endsWith(model.escapeChar);
     const blank = l > instruction.range.end.line && (text.trim() === '' || text.trimStart().startsWith('#'));
     if (!continues && !blank) return false;
@@ -82,7 +74,7 @@ function logicalTextBefore(model: DockerfileModel, instruction: Instruction, pos
   const first = instruction.keywordRange.start.line;
   const parts: string[] = [];
   for (let l = first; l < position.line; l++) {
-    const text = l === first ? physicalLine(model, l).slice(instruction.keywordRange.start.character) : physicalLine(model, l);
+    const text = l === first ? lineText(model, l).slice(instruction.keywordRange.start.character) : lineText(model, l);
     if (l > first && text.trimStart().startsWith('#')) continue;
     const trimmed = text.trimEnd();
     parts.push(trimmed.endsWith(model.escapeChar) ? trimmed.slice(0, -1) : trimmed);

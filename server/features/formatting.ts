@@ -7,7 +7,7 @@
 import type { FormattingOptions, TextEdit } from 'vscode-languageserver';
 import type { DockerfileModel, Instruction, Range } from '../../engine/dockerfile';
 import type { FormatterSettings } from '../settings';
-import { instructionBefore } from './positions';
+import { instructionBefore, lineText } from './positions';
 
 export const onTypeTriggerCharacters = ['\n'];
 
@@ -137,11 +137,7 @@ class Lines {
   constructor(private readonly model: DockerfileModel) {}
 
   text(line: number): string {
-    const starts = this.model.lineStarts;
-    const start = starts[line];
-    if (start === undefined) return '';
-    const end = line + 1 < starts.length ? starts[line + 1] : this.model.text.length;
-    return this.model.text.slice(start, end).replace(/\r?\n$/, '');
+    return lineText(this.model, line);
   }
 
   range(line: number, start: number, end: number): Range {
@@ -151,7 +147,7 @@ class Lines {
   /** An edit making the leading whitespace of `line` exactly `indent` (undefined if it already is). */
   setIndent(line: number, indent: string): TextEdit | undefined {
     const text = this.text(line);
-    const current = text.length - text.trimStart().length;
+    const current = /^[ \t]*/.exec(text)![0].length; // spaces and tabs only: a BOM stays
     if (text.slice(0, current) === indent) return undefined;
     return { range: this.range(line, 0, current), newText: indent };
   }

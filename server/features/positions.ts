@@ -1,5 +1,5 @@
 // Position arithmetic and O(log n) lookups of the model node under a position, shared by features.
-import type { DockerfileModel, Instruction, Position, Range, Stage } from '../../engine/dockerfile';
+import type { DockerfileModel, Instruction, Position, Range } from '../../engine/dockerfile';
 
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
@@ -45,16 +45,18 @@ export function instructionBefore(model: DockerfileModel, position: Position): I
   return i < 0 ? undefined : model.instructions[i];
 }
 
-/** The stage whose FROM is the last one at or before `position`. */
-export function stageAt(model: DockerfileModel, position: Position): Stage | undefined {
-  const i = lastStartingBefore(model.stages, position, (s) => s.from.range.start);
-  return i < 0 ? undefined : model.stages[i];
-}
-
 /** The ONBUILD trigger when `position` is in it, else the instruction itself. */
 export function innermost(instruction: Instruction, position: Position): Instruction {
   if (instruction.kind === 'ONBUILD' && instruction.trigger && touches(instruction.trigger.range, position)) {
     return instruction.trigger;
   }
   return instruction;
+}
+
+/** The text of a physical line without its line terminator ('' past the end). */
+export function lineText(model: DockerfileModel, line: number): string {
+  const start = model.lineStarts[line];
+  if (start === undefined) return '';
+  const end = line + 1 < model.lineStarts.length ? model.lineStarts[line + 1] : model.text.length;
+  return model.text.slice(start, end).replace(/\r?\n$/, '');
 }

@@ -7,7 +7,7 @@
 import type { DockerfileModel, Instruction, Position, Range, Word } from '../../engine/dockerfile';
 import { wordSubRange } from '../../engine/dockerfile';
 import { expandWord } from '../../engine/dockerfile/expand';
-import { comparePositions, contains, touches } from './positions';
+import { comparePositions, contains, lineText, touches } from './positions';
 
 export interface Occurrence {
   kind: 'stage' | 'variable';
@@ -115,7 +115,7 @@ function occurrenceAt(occurrences: readonly Occurrence[], position: Position): O
 }
 
 /** `$NAME` / `${NAME...}` references with the range of the name, in flags, arguments and heredocs. */
-export function variableReferences(model: DockerfileModel, instruction: Instruction): { name: string; range: Range }[] {
+function variableReferences(model: DockerfileModel, instruction: Instruction): { name: string; range: Range }[] {
   const refs: { name: string; range: Range }[] = [];
   const escapeChar = model.escapeChar;
   const scanText = (text: string, toRange: (start: number, end: number) => Range | undefined) => {
@@ -153,9 +153,7 @@ export function variableReferences(model: DockerfileModel, instruction: Instruct
   for (const heredoc of instruction.heredocs) {
     if (!heredoc.bodyRange || (heredoc.quoted && !shellCommand)) continue;
     for (let line = heredoc.bodyRange.start.line; line <= heredoc.bodyRange.end.line; line++) {
-      const start = model.lineStarts[line];
-      const end = line + 1 < model.lineStarts.length ? model.lineStarts[line + 1] : model.text.length;
-      scanText(model.text.slice(start, end).replace(/\r?\n$/, ''), (s, e) => ({
+      scanText(lineText(model, line), (s, e) => ({
         start: { line, character: s }, end: { line, character: e },
       }));
     }

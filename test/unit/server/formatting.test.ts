@@ -17,6 +17,10 @@ describe('formatting', () => {
     );
   });
 
+  it('keeps a byte order mark and CRLF line ends', () => {
+    assert.equal(format('\uFEFFfrom a\r\n  run  x \\\r\ny\r\n'), '\uFEFFFROM a\r\nRUN x \\\r\n    y\r\n');
+  });
+
   it('indents continuation lines by the editor indentation unit', () => {
     const text = 'RUN apt-get update && \\\napt-get install -y curl \\\n        && rm -rf /var/lib/apt/lists/*\n';
     assert.equal(format(text), 'RUN apt-get update && \\\n    apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\n');
