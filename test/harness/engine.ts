@@ -86,6 +86,19 @@ export function ensureUser(name: string): { uid: number; gid: number; home: stri
   return u;
 }
 
+/** Unmounts (lazily, deepest first) everything mounted under `dir`: container rootfs overlays survive a kill -9. */
+export function unmountUnder(dir: string): void {
+  const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+    .map((l) => l.split(' ')[4]?.replace(/\\040/g, ' '))
+    .filter((m): m is string => !!m && (m === dir || m.startsWith(`${dir}/`)))
+    .sort((a, b) => b.length - a.length);
+  for (const m of mounts) {
+    try {
+      execFileSync('umount', ['-l', m], { stdio: 'ignore' });
+    } catch { /* already gone */ }
+  }
+}
+
 export async function startEngine(opts: StartEngineOptions = {}): Promise<TestEngine> {
   ensureEngineBuilt();
   const node = process.execPath;
@@ -142,6 +155,7 @@ export async function startEngine(opts: StartEngineOptions = {}): Promise<TestEn
   try {
     await launch();
   } catch (e) {
+    unmountUnder(dir);
     removeDir(dir);
     throw e;
   }
@@ -189,6 +203,7 @@ export async function startEngine(opts: StartEngineOptions = {}): Promise<TestEn
     },
     async stop() {
       await stopService(child, 15000);
+      unmountUnder(dir);
       removeDir(dir);
     },
     logs: () => fs.readFileSync(logFile, 'utf8'),

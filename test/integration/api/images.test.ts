@@ -226,3 +226,33 @@ describe('engine image API with dockerode', function () {
     await assert.rejects(docker.getImage(`${reg.host}/bb:latest`).tag({ repo: 'UPPER' }), (e: { statusCode?: number }) => e.statusCode === 400);
   });
 });
+
+describe('engine image API with containers', function () {
+  this.timeout(180000);
+  let reg: TestRegistry;
+  let engine: TestEngine;
+
+  before(async () => {
+    reg = await startRegistry();
+    engine = await startEngine();
+    await pushBusyboxImage(reg.host, 'used', 'v1');
+  });
+  after(async () => {
+    await engine?.stop();
+    await reg?.stop();
+  });
+
+  it('refuses to delete or prune an image a container uses, until forced or the container is gone', async () => {
+    const img = `${reg.host}/used:v1`;
+    await engine.docker(['pull', img]);
+    const id = (await engine.docker(['image', 'inspect', '-f', '{{.Id}}', img])).stdout.trim();
+    const container = (await engine.docker(['create', img, 'true'])).stdout.trim();
+    await assert.rejects(engine.docker(['rmi', id]), /conflict: unable to delete .* image is being used by stopped container/);
+    await engine.docker(['image', 'prune', '-af']);
+    assert.equal((await engine.docker(['image', 'inspect', '-f', '{{.Id}}', img])).stdout.trim(), id, 'prune keeps a used image');
+    const df = (await engine.docker(['system', 'df', '--format', '{{.Type}} {{.Active}}'])).stdout;
+    assert.match(df, /^Images 1$/m);
+    await engine.docker(['rm', container]);
+    assert.match((await engine.docker(['rmi', id])).stdout, new RegExp(`Deleted: ${id}`));
+  });
+});
