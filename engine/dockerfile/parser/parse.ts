@@ -90,14 +90,14 @@ export function parseDockerfile(text: string): DockerfileModel {
     let cont = continuationAt(f, le);
     line.append(f, cont >= 0 ? cont : le);
     if (cont >= 0) continuations.push(index.range(cont, cont + 1));
-    let lastLine = i;
     while (cont >= 0 && i + 1 < lineCount) {
       i++;
       const s = index.lineStarts[i];
       const e = index.lineEnd(i);
       const nf = firstNonSpace(s, e);
       if (nf === e) {
-        emptyLines.push(index.range(s, e));
+        // The "line" after a final line break is not a line for BuildKit's scanner.
+        if (s < text.length) emptyLines.push(index.range(s, e));
         continue;
       }
       if (text.charCodeAt(nf) === 35) {
@@ -109,14 +109,13 @@ export function parseDockerfile(text: string): DockerfileModel {
       cont = continuationAt(s, e);
       line.append(s, cont >= 0 ? cont : e);
       if (cont >= 0) continuations.push(index.range(cont, cont + 1));
-      lastLine = i;
     }
     if (line.text.trim() === '') continue;
 
     const ctx = { line, escape: escapeChar.charCodeAt(0), problems };
     const inst = parseInstruction(ctx, 0);
     inst.continuations = continuations;
-    inst.emptyContinuationLines = emptyLines.filter((r) => r.start.line < lastLine);
+    inst.emptyContinuationLines = emptyLines;
     inst.comments = innerComments;
     // BuildKit's canContainHeredoc: RUN/COPY/ADD in shell form, also as an ONBUILD trigger.
     const target = inst.kind === 'ONBUILD' ? inst.trigger : inst;

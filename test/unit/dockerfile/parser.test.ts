@@ -91,6 +91,12 @@ describe('dockerfile/parser', () => {
       assert.equal(i(3).continuations.length, 2);
     });
 
+    it('counts empty lines of a continuation that runs to the end of the file, not the phantom last line', () => {
+      const m = parseDockerfile('FROM a\nRUN x \\\n\n');
+      assert.deepEqual(m.instructions[1].emptyContinuationLines, [{ start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }]);
+      assert.deepEqual(parseDockerfile('FROM a\nRUN x \\\n').instructions[1].emptyContinuationLines, []);
+    });
+
     it('uses the backtick as continuation with escape=`', () => {
       const { i, r } = parse('# escape=`\nFROM a\nRUN dir c:\\ `\n  /w');
       assert.equal(i(1).argsText, 'dir c:\\   /w');
