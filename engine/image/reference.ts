@@ -20,7 +20,6 @@ const digestPattern = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-
 const referenceRegexp = new RegExp(`^((?:${domainAndPort}/)?${pathComponent}(?:/${pathComponent})*)(?::(${tagPattern}))?(?:@(${digestPattern}))?$`);
 const anchoredDomainRegexp = new RegExp(`^${domainAndPort}$`);
 const anchoredIdentifierRegexp = /^[a-f0-9]{64}$/;
-const anchoredTagRegexp = new RegExp(`^${tagPattern}$`);
 
 export class InvalidReferenceError extends Error {
   override name = 'InvalidReferenceError';
@@ -123,11 +122,6 @@ export function familiarName(r: Reference): string {
 /** `FamiliarString`: `busybox:latest`, `busybox@sha256:…`. */
 export function familiarString(r: Reference): string {
   return `${familiarName(r)}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}`;
-}
-
-/** Validates a tag on its own (for `docker tag SRC REPO:TAG` / `?tag=`). */
-export function isValidTag(tag: string): boolean {
-  return anchoredTagRegexp.test(tag);
 }
 
 /** A full 64-hex image ID, with or without `sha256:`. */

@@ -17,11 +17,6 @@ export const MediaTypes = {
 
 export const INDEX_MEDIA_TYPES: readonly string[] = [MediaTypes.ociIndex, MediaTypes.dockerList];
 export const MANIFEST_MEDIA_TYPES: readonly string[] = [MediaTypes.ociManifest, MediaTypes.dockerManifest];
-export const LAYER_MEDIA_TYPES: readonly string[] = [
-  MediaTypes.ociLayer, MediaTypes.ociLayerGzip, MediaTypes.ociLayerZstd, MediaTypes.ociLayerNondistributableGzip,
-  MediaTypes.dockerLayerGzip, MediaTypes.dockerForeignLayerGzip,
-  'application/vnd.docker.image.rootfs.diff.tar',
-];
 
 export interface Platform {
   architecture: string;

@@ -83,7 +83,7 @@ export async function credentialsFromDockerConfig(registryHost: string, configDi
     return undefined;
   }
   const key = configKey(registryHost);
-  const helper = cfg.credHelpers?.[key] ?? (key === DOCKER_HUB_CONFIG_KEY ? undefined : cfg.credHelpers?.[registryHost]);
+  const helper = cfg.credHelpers?.[key];
   if (helper) return credentialHelperGet(helper, key);
   if (cfg.credsStore) {
     const fromStore = await credentialHelperGet(cfg.credsStore, key);
