@@ -575,7 +575,8 @@ class BuildRun {
         });
         const { exitCode } = await this.deps.executor().run({
           rootfs, args, env: [...(cfg.Env ?? []), ...argEnv, ...proxyEnv], cwd: cfg.WorkingDir || '/',
-          user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
+          // Like dockerd/runc, the primary group is also a supplementary group (`id` shows groups=<gid>).
+          user: { uid: user.uid, gid: user.gid, additionalGids: [user.gid, ...user.additionalGids] },
           mounts: runMounts, network: network === 'none' ? 'none' : 'host', hostname: id,
         }, { stdout: sink, stderr: sink, signal: this.opts.signal });
         this.checkCancelled();

@@ -252,5 +252,76 @@ CMD echo $NAME
 ENTRYPOINT /bin/sh -c
 `,
     },
+    {
+      name: 'stage-arg-inheritance',
+      files: {},
+      dockerfile: `FROM {{BASE}} AS parent
+ARG INHERITED=from-parent
+ENV KEPT=env
+FROM parent
+RUN echo "[$INHERITED] [$KEPT]" > /seen
+`,
+      // BuildKit: a stage built FROM another stage inherits its ARGs; the classic builder does not.
+      buildkit: (v) => {
+        const text = '[from-parent] [env]\n';
+        v['/seen'] = { ...v['/seen'], size: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') };
+      },
+    },
+    {
+      name: 'copy-from-image-and-target',
+      files: {},
+      args: ['--target', 'mid'],
+      dockerfile: `FROM {{BASE}} AS first
+RUN echo first > /first
+FROM first AS mid
+COPY --from={{BASE}} /etc/passwd /copied/passwd
+COPY --from=first /first /copied/
+FROM mid AS last
+RUN echo never-built > /last
+`,
+    },
+    {
+      name: 'entrypoint-resets-inherited-cmd',
+      files: {},
+      parent: {
+        tag: 'cmd-parent',
+        dockerfile: `FROM {{BASE}}
+CMD ["echo", "parent-cmd"]
+HEALTHCHECK CMD true
+`,
+      },
+      dockerfile: `FROM cmd-parent
+ENTRYPOINT ["/bin/sh", "-c"]
+HEALTHCHECK NONE
+`,
+    },
+    {
+      name: 'cli-labels-and-build-args-in-run',
+      files: {},
+      args: ['--label', 'cli.label=yes', '--label', 'shared=cli', '--build-arg', 'VERSION=1.2.3'],
+      dockerfile: `FROM {{BASE}}
+ARG VERSION
+LABEL shared=dockerfile version=$VERSION
+RUN echo "v=$VERSION" > /version && env | grep -c VERSION > /count
+`,
+    },
+    {
+      name: 'copy-over-existing',
+      files: { 'dir/etc/passwd': 'replaced:x:0:0::/:/bin/sh\n', 'dir/newdir/f': 'f', 'file': 'now a file' },
+      dockerfile: `FROM {{BASE}}
+RUN mkdir -p /target/file && echo inner > /target/file/x && echo old > /target/plain
+COPY dir/ /
+COPY file /target/file
+COPY file /target/plain
+`,
+    },
+    {
+      name: 'run-modes-and-owners',
+      files: {},
+      dockerfile: `FROM {{BASE}}
+RUN mkdir -m 0700 /private && touch /setuid && chmod 4755 /setuid && chmod 1777 /private && chown 123:456 /setuid \\
+ && mkdir -p /a/b/c && chown -R 1000:1000 /a && mkfifo /fifo || true
+`,
+    },
   ];
 }

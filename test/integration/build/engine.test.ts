@@ -1,0 +1,198 @@
+// The builder through Dockwright's API: BuildKit-only features the classic dockerd cannot serve as a
+// reference for (heredocs, --chmod, --parents, --exclude, expansion modifiers, only-needed stages,
+// FROM scratch PATH), the content-based cache, the local-directory fast path, cancellation on
+// disconnect, and an image built here pushed to the registry, pulled and run by dockerd.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { startDockerd, type TestDockerd } from '../../harness/dockerd';
+import { startEngine, type TestEngine } from '../../harness/engine';
+import { pushBusyboxImage } from '../../harness/images';
+import { startRegistry, type TestRegistry } from '../../harness/registry';
+import { removeDir, tempDir, waitFor } from '../../harness/services';
+import { flattenStoreImage, snapshotDir } from './flatten';
+
+const CLASSIC = { DOCKER_BUILDKIT: '0' };
+
+/** POST /build over the unix socket; resolves with the parsed JSON messages. */
+function apiBuild(socketPath: string, query: Record<string, string>, onMessage?: (m: Record<string, unknown>, req: http.ClientRequest) => void): Promise<Record<string, unknown>[]> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath, method: 'POST', path: `/v1.41/build?${new URLSearchParams(query)}`, headers: { 'Content-Type': 'application/x-tar' } }, (res) => {
+      const msgs: Record<string, unknown>[] = [];
+      let buf = '';
+      res.on('data', (c: Buffer) => {
+        buf += c.toString('utf8');
+        let i: number;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, i).trim();
+          buf = buf.slice(i + 1);
+          if (!line) continue;
+          const m = JSON.parse(line) as Record<string, unknown>;
+          msgs.push(m);
+          onMessage?.(m, req);
+        }
+      });
+      res.on('end', () => resolve(msgs));
+      res.on('error', reject);
+    });
+    req.on('error', (e) => (req.destroyed ? resolve([]) : reject(e)));
+    req.end();
+  });
+}
+
+const streamText = (msgs: Record<string, unknown>[]) => msgs.map((m) => (m.stream as string) ?? (m.error ? `ERROR: ${m.error}` : '')).join('');
+
+describe('build: Dockwright engine', function () {
+  this.timeout(10 * 60_000);
+  let registry: TestRegistry;
+  let engine: TestEngine;
+  let dockerd: TestDockerd;
+  let work: string;
+  let base: string;
+
+  before(async () => {
+    work = tempDir('build-engine');
+    registry = await startRegistry();
+    [engine, dockerd] = await Promise.all([startEngine(), startDockerd()]);
+    await pushBusyboxImage(registry.host, 'busybox', 'latest');
+    base = `${registry.host}/busybox:latest`;
+    await engine.docker(['pull', '-q', base]);
+  });
+  after(async () => {
+    await Promise.allSettled([engine?.stop(), dockerd?.stop(), registry?.stop()]);
+    if (work) removeDir(work);
+  });
+
+  function context(name: string, files: Record<string, string>): string {
+    const dir = path.join(work, name);
+    for (const [rel, content] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), content.replaceAll('{{BASE}}', base));
+    }
+    return dir;
+  }
+  const build = (dir: string, ...args: string[]) => engine.docker(['build', '--network=none', ...args, dir], { env: CLASSIC, timeoutMs: 300_000 });
+
+  it('BuildKit-only syntax: heredocs, --chmod, --parents, --exclude, expansion modifiers, scratch PATH', async () => {
+    const dir = context('buildkit-only', {
+      Dockerfile: `# syntax=docker/dockerfile:1
+FROM {{BASE}} AS main
+ARG FILE=archive.tar.gz
+ENV STEM=\${FILE%%.*} EXT=\${FILE#*.} SWAP=\${FILE/tar/zip}
+COPY --chmod=0751 a.sh /bin/a.sh
+COPY --parents src/x/keep.txt src/y/keep.txt /tree/
+COPY --exclude=*.log logs /logs/
+COPY <<EOF /etc/heredoc.conf
+stem=\${STEM}
+EOF
+RUN <<EOT
+echo "from heredoc $STEM" > /heredoc-run
+EOT
+FROM scratch AS empty
+COPY --from=main /heredoc-run /
+`,
+      'a.sh': '#!/bin/sh\n', 'src/x/keep.txt': 'x', 'src/y/keep.txt': 'y', 'logs/a.log': 'drop', 'logs/b.txt': 'keep',
+    });
+    await build(dir, '-t', 'bk:first', '--target', 'main');
+    const out = path.join(work, 'bk-flat');
+    await flattenStoreImage(engine.dataRoot, 'bk:first', out);
+    const v = snapshotDir(out);
+    assert.equal(v['/bin/a.sh'].mode, '751');
+    assert.ok(v['/tree/src/x/keep.txt'] && v['/tree/src/y/keep.txt']);
+    assert.deepEqual(Object.keys(v).filter((k) => k.startsWith('/logs/')), ['/logs/b.txt']);
+    assert.equal(fs.readFileSync(path.join(out, 'etc/heredoc.conf'), 'utf8'), 'stem=archive\n');
+    assert.equal(fs.readFileSync(path.join(out, 'heredoc-run'), 'utf8'), 'from heredoc archive\n');
+    const env = JSON.parse((await engine.docker(['image', 'inspect', '--format', '{{json .Config.Env}}', 'bk:first'])).stdout) as string[];
+    assert.ok(env.includes('STEM=archive') && env.includes('EXT=tar.gz') && env.includes('SWAP=archive.zip.gz'), env.join(' '));
+    await build(dir, '-t', 'bk:scratch');
+    const scratchEnv = JSON.parse((await engine.docker(['image', 'inspect', '--format', '{{json .Config.Env}}', 'bk:scratch'])).stdout) as string[];
+    assert.deepEqual(scratchEnv, ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']);
+  });
+
+  it('builds only the stages the target needs (an unused failing stage is skipped)', async () => {
+    const dir = context('needed-stages', {
+      Dockerfile: 'FROM {{BASE}} AS broken\nRUN exit 3\nFROM {{BASE}} AS ok\nRUN echo ok > /ok\n',
+    });
+    const r = await build(dir, '-t', 'needed:ok');
+    assert.doesNotMatch(r.stdout, /exit 3/);
+    await assert.rejects(build(dir, '--target', 'broken'), /returned a non-zero code: 3/);
+  });
+
+  it('refuses a foreign platform clearly', async () => {
+    const dir = context('platform', { Dockerfile: 'FROM {{BASE}}\n' });
+    await assert.rejects(build(dir, '--platform', 'linux/s390x'), /only for the host platform/);
+  });
+
+  it('cache: a no-op rebuild reuses every step; a changed file rebuilds from the first step using it', async () => {
+    const dir = context('cache', {
+      Dockerfile: 'FROM {{BASE}}\nCOPY one.txt /one\nRUN echo run1 > /r1\nCOPY two.txt /two\nRUN cat /two > /r2\n',
+      'one.txt': '1', 'two.txt': '2',
+    });
+    const first = await build(dir, '-t', 'cache:1');
+    assert.doesNotMatch(first.stdout, /Using cache/);
+    const id1 = (await engine.docker(['image', 'inspect', '--format', '{{.Id}}', 'cache:1'])).stdout.trim();
+    fs.utimesSync(path.join(dir, 'one.txt'), new Date(0), new Date(0));
+    const again = await build(dir, '-t', 'cache:2');
+    assert.equal(again.stdout.match(/Using cache/g)?.length, 4, again.stdout);
+    assert.equal((await engine.docker(['image', 'inspect', '--format', '{{.Id}}', 'cache:2'])).stdout.trim(), id1, 'same image ID');
+    fs.writeFileSync(path.join(dir, 'two.txt'), 'changed');
+    const changed = await build(dir, '-t', 'cache:3');
+    assert.equal(changed.stdout.match(/Using cache/g)?.length, 2, changed.stdout);
+    assert.match(changed.stdout, /Step 4\/5 : COPY two.txt \/two\n ---> [0-9a-f]{12}/);
+    const noCache = await build(dir, '--no-cache', '-t', 'cache:4');
+    assert.doesNotMatch(noCache.stdout, /Using cache/);
+  });
+
+  it('local-directory fast path (unix socket only) applies .dockerignore like the CLI', async () => {
+    const dir = context('fastpath', {
+      Dockerfile: 'FROM {{BASE}}\nCOPY . /ctx/\n',
+      '.dockerignore': '*.log\n!keep.log\nnode_modules\n',
+      'a.log': 'x', 'keep.log': 'k', 'node_modules/m/index.js': 'm', 'src/main.js': 'main',
+    });
+    await build(dir, '-t', 'fast:cli');
+    const msgs = await apiBuild(engine.socketPath, { 'dockwright.contextDir': dir, t: 'fast:dir' });
+    assert.ok(msgs.some((m) => (m.aux as { ID?: string })?.ID?.startsWith('sha256:')), streamText(msgs));
+    const a = path.join(work, 'fast-cli');
+    const b = path.join(work, 'fast-dir');
+    await flattenStoreImage(engine.dataRoot, 'fast:cli', a);
+    await flattenStoreImage(engine.dataRoot, 'fast:dir', b);
+    const ctxFiles = (v: ReturnType<typeof snapshotDir>) => Object.keys(v).filter((k) => k.startsWith('/ctx/')).sort();
+    assert.deepEqual(ctxFiles(snapshotDir(b)), ctxFiles(snapshotDir(a)));
+    assert.deepEqual(ctxFiles(snapshotDir(b)), ['/ctx/.dockerignore', '/ctx/Dockerfile', '/ctx/keep.log', '/ctx/src', '/ctx/src/main.js']);
+    const rel = await apiBuild(engine.socketPath, { 'dockwright.contextDir': 'relative/dir' });
+    assert.match(streamText(rel), /must be absolute/);
+  });
+
+  it('a client that disconnects cancels the build: the process is killed and the snapshot removed', async () => {
+    const dir = context('cancel', { Dockerfile: 'FROM {{BASE}}\nRUN echo started && sleep 3131\n' });
+    const msgs = await apiBuild(engine.socketPath, { 'dockwright.contextDir': dir }, (m, req) => {
+      if (typeof m.stream === 'string' && m.stream.includes('started')) req.destroy();
+    });
+    assert.ok(msgs.some((m) => String(m.stream).includes('started')), 'the RUN step started');
+    await waitFor('the RUN process to be killed', () => {
+      try {
+        execFileSync('pgrep', ['-f', 'sleep 3131']);
+        return false;
+      } catch {
+        return true;
+      }
+    }, 20_000, 200);
+    const active = path.join(engine.dataRoot, 'snapshots/active');
+    await waitFor('build snapshots to be removed', () => !fs.existsSync(active) || fs.readdirSync(active).every((n) => !n.startsWith('build-')), 20_000, 200);
+  });
+
+  it('an image built here, pushed to the registry, is pulled and run by dockerd', async () => {
+    const dir = context('push', {
+      Dockerfile: 'FROM {{BASE}}\nCOPY msg.txt /msg.txt\nRUN echo built-by-dockwright >> /msg.txt\nCMD ["cat", "/msg.txt"]\n',
+      'msg.txt': 'hello from the context\n',
+    });
+    const ref = `${registry.host}/built/by-dockwright:1`;
+    await build(dir, '-t', ref);
+    await engine.docker(['push', ref]);
+    await dockerd.docker(['pull', '-q', ref]);
+    const out = await dockerd.docker(['run', '--rm', '--network=none', ref]);
+    assert.equal(out.stdout, 'hello from the context\nbuilt-by-dockwright\n');
+  });
+});
