@@ -118,6 +118,25 @@ describe('features on real Dockerfiles and arbitrary text', function () {
     }), { numRuns: 1500 });
   });
 
+  it('never throw on mutated real Dockerfiles (and format them idempotently)', () => {
+    const files = corpusFiles().map((f) => fs.readFileSync(f, 'utf8'));
+    const insert = fc.constantFrom('\\\n', '<<EOF\n', '\nEOF\n', '"', "'", '${', '$', '--mount=', 'FROM x AS y\n', '\n', '# escape=`\n', 'ONBUILD ', '[');
+    const mutation = fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.oneof(insert, fc.string({ maxLength: 8 })));
+    fc.assert(fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 6 }), fc.nat(), (fileSeed, mutations, positionSeed) => {
+      let text = files[fileSeed % files.length];
+      for (const [at, remove, added] of mutations) {
+        const offset = at % (text.length + 1);
+        text = text.slice(0, offset) + added + text.slice(offset + remove);
+      }
+      const model = parseDockerfile(text);
+      documentFeatures(model);
+      const formatted = parseDockerfile(applyEdits(text, formatDocument(model, options, format)));
+      assert.deepEqual(formatDocument(formatted, options, format), [], 'formatting is idempotent');
+      const positions = samplePositions(text);
+      for (let i = 0; i < 20; i++) positionFeatures(model, positions[(positionSeed + i * 7919) % positions.length]);
+    }), { numRuns: 300 });
+  });
+
   it('stays fast on an 8,000-line multi-stage file', () => {
     const base = fs.readFileSync(corpusFiles().find((f) => f.includes('golang'))!, 'utf8');
     let big = '';
