@@ -7,14 +7,10 @@ import type {
 } from '../model';
 import type { LogicalLine } from './logical';
 import { ProblemCode } from './problems';
+import { instructionSpec } from '../spec/instructions';
 import {
   isSpace, isFieldSpace, parseWords, scanFlagWord, scanJsonArray, skipSpaces, splitFields, trimEnd, unquoteFlagText,
 } from './words';
-
-const KNOWN = new Set([
-  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD',
-  'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
-]);
 
 export interface InstructionContext {
   line: LogicalLine;
@@ -32,7 +28,7 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
   while (ke < end && !isFieldSpace(t.charCodeAt(ke))) ke++;
   const keywordText = t.slice(ks, ke);
   const keyword = keywordText.toUpperCase();
-  const kind = KNOWN.has(keyword) ? keyword : 'UNKNOWN';
+  const kind = instructionSpec(keyword) ? keyword : 'UNKNOWN';
 
   const flags: Flag[] = [];
   const valueStarts = new Map<Flag, number>();

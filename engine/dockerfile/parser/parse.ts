@@ -6,6 +6,7 @@
 import type {
   ArgInstruction, Comment, DockerfileModel, EscapeChar, Heredoc, Instruction, ParseProblem, ParserDirective, Range,
 } from '../model';
+import { DIRECTIVES } from '../spec/directives';
 import { buildStages } from './stages';
 import { parseInstruction } from './instruction';
 import { LineIndex } from './lineIndex';
@@ -13,7 +14,6 @@ import { LogicalLine } from './logical';
 import { ProblemCode } from './problems';
 import { isSpace, parseWords, shellUnquote } from './words';
 
-const DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 const HEREDOC_WORD = /^(\d*)<<(-?)([^<]*)$/;
 
 export function parseDockerfile(text: string): DockerfileModel {
@@ -50,7 +50,7 @@ export function parseDockerfile(text: string): DockerfileModel {
     const f = firstNonSpace(ls, le);
     if (!directivesDone) {
       const d = directiveAt(text, index, f, le);
-      if (d && DIRECTIVES.has(d.name)) {
+      if (d && DIRECTIVES.some((spec) => spec.name === d.name)) {
         if (directives.some((x) => x.name === d.name)) {
           problems.push({
             code: ProblemCode.DuplicateDirective,
