@@ -8,6 +8,7 @@ export { decodeRegistryAuth, credentialsFromDockerConfig, credentialHelperGet, c
 export { parseChallenges, validateRealm, repositoryScope, type Challenge } from './auth';
 export { selectManifest, parsePlatform, normalizePlatform, defaultPlatform, formatPlatform, type PlatformSpec } from './platform';
 export type { ProgressMessage, OnProgress } from './progress';
+export { parseManifest, MANIFEST_ACCEPT } from './manifest';
 
 import type { AuthConfig } from './credentials';
 import { clientFor, type RegistryOptions } from './session';

@@ -1,5 +1,5 @@
 // Fetching and validating manifests (distribution spec + CVE-2021-41190 rules).
-import { INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES, sha256Digest, type ImageIndex, type ImageManifest } from '../image';
+import { INDEX_MEDIA_TYPES, isDigest, MANIFEST_MEDIA_TYPES, sha256Digest, type ImageIndex, type ImageManifest } from '../image';
 import { RegistryClient } from './client';
 import { RegistryError } from './errors';
 
@@ -83,6 +83,12 @@ export function parseManifest(bytes: Buffer, contentType: string, digest: string
   if (isIndex && (!hasManifests || hasImageFields)) throw new RegistryError('invalid', `${what}: index ${digest} is malformed`);
   if (!isIndex && (hasManifests || typeof doc.config !== 'object' || !Array.isArray(doc.layers))) {
     throw new RegistryError('invalid', `${what}: manifest ${digest} is malformed`);
+  }
+  const descriptors = (isIndex ? (doc.manifests as unknown[]) : [doc.config, ...(doc.layers as unknown[])]) as Array<{ digest?: unknown; size?: unknown }>;
+  for (const d of descriptors) {
+    if (!d || !isDigest(d.digest) || typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
+      throw new RegistryError('invalid', `${what}: ${digest} has an invalid descriptor ${JSON.stringify(d).slice(0, 200)}`);
+    }
   }
   const fallback = isIndex ? 'application/vnd.oci.image.index.v1+json' : 'application/vnd.oci.image.manifest.v1+json';
   return { digest, mediaType: mediaType ?? fallback, bytes, doc: doc as unknown as ImageManifest | ImageIndex, isIndex };
