@@ -20,7 +20,10 @@ export function rename(model: DockerfileModel, uri: string, position: Position, 
   if (!valid.test(newName)) {
     throw new ResponseError(ErrorCodes.InvalidParams, `'${newName}' is not a valid ${occurrence.kind === 'stage' ? 'stage' : 'variable'} name`);
   }
-  const edits = symbolIndex(model).of(occurrence.key).map((o) => ({ range: o.range, newText: newName }));
+  // A stage referenced by its index (`--from=0`) keeps the index: it still names the same stage.
+  const edits = symbolIndex(model).of(occurrence.key)
+    .filter((o) => !(o.kind === 'stage' && /^\d+$/.test(o.name)))
+    .map((o) => ({ range: o.range, newText: newName }));
   return { changes: { [uri]: edits } };
 }
 

@@ -26,8 +26,8 @@ const text = [
 ].join('\n');
 const model = parseDockerfile(text);
 const at = (line: number, character: number) => ({ line, character });
-const texts = (ranges: { range: { start: { line: number; character: number }; end: { line: number; character: number } } }[]) =>
-  ranges.map((r) => `${r.range.start.line}:${textAt(text, r.range)}`);
+const texts = (ranges: { range: { start: { line: number; character: number }; end: { line: number; character: number } } }[], source = text) =>
+  ranges.map((r) => `${r.range.start.line}:${textAt(source, r.range)}`);
 
 describe('navigation: definition, references, rename, highlight', () => {
   it('goes from a stage reference (FROM, COPY --from, --mount from=) to its AS name', () => {
@@ -70,6 +70,12 @@ describe('navigation: definition, references, rename, highlight', () => {
     assert.match(renamed, /FROM compile AS test\n/);
     assert.match(renamed, /COPY --from=compile \$VERSION/);
     assert.match(renamed, /--mount=from=test,/);
+  });
+
+  it('keeps numeric stage references when renaming a stage', () => {
+    const numeric = parseDockerfile('FROM a AS one\nFROM b\nCOPY --from=0 /x /x\nCOPY --from=one /y /y');
+    assert.deepEqual(texts(references(numeric, uri, at(0, 11), true), numeric.text), ['0:one', '2:0', '3:one']);
+    assert.deepEqual(rename(numeric, uri, at(0, 11), 'first')!.changes![uri].map((e) => e.range.start.line), [0, 3]);
   });
 
   it('renames a variable in its scope only, and refuses invalid names and undefined variables', () => {
