@@ -5,6 +5,7 @@ import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfil
 import { PREDEFINED_ARGS } from '../../engine/dockerfile/expand';
 import { DIRECTIVES, instructionSpec, mountKeySpec, mountTypeSpec } from '../../engine/dockerfile/spec';
 import { describeValue, flagDoc } from './describe';
+import { registryPage } from './documentLinks';
 import { innermost, instructionAt, touches } from './positions';
 import { scopeModel } from './scopes';
 import { symbolIndex, type Occurrence } from './symbolIndex';
@@ -24,6 +25,7 @@ export function hover(model: DockerfileModel, position: Position): Hover | null 
   const instruction = innermost(top, position);
   if (touches(instruction.keywordRange, position)) return keywordHover(instruction);
   if (top !== instruction && touches(top.keywordRange, position)) return keywordHover(top);
+  if (instruction.kind === 'FROM' && instruction.image && touches(instruction.image.range, position)) return imageHover(instruction.image.text, instruction.image.range);
   return flagHover(instruction, position);
 }
 
@@ -36,6 +38,12 @@ function keywordHover(instruction: Instruction): Hover | null {
   if (!spec) return null;
   const usage = spec.usage.join('\n');
   return markdown(`**${spec.name}**\n\n\`\`\`dockerfile\n${usage}\n\`\`\`\n\n${spec.doc}\n\n[Reference](${spec.link})`, instruction.keywordRange);
+}
+
+function imageHover(image: string, range: Hover['range']): Hover | null {
+  if (image.toLowerCase() === 'scratch') return markdown('**scratch**: the empty image; the stage starts with no files.', range);
+  const page = registryPage(image);
+  return page ? markdown(`**Base image** \`${image}\`\n\n[Registry page](${page})`, range) : null;
 }
 
 function flagHover(instruction: Instruction, position: Position): Hover | null {

@@ -52,6 +52,11 @@ describe('hover', () => {
     assert.match(hoverAt(text.replace('AS build', 'AS bu|ild').replace('te|st', 'test'))!.text, /Built from image `golang:1\.22`, 2 instructions\.\n\nUsed by `test`\./);
   });
 
+  it('links a base image to its registry page', () => {
+    assert.deepEqual(hoverAt('FROM node:2|0-alpine'), { text: '**Base image** `node:20-alpine`\n\n[Registry page](https://hub.docker.com/_/node)', range: range(0, 5, 0, 19) });
+    assert.match(hoverAt('FROM scr|atch')!.text, /the empty image/);
+  });
+
   it('returns null on plain arguments and blank lines', () => {
     assert.equal(hoverAt('FROM a\nRUN ec|ho hi'), null);
     assert.equal(hoverAt('FROM a\n|\nRUN x'), null);
