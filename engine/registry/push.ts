@@ -78,6 +78,9 @@ async function mountSources(store: ImageStore, ref: Reference): Promise<Map<stri
 
 async function pushBlob(client: RegistryClient, store: ImageStore, repo: string, desc: Descriptor, sources: string[], opts: PushOptions, onProgress?: OnProgress): Promise<'exists' | 'mounted' | 'pushed'> {
   const id = shortId(desc.digest);
+  if ((await store.content.stat(desc.digest)) !== desc.size) {
+    throw new RegistryError('notFound', `cannot push ${desc.digest}: the blob is missing from the local store (or has the wrong size)`);
+  }
   const pushScope = RegistryClient.scope(repo, ['pull', 'push']);
   const head = await client.request(`/v2/${repo}/blobs/${desc.digest}`, { method: 'HEAD', scopes: [pushScope], accept: [404], what: `blob ${desc.digest}` });
   await head.body?.cancel();

@@ -131,6 +131,14 @@ describe('registry client against a real docker-registry', function () {
     }
   });
 
+  it('refuses to push an image whose layer blob is gone from the store', async () => {
+    const l = await store.content.ingest([zlib.gzipSync(await fileLayer('x', 10, 1))], { layer: true });
+    await store.putImage({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [l.diffId!] } },
+      [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: l.digest, size: l.size }], { refs: [{ domain: reg.host, path: 'broken', tag: 'x' }] });
+    fs.rmSync(store.content.blobPath(l.digest));
+    await assert.rejects(push(`${reg.host}/broken:x`, store, { dockerConfigDir: false }), (e: RegistryError) => e.kind === 'notFound' && /missing from the local store/.test(e.message));
+  });
+
   it('gives clear errors for a missing tag, a missing repo and an unreachable host', async () => {
     await pushBusyboxImage(reg.host, 'exists', 'v1');
     await assert.rejects(pull(`${reg.host}/exists:nope`, store, { dockerConfigDir: false }), (e: RegistryError) => e.kind === 'notFound' && /manifest for .*exists:nope/.test(e.message));
