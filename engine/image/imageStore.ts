@@ -144,7 +144,7 @@ export class ImageStore {
         // name@digest also finds the image through its manifest or index digest
         for (const rec of await this.records()) {
           if (rec.manifests.some((m) => m.digest === ref!.digest) || rec.indexes?.some((m) => m.digest === ref!.digest)) {
-            if (Object.entries(refs).some(([k, v]) => v === rec.id && k.startsWith(`${repositoryName(ref!)}`))) return rec.id;
+            if (Object.entries(refs).some(([k, v]) => v === rec.id && repositoryName(parseReference(k)) === repositoryName(ref!))) return rec.id;
           }
         }
       }
