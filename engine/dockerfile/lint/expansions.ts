@@ -2,35 +2,48 @@
  * The words the builder expands (BuildKit's processWord over ADD/COPY/ENV/LABEL/ARG/EXPOSE/FROM/
  * STOPSIGNAL/USER/VOLUME/WORKDIR words, ADD/COPY flag values and RUN --mount options), each
  * expanded once in the scope it is evaluated in. Shared by UndefinedVar, the FROM checks and the
- * expansion-error rules.
+ * expansion-error rules. Built for large files: no per-word closures, plain words skip the lexer.
  */
-import type { EscapeChar, Flag, Instruction, Range, Word } from '../model';
+import type { DockerfileModel, EscapeChar, Flag, Instruction, Range, Word } from '../model';
 import { expandWord, type ExpandResult, type Scope } from '../expand';
 import { wordSubRange } from '../wordRange';
 import type { LintContext } from './context';
 
-export type WordRole = 'from-image' | 'from-platform' | 'value' | 'expose' | 'exec';
+export type WordRole = 'from-image' | 'from-platform' | 'value' | 'expose';
 
-export interface ExpandedWord {
-  instruction: Instruction;
-  role: WordRole;
-  text: string;
-  scope: Scope;
-  result: ExpandResult;
-  /** BuildKit runs UndefinedVar on this word. */
-  checkUndefined: boolean;
-  /** Document range of `text.slice(from, to)`. */
-  rangeOf(from: number, to: number): Range;
-  /** The whole word. */
-  range: Range;
+export class ExpandedWord {
+  constructor(
+    private readonly model: DockerfileModel,
+    readonly instruction: Instruction,
+    readonly role: WordRole,
+    readonly text: string,
+    readonly scope: Scope,
+    readonly result: ExpandResult,
+    /** BuildKit runs UndefinedVar on this word. */
+    readonly checkUndefined: boolean,
+    /** The whole word. */
+    readonly range: Range,
+    /** The model word (sub-ranges map through continuations), if the text is a word's source text. */
+    private readonly word: Word | undefined,
+    /** Else: document offset of text[0] when the text is verbatim on one line; -1 when unknown. */
+    private readonly start: number,
+  ) {}
+
+  /** Document range of `text.slice(from, to)` (the whole word when it cannot be mapped exactly). */
+  rangeOf(from: number, to: number): Range {
+    if (this.word) return wordSubRange(this.model, this.word, from, to);
+    if (this.start < 0) return this.range;
+    return { start: this.model.positionAt(this.start + from), end: this.model.positionAt(this.start + to) };
+  }
 }
 
 const key = {};
+const NONE: string[] = [];
 
 /** Words without `$`, quotes or the escape character expand to themselves: skip the lexer (most words). */
 function expand(text: string, scope: Scope, escapeChar: EscapeChar): ExpandResult {
   if (!/[$'"]/.test(text) && !text.includes(escapeChar)) {
-    return { value: text, words: [text], matched: [], unmatched: [], references: [], errors: [] };
+    return { value: text, words: [text], matched: NONE, unmatched: NONE, references: [], errors: [] };
   }
   return expandWord(text, scope.env, { escapeChar });
 }
@@ -44,71 +57,70 @@ function collect(ctx: LintContext): ExpandedWord[] {
   const scopes = ctx.scopes;
   const out: ExpandedWord[] = [];
   const escapeChar = model.escapeChar;
-  const fromWord = (instruction: Instruction, word: Word, role: WordRole, scope: Scope, checkUndefined: boolean, exact = true) => {
-    const result = expand(word.text, scope, escapeChar);
-    out.push({
-      instruction, role, text: word.text, scope, result, checkUndefined, range: word.range,
-      rangeOf: (from, to) => (exact ? wordSubRange(model, word, from, to) : word.range),
-    });
+  const fromWord = (instruction: Instruction, word: Word, role: WordRole, scope: Scope, checkUndefined: boolean, exact: boolean) => {
+    out.push(new ExpandedWord(model, instruction, role, word.text, scope, expand(word.text, scope, escapeChar), checkUndefined, word.range, exact ? word : undefined, -1));
   };
-  const fromFlag = (instruction: Instruction, flag: Flag, scope: Scope, checkUndefined: boolean, role: WordRole = 'value') => {
+  const fromFlag = (instruction: Instruction, flag: Flag, scope: Scope, checkUndefined: boolean, role: WordRole) => {
     if (flag.value === undefined || !flag.valueRange) return;
-    const valueRange = flag.valueRange;
-    const start = model.offsetAt(valueRange.start) + (flag.valueText && /^["']/.test(flag.valueText) ? 1 : 0);
-    const exact = flag.valueText === flag.value || flag.valueText === `"${flag.value}"` || flag.valueText === `'${flag.value}'`;
-    const result = expand(flag.value, scope, escapeChar);
-    out.push({
-      instruction, role, text: flag.value, scope, result, checkUndefined, range: valueRange,
-      rangeOf: (from, to) => (exact ? { start: model.positionAt(start + from), end: model.positionAt(start + to) } : valueRange),
-    });
+    const quoted = flag.valueText !== undefined && /^["']/.test(flag.valueText);
+    const verbatim = flag.valueText === flag.value || (quoted && flag.valueText!.slice(1, -1) === flag.value);
+    const start = verbatim && flag.valueRange.start.line === flag.valueRange.end.line ? model.offsetAt(flag.valueRange.start) + (quoted ? 1 : 0) : -1;
+    out.push(new ExpandedWord(model, instruction, role, flag.value, scope, expand(flag.value, scope, escapeChar), checkUndefined, flag.valueRange, undefined, start));
   };
   for (const stage of model.stages) {
     const from = stage.from;
-    if (from.image) fromWord(from, from.image, 'from-image', scopes.global, false);
+    if (from.image) fromWord(from, from.image, 'from-image', scopes.global, false, true);
     if (from.platform) fromFlag(from, from.platform, scopes.global, false, 'from-platform');
     for (const i of stage.instructions) {
       if (i === from) continue;
-      const scope = scopes.scopeBefore(i);
       switch (i.kind) {
         case 'ADD':
         case 'COPY': {
-          for (const f of i.flags) if (['chown', 'chmod', 'checksum', 'from', 'exclude'].includes(f.name.toLowerCase())) fromFlag(i, f, scope, f.name !== 'from' && f.name !== 'exclude');
-          const heredocTokens = new Set(i.heredocs.map((h) => `${h.tokenRange.start.line}:${h.tokenRange.start.character}`));
+          const scope = scopes.scopeBefore(i);
+          for (const f of i.flags) {
+            const name = f.name.toLowerCase();
+            if (name === 'chown' || name === 'chmod' || name === 'checksum') fromFlag(i, f, scope, true, 'value');
+            else if (name === 'from' || name === 'exclude') fromFlag(i, f, scope, false, 'value');
+          }
           for (const w of i.args) {
-            if (heredocTokens.has(`${w.range.start.line}:${w.range.start.character}`)) continue;
+            if (i.heredocs.length > 0 && i.heredocs.some((h) => h.tokenRange.start.line === w.range.start.line && h.tokenRange.start.character === w.range.start.character)) continue;
             fromWord(i, w, 'value', scope, true, !i.json);
           }
           break;
         }
         case 'ENV':
         case 'LABEL':
-        case 'ARG':
-          for (const p of i.pairs) if (p.value) fromWord(i, p.value, 'value', scope, true);
+        case 'ARG': {
+          const scope = scopes.scopeBefore(i);
+          for (const p of i.pairs) if (p.value) fromWord(i, p.value, 'value', scope, true, true);
           break;
-        case 'EXPOSE':
-          for (const p of i.ports) fromWord(i, p.word, 'expose', scope, false);
+        }
+        case 'EXPOSE': {
+          const scope = scopes.scopeBefore(i);
+          for (const p of i.ports) fromWord(i, p.word, 'expose', scope, false, true);
           break;
+        }
         case 'STOPSIGNAL':
         case 'USER':
         case 'VOLUME':
-        case 'WORKDIR':
+        case 'WORKDIR': {
+          const scope = scopes.scopeBefore(i);
           for (const w of i.args) fromWord(i, w, 'value', scope, true, !i.json);
           break;
-        case 'RUN':
+        }
+        case 'RUN': {
+          if (i.mounts.length === 0) break;
+          const scope = scopes.scopeBefore(i);
           for (const m of i.mounts) {
             for (const o of m.options) {
               if (o.value === undefined || !o.valueRange) continue;
-              const valueRange = o.valueRange;
-              const start = model.offsetAt(valueRange.start);
-              const exact = valueRange.start.line === valueRange.end.line && valueRange.end.character - valueRange.start.character === o.value.length;
-              out.push({
-                instruction: i, role: 'value', text: o.value, scope, checkUndefined: true, range: valueRange,
-                result: expand(o.value, scope, escapeChar),
-                rangeOf: (a, b) => (exact ? { start: model.positionAt(start + a), end: model.positionAt(start + b) } : valueRange),
-              });
+              const r = o.valueRange;
+              const verbatim = r.start.line === r.end.line && r.end.character - r.start.character === o.value.length;
+              out.push(new ExpandedWord(model, i, 'value', o.value, scope, expand(o.value, scope, escapeChar), true, r, undefined, verbatim ? model.offsetAt(r.start) : -1));
             }
           }
           break;
+        }
         default:
           break;
       }

@@ -62,6 +62,11 @@ function checkValue(ctx: LintContext, i: Instruction, flag: Flag, spec: FlagSpec
   }
 }
 
+const stageNamesKey = {};
+function stageNames(ctx: LintContext): Set<string | undefined> {
+  return ctx.memo(stageNamesKey, () => new Set(ctx.model.stages.map((s) => s.name)));
+}
+
 function checkFrom(ctx: LintContext, i: Instruction, at: Flag['range'], value: string): void {
   if (/^\d+$/.test(value)) {
     if (i.stageIndex >= 0 && Number(value) >= i.stageIndex && !i.parent) {
@@ -74,7 +79,7 @@ function checkFrom(ctx: LintContext, i: Instruction, at: Flag['range'], value: s
     ctx.reportOn(i, at, `invalid from flag value ${value}: a stage cannot copy from itself`);
     return;
   }
-  if (ctx.model.stages.some((s) => s.name === value.toLowerCase())) return;
+  if (stageNames(ctx).has(value.toLowerCase())) return;
   const parsed = parseImageReference(value);
   if ('error' in parsed) ctx.reportOn(i, at, `invalid from flag value ${value}: ${parsed.error}: name an earlier stage, a build context or an image`);
 }
