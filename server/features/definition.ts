@@ -1,4 +1,5 @@
-// textDocument/definition: a stage reference goes to `AS name`; a variable to its ARG/ENV lines.
+// textDocument/definition: a stage reference goes to `AS name`; a variable to its ARG/ENV lines;
+// a heredoc terminator to its `<<NAME`.
 import type { Location, Position } from 'vscode-languageserver';
 import type { DockerfileModel } from '../../engine/dockerfile';
 import { symbolIndex } from './symbolIndex';

@@ -18,7 +18,8 @@ export function hover(model: DockerfileModel, position: Position): Hover | null 
     }
   }
   const occurrence = symbolIndex(model).at(position);
-  if (occurrence) return occurrence.kind === 'stage' ? stageHover(model, occurrence) : variableHover(model, occurrence);
+  if (occurrence?.kind === 'stage') return stageHover(model, occurrence);
+  if (occurrence?.kind === 'variable') return variableHover(model, occurrence);
 
   const top = instructionAt(model, position);
   if (!top) return null;

@@ -1,10 +1,12 @@
-// textDocument/prepareRename and rename for stages and ARG/ENV variables defined in the document.
+// textDocument/prepareRename and rename for stages, ARG/ENV variables defined in the document and
+// heredoc delimiters.
 import { ResponseError, ErrorCodes, type Position, type Range, type WorkspaceEdit } from 'vscode-languageserver';
 import type { DockerfileModel } from '../../engine/dockerfile';
 import { symbolIndex, type Occurrence } from './symbolIndex';
 
 const STAGE_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const VALID: Record<Occurrence['kind'], RegExp> = { stage: STAGE_NAME, variable: VARIABLE_NAME, heredoc: VARIABLE_NAME };
 
 /** The range and name of what can be renamed at `position`, or undefined. */
 export function prepareRename(model: DockerfileModel, position: Position): { range: Range; placeholder: string } | undefined {
@@ -16,9 +18,8 @@ export function prepareRename(model: DockerfileModel, position: Position): { ran
 export function rename(model: DockerfileModel, uri: string, position: Position, newName: string): WorkspaceEdit | null {
   const occurrence = renameable(model, position);
   if (!occurrence) return null;
-  const valid = occurrence.kind === 'stage' ? STAGE_NAME : VARIABLE_NAME;
-  if (!valid.test(newName)) {
-    throw new ResponseError(ErrorCodes.InvalidParams, `'${newName}' is not a valid ${occurrence.kind === 'stage' ? 'stage' : 'variable'} name`);
+  if (!VALID[occurrence.kind].test(newName)) {
+    throw new ResponseError(ErrorCodes.InvalidParams, `'${newName}' is not a valid ${occurrence.kind === 'heredoc' ? 'heredoc delimiter' : occurrence.kind} name`);
   }
   // A stage referenced by its index (`--from=0`) keeps the index: it still names the same stage.
   const edits = symbolIndex(model).of(occurrence.key)

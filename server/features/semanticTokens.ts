@@ -41,6 +41,7 @@ export function semanticTokens(model: DockerfileModel, range?: Range): SemanticT
     addInstruction(model, instruction, add);
   }
   for (const o of symbolIndex(model).occurrences) {
+    if (o.kind === 'heredoc') continue; // the whole `<<EOF` token and terminator are labels already
     add(o.range, o.kind === 'stage' ? 'namespace' : 'variable', ...(o.isDefinition ? ['declaration' as const] : []));
   }
   return encode(tokens);

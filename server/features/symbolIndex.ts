@@ -1,16 +1,17 @@
-// Every occurrence of a stage name and of an ARG/ENV variable in a document, computed once per
-// model (cached) and shared by definition, references, rename, highlight and semantic tokens.
+// Every occurrence of a stage name, an ARG/ENV variable and a heredoc delimiter in a document,
+// computed once per model (cached) and shared by definition, references, rename, highlight,
+// hover and semantic tokens.
 //
 // Which occurrences are "the same" follows BuildKit's scoping: a stage and the stages built
 // FROM it share variables; global ARGs are seen by FROM lines, and a stage's `ARG NAME` without
 // a value takes the global ARG's default, which links the two.
-import type { DockerfileModel, Instruction, Position, Range, Word } from '../../engine/dockerfile';
+import type { DockerfileModel, Heredoc, Instruction, Position, Range, Word } from '../../engine/dockerfile';
 import { wordSubRange } from '../../engine/dockerfile';
 import { expandWord } from '../../engine/dockerfile/expand';
 import { comparePositions, contains, lineText, touches } from './positions';
 
 export interface Occurrence {
-  kind: 'stage' | 'variable';
+  kind: 'stage' | 'variable' | 'heredoc';
   name: string;
   /** Identifies the symbol: occurrences with the same key are the same stage or variable. */
   key: string;
@@ -62,6 +63,13 @@ function buildIndex(model: DockerfileModel): SymbolIndex {
   }
 
   const visit = (instruction: Instruction, scope: string) => {
+    for (const heredoc of instruction.heredocs) {
+      const ends = heredocDelimiters(model, heredoc);
+      if (!ends) continue;
+      const key = `heredoc:${heredoc.tokenRange.start.line}:${heredoc.tokenRange.start.character}`;
+      add({ kind: 'heredoc', name: heredoc.name, range: ends.opening, isDefinition: true }, key);
+      add({ kind: 'heredoc', name: heredoc.name, range: ends.closing, isDefinition: false }, key);
+    }
     if (instruction.kind === 'ARG' || instruction.kind === 'ENV') {
       for (const pair of instruction.pairs) {
         if (!pair.key || !NAME.test(pair.key)) continue;
@@ -81,7 +89,7 @@ function buildIndex(model: DockerfileModel): SymbolIndex {
     visit(instruction, scope);
   }
 
-  const occurrences: Occurrence[] = raw.map((o, i) => ({ ...o, key: o.kind === 'stage' ? scopeKeys[i] : groups.find(scopeKeys[i]) }));
+  const occurrences: Occurrence[] = raw.map((o, i) => ({ ...o, key: o.kind === 'variable' ? groups.find(scopeKeys[i]) : scopeKeys[i] }));
   occurrences.sort((a, b) => comparePositions(a.range.start, b.range.start));
   const byKey = new Map<string, Occurrence[]>();
   for (const o of occurrences) {
@@ -159,6 +167,24 @@ function variableReferences(model: DockerfileModel, instruction: Instruction): {
     }
   }
   return refs;
+}
+
+/** The delimiter name in `<<NAME` (quotes excluded) and in the terminator line, when both are
+ *  written plainly (a partly quoted or escaped name like `E"O"F` is left out). */
+function heredocDelimiters(model: DockerfileModel, heredoc: Heredoc): { opening: Range; closing: Range } | undefined {
+  const { nameRange, endRange, name } = heredoc;
+  if (!endRange || nameRange.start.line !== nameRange.end.line) return undefined;
+  const written = lineText(model, nameRange.start.line).slice(nameRange.start.character, nameRange.end.character);
+  const quote = written !== name ? 1 : 0;
+  if (quote === 1 && written !== `"${name}"` && written !== `'${name}'`) return undefined;
+  const terminator = lineText(model, endRange.start.line);
+  const at = terminator.indexOf(name, endRange.start.character);
+  if (at < 0) return undefined;
+  const line = nameRange.start.line;
+  return {
+    opening: { start: { line, character: nameRange.start.character + quote }, end: { line, character: nameRange.end.character - quote } },
+    closing: { start: { line: endRange.start.line, character: at }, end: { line: endRange.start.line, character: at + name.length } },
+  };
 }
 
 /** Union-find over string keys: which scoped names denote one variable. */

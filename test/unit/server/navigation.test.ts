@@ -89,4 +89,15 @@ describe('navigation: definition, references, rename, highlight', () => {
     assert.equal(prepareRename(path, at(1, 11)), undefined);
     assert.equal(rename(path, uri, at(1, 11), 'X'), null);
   });
+
+  it('links heredoc delimiters: highlight, definition and rename (quotes and tab stripping kept)', () => {
+    const source = 'FROM a\nRUN <<EOF cat <<-"END"\necho EOF\nEOF\n\tEND\nCOPY <<E"O"F /x\nbody\nEOF\n';
+    const heredocs = parseDockerfile(source);
+    assert.deepEqual(documentHighlight(heredocs, at(3, 1)), [{ range: range(1, 6, 1, 9), kind: 3 }, { range: range(3, 0, 3, 3), kind: 2 }]);
+    assert.deepEqual(definition(heredocs, uri, at(4, 2)), [{ uri, range: range(1, 18, 1, 21) }]);
+    const renamed = applyEdits(source, rename(heredocs, uri, at(1, 19), 'DONE')!.changes![uri]);
+    assert.equal(renamed, source.replace('"END"', '"DONE"').replace('\tEND', '\tDONE'));
+    assert.equal(prepareRename(heredocs, at(5, 8)), undefined, 'a partly quoted delimiter is left alone');
+    assert.throws(() => rename(heredocs, uri, at(1, 7), 'not valid'), ResponseError);
+  });
 });
