@@ -38,6 +38,22 @@ describe('registry client with htpasswd basic auth (real docker-registry)', func
     assert.match(r.id, /^sha256:/);
   });
 
+  it('pulls with credentials from a credential helper process named by credsStore', async () => {
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'docker-credential-dwtest'), `#!/bin/sh\nread -r url\n[ "$url" = "${reg.host}" ] || { echo "credentials not found in native keychain"; exit 1; }\necho '{"ServerURL":"${reg.host}","Username":"alice","Secret":"s3cret"}'\n`, { mode: 0o755 });
+    fs.mkdirSync(path.join(dir, 'cfg'));
+    fs.writeFileSync(path.join(dir, 'cfg/config.json'), JSON.stringify({ credsStore: 'dwtest' }));
+    const oldPath = process.env.PATH;
+    process.env.PATH = `${bin}:${oldPath}`;
+    try {
+      const r = await pull(`${reg.host}/private/app:v1`, store, { dockerConfigDir: path.join(dir, 'cfg') });
+      assert.match(r.id, /^sha256:/);
+    } finally {
+      process.env.PATH = oldPath;
+    }
+  });
+
   it('wrong or missing credentials give a clear unauthorized error', async () => {
     await assert.rejects(pull(`${reg.host}/private/app:v1`, store, { auth: { username: 'alice', password: 'wrong' }, dockerConfigDir: false }),
       (e: RegistryError) => e.kind === 'unauthorized' && /unauthorized/.test(e.message) && e.message.includes('private/app'));
