@@ -8,7 +8,7 @@
  * escape token (`\` or `` ` ``). Like BuildKit, processing stops at the first error.
  */
 import type { EscapeChar } from '../model';
-import { globToRegExp, reverseGlob } from './glob';
+import { compileGlob, globReplace, globSearch, reverseGlob, type Glob } from './glob';
 
 export interface ExpandOptions {
   /** The Dockerfile's escape token (default `\`). */
@@ -315,10 +315,7 @@ class ShellWord {
       ref.end = this.pos;
       const { value, set } = this.lookup(name);
       if (this.opts.skipUnset && !set) return `\${${name}/${pattern}/${replacement}}`;
-      const re = compilePattern(pattern, true, false, start, replaceAll);
-      if (replaceAll) return value.replace(re, (m) => goExpandTemplate(replacement, m));
-      const m = re.exec(value);
-      return m ? value.slice(0, m.index) + replacement + value.slice(m.index + m[0].length) : value;
+      return globReplace(compilePattern(pattern, true, start), value, replacement, replaceAll);
     }
     throw new LexError(`unsupported modifier (${ch}) in substitution`, start);
   }
@@ -343,17 +340,18 @@ class ShellWord {
   }
 }
 
-function compilePattern(pattern: string, greedy: boolean, anchored: boolean, offset: number, global = false): RegExp {
+function compilePattern(pattern: string, greedy: boolean, offset: number): Glob {
   try {
-    return globToRegExp(pattern, greedy, anchored, global);
+    return compileGlob(pattern, greedy);
   } catch (e) {
     throw new LexError(`invalid pattern (${pattern}) in substitution: ${(e as Error).message}`, offset);
   }
 }
 
 function trimPrefix(pattern: string, value: string, greedy: boolean, offset: number): string {
-  const m = compilePattern(pattern, greedy, true, offset).exec(value);
-  return m ? value.slice(m.index + m[0].length) : value;
+  const input = [...value];
+  const m = globSearch(compilePattern(pattern, greedy, offset), input, 0, true);
+  return m ? input.slice(m[1]).join('') : value;
 }
 
 function trimSuffix(pattern: string, value: string, greedy: boolean, offset: number): string {
@@ -361,41 +359,6 @@ function trimSuffix(pattern: string, value: string, greedy: boolean, offset: num
   // leftmost one.
   const reversed = [...value].reverse().join('');
   return [...trimPrefix(reverseGlob(pattern), reversed, greedy, offset)].reverse().join('');
-}
-
-/** Go's regexp template expansion for ReplaceAllString (`$0` is the match, `$$` a dollar). */
-function goExpandTemplate(template: string, match: string): string {
-  if (!template.includes('$')) return template;
-  let out = '';
-  for (let i = 0; i < template.length; i++) {
-    const c = template[i];
-    if (c !== '$') {
-      out += c;
-      continue;
-    }
-    if (template[i + 1] === '$') {
-      out += '$';
-      i++;
-      continue;
-    }
-    let name = '';
-    let j = i + 1;
-    if (template[j] === '{') {
-      const close = template.indexOf('}', j);
-      name = close === -1 ? '' : template.slice(j + 1, close);
-      if (!/^\w+$/.test(name)) name = '';
-      else j = close + 1;
-    } else {
-      while (j < template.length && /\w/.test(template[j])) name += template[j++];
-    }
-    if (name === '') {
-      out += '$';
-      continue;
-    }
-    if (name === '0') out += match;
-    i = j - 1;
-  }
-  return out;
 }
 
 /** Expand one word with BuildKit's semantics (ProcessWordWithMatches). Never throws. */

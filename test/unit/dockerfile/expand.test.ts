@@ -136,4 +136,22 @@ describe('dockerfile/expand: BuildKit word expansion', () => {
   it('splits words after expansion, keeping quoted spaces', () => {
     assert.deepEqual(expandWord('a "b c" $V', env({ V: 'd e' })).words, ['a', 'b c', 'd', 'e']);
   });
+
+  it('matches globs like Go RE2: leftmost-first, empty matches, newlines, templates', () => {
+    const vars = env({ V: 'abc', N: '\nx', P: 'a/b/c' });
+    assert.equal(expandWord('${V//*/-}', vars).value, '-');
+    assert.equal(expandWord('${V///-}', vars).value, '-a-b-c-');
+    assert.equal(expandWord('${N#?}', vars).value, '\nx');
+    assert.equal(expandWord("${V//b/'<$0>'}", vars).value, 'a<b>c');
+    assert.equal(expandWord("${V/b/'<$0>'}", vars).value, 'a<$0>c');
+    assert.equal(expandWord('${P#*/}|${P##*/}|${P%/*}|${P%%/*}', vars).value, 'b/c|c|a/b|a');
+  });
+
+  it('stays fast on patterns that make backtracking engines explode', () => {
+    const vars = env({ V: 'a'.repeat(3000) });
+    const started = performance.now();
+    const r = expandWord('${V%%*a*a*a*a*a*a*a*a*a*b}${V//*a*a*a*a*a*a*b/x}', vars);
+    assert.equal(r.value, 'a'.repeat(6000));
+    assert.ok(performance.now() - started < 2000, 'glob matching is not linear');
+  });
 });
