@@ -28,6 +28,7 @@ import { resolveInRoot, writeLayer } from '../image/layer';
 import type { Executor, MountSpec } from '../runtime/executor';
 import type { LayerSource, Snapshotter } from '../runtime/snapshot';
 import { BuildCache, stepKey, type StepState } from './cache';
+import { killProcessesRootedAt } from './killRooted';
 import type { BuildContext } from './context';
 import { executeCopy, planCopy, type CopySourceRoot } from './copy';
 import {
@@ -573,12 +574,23 @@ class BuildRun {
             cb();
           },
         });
+        this.checkCancelled();
+        // Kept up until the runtime returns: the container may still be starting when the abort comes.
+        let killer: NodeJS.Timeout | undefined;
+        const killStep = () => {
+          void killProcessesRootedAt(path.dirname(rootfs));
+          killer ??= setInterval(() => void killProcessesRootedAt(path.dirname(rootfs)), 250);
+        };
+        this.opts.signal?.addEventListener('abort', killStep, { once: true });
         const { exitCode } = await this.deps.executor().run({
           rootfs, args, env: [...(cfg.Env ?? []), ...argEnv, ...proxyEnv], cwd: cfg.WorkingDir || '/',
           // Like dockerd/runc, the primary group is also a supplementary group (`id` shows groups=<gid>).
           user: { uid: user.uid, gid: user.gid, additionalGids: [user.gid, ...user.additionalGids] },
           mounts: runMounts, network: network === 'none' ? 'none' : 'host', hostname: id,
-        }, { stdout: sink, stderr: sink, signal: this.opts.signal });
+        }, { stdout: sink, stderr: sink, signal: this.opts.signal }).finally(() => {
+          this.opts.signal?.removeEventListener('abort', killStep);
+          clearInterval(killer);
+        });
         this.checkCancelled();
         if (exitCode !== 0) {
           throw new BuildError(`The command '${args.join(' ')}' returned a non-zero code: ${exitCode}`);
