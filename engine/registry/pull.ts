@@ -1,11 +1,11 @@
 // `docker pull`: resolve (HEAD, then GET), choose the platform, download config and layers in
 // parallel straight into the content store (verified while streaming), record the image.
 import { Readable } from 'node:stream';
-import { DigestMismatchError, MediaTypes, SizeMismatchError, familiarString, parseDockerRef, referenceString, shortId, type Descriptor, type ImageIndex, type ImageManifest, type ImageStore, type Reference } from '../image';
+import { DigestMismatchError, MediaTypes, SizeMismatchError, familiarString, parseDockerRef, referenceString, shortId, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, type ImageStore, type Reference } from '../image';
 import { RegistryClient } from './client';
 import { RegistryError } from './errors';
 import { getManifest, headManifest, parseManifest, type FetchedManifest } from './manifest';
-import { defaultPlatform, formatPlatform, parsePlatform, selectManifest, type PlatformSpec } from './platform';
+import { defaultPlatform, formatPlatform, normalizePlatform, parsePlatform, selectManifest, type PlatformSpec } from './platform';
 import { mapLimit, throttledProgress, type OnProgress } from './progress';
 import { clientFor, type RegistryOptions } from './session';
 
@@ -57,6 +57,14 @@ export async function pull(name: string, store: ImageStore, opts: PullOptions = 
     return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
   };
   await withRetries(opts.attempts, () => store.content.fetch(m.config, blobGet(m.config)));
+  if (!top.isIndex && opts.platform) {
+    // a single-platform image must fit an explicitly requested platform (Docker 20.10's check)
+    const cfg = await store.content.readJson<ImageConfig>(m.config.digest);
+    const actual = { os: cfg.os ?? '', architecture: cfg.architecture ?? '', variant: cfg.variant };
+    if (!selectManifest([{ ...m.config, platform: actual }], want)) {
+      throw new RegistryError('notFound', `image with reference ${familiarString(ref)} was found but does not match the specified platform: wanted ${formatPlatform(want)}, actual: ${formatPlatform(normalizePlatform(actual))}`);
+    }
+  }
 
   for (const l of m.layers) {
     if (l.mediaType === MediaTypes.ociLayerZstd) {

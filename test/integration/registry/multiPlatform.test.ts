@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { openImageStore, sha256Digest, type ImageStore } from '../../../engine/image';
 import { pull, RegistryError } from '../../../engine/registry';
-import { writeBusyboxOciLayout } from '../../harness/images';
+import { pushBusyboxImage, writeBusyboxOciLayout } from '../../harness/images';
 import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { removeDir, requireBinary, tempDir } from '../../harness/services';
 
@@ -64,6 +64,14 @@ describe('pull through an image index (real docker-registry)', function () {
     assert.equal(d.config.architecture, 'arm64');
     const amd = await pull(`${reg.host}/plat:multi`, store, { dockerConfigDir: false, platform: 'linux/amd64' });
     assert.equal(amd.id, pushed.amd64);
+  });
+
+  it('checks a single-platform image against an explicitly requested platform', async () => {
+    await pushBusyboxImage(reg.host, 'single', 'v1');
+    await assert.rejects(pull(`${reg.host}/single:v1`, store, { dockerConfigDir: false, platform: 'linux/arm64' }),
+      { message: `image with reference ${reg.host}/single:v1 was found but does not match the specified platform: wanted linux/arm64/v8, actual: linux/amd64` });
+    const r = await pull(`${reg.host}/single:v1`, store, { dockerConfigDir: false, platform: 'linux/amd64' });
+    assert.match(r.id, /^sha256:/);
   });
 
   it('fails clearly when no entry fits the platform', async () => {
