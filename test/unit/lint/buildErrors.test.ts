@@ -187,3 +187,21 @@ describe('lint: flags, arguments and instruction forms', () => {
     invalid: [{ text: 'FROM alpine\nCOPY a b /dir\n', range: [1, 9, 1, 13], severity: 'warning', fixed: 'FROM alpine\nCOPY a b /dir/\n' }],
   });
 });
+
+describe('lint: exec form with single quotes', () => {
+  ruleTable('JSONArgsSingleQuotes', {
+    valid: ['FROM alpine\nCMD ["a", "b"]\nRUN echo \'[x]\'\n'],
+    invalid: [
+      { text: "FROM alpine\nCMD ['a', 'b']\n", range: [1, 4, 1, 14], severity: 'warning', fixed: 'FROM alpine\nCMD ["a", "b"]\n' },
+      { text: "FROM alpine\nRUN ['x']\n", range: [1, 4, 1, 9], severity: 'warning', fixed: 'FROM alpine\nRUN ["x"]\n' },
+    ],
+  });
+
+  it('reports one condition once: no JSONArgsRecommended on single-quoted arrays, no casing warning on invalid protocols, no MissingFrom on unknown instructions', () => {
+    const codes = (text: string) => lint(parseDockerfile(text)).map((p) => p.code);
+    assert.deepEqual(codes("FROM alpine:3\nCMD ['a']\n"), ['JSONArgsSingleQuotes']);
+    assert.deepEqual(codes('FROM alpine:3\nEXPOSE 80/XYZ\n'), ['InvalidProtocol']);
+    assert.deepEqual(codes('FORM alpine:3\nFROM alpine:3\n'), ['UnknownInstruction']);
+    assert.deepEqual(codes('FROM alpine:3\nENV a\n'), ['ParseError']);
+  });
+});

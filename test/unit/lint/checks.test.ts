@@ -155,3 +155,18 @@ describe('lint: .dockerignore', () => {
     ],
   });
 });
+
+describe('lint: experimental checks', () => {
+  const experimental = '# check=experimental=InvalidDefinitionDescription\n';
+  ruleTable('InvalidDefinitionDescription', {
+    valid: [
+      experimental + '# VERSION the release to build\nARG VERSION=1\nFROM scratch\n',
+      experimental + 'FROM scratch\n# just a note\n\nARG VERSION=1\n',
+      '# some note\nARG VERSION=1\nFROM scratch\n',
+    ],
+    invalid: [
+      { text: experimental + '\n# the release to build\nARG VERSION=1\nFROM scratch\n', range: [3, 4, 3, 11], fixed: experimental + '\n# VERSION the release to build\nARG VERSION=1\nFROM scratch\n' },
+      { text: experimental + '\n# Build the app\nFROM scratch AS build\n', range: [3, 16, 3, 21], fixed: experimental + '\n# build Build the app\nFROM scratch AS build\n' },
+    ],
+  });
+});

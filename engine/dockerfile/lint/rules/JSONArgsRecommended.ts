@@ -1,5 +1,6 @@
 import type { Instruction, Stage } from '../../model';
 import { defineRule } from '../rule';
+import { SINGLE_QUOTED_ARRAY } from './JSONArgsSingleQuotes';
 
 const SHELL_SYNTAX = /[$'"\\&|;<>()*?[\]#~`\n{}]/;
 
@@ -13,7 +14,7 @@ export default defineRule({
       let shellSet = inheritsShell(stages, stage);
       for (const i of stage.instructions) {
         if (i.kind === 'SHELL') shellSet = true;
-        if ((i.kind !== 'CMD' && i.kind !== 'ENTRYPOINT') || i.json || shellSet || i.argsText === '' || !i.argsRange) continue;
+        if ((i.kind !== 'CMD' && i.kind !== 'ENTRYPOINT') || i.json || shellSet || i.argsText === '' || !i.argsRange || SINGLE_QUOTED_ARRAY.test(i.argsText)) continue;
         ctx.reportOn(i, i.argsRange, `JSON arguments recommended for ${i.kind} to prevent unintended behavior related to OS signals: write ${i.kind} ["executable", "arg", ...]`, jsonFix(i));
       }
     }

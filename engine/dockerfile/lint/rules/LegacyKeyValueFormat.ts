@@ -8,7 +8,7 @@ export default defineRule({
     for (const i of ctx.allInstructions()) {
       if ((i.kind !== 'ENV' && i.kind !== 'LABEL') || !i.legacy) continue;
       const pair = i.pairs[0];
-      if (!pair) continue;
+      if (!pair?.value) continue; // `ENV a` alone: the parser reports the missing value
       const value = pair.value;
       const fixes = [];
       if (value) {

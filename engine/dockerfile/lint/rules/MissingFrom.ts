@@ -6,7 +6,7 @@ export default defineRule({
   description: 'A Dockerfile must start with FROM (only ARG and parser directives may come before it)',
   check(ctx) {
     const { model } = ctx;
-    const before = model.instructions.filter((i) => i.stageIndex < 0 && i.kind !== 'ARG');
+    const before = model.instructions.filter((i) => i.stageIndex < 0 && i.kind !== 'ARG' && i.kind !== 'UNKNOWN');
     for (const i of before) {
       ctx.reportOn(i, i.keywordRange, `${i.keywordText} must come after FROM: add a FROM line above it (only ARG may precede the first FROM)`);
     }

@@ -23,6 +23,7 @@ import FromAsCasing from './FromAsCasing';
 import FromPlatformFlagConstDisallowed from './FromPlatformFlagConstDisallowed';
 import InvalidCheckDirective from './InvalidCheckDirective';
 import InvalidDefaultArgInFrom from './InvalidDefaultArgInFrom';
+import InvalidDefinitionDescription from './InvalidDefinitionDescription';
 import InvalidDuration from './InvalidDuration';
 import InvalidFlagValue from './InvalidFlagValue';
 import InvalidHealthcheck from './InvalidHealthcheck';
@@ -33,6 +34,7 @@ import InvalidReference from './InvalidReference';
 import InvalidSignal from './InvalidSignal';
 import InvalidStageName from './InvalidStageName';
 import JSONArgsRecommended from './JSONArgsRecommended';
+import JSONArgsSingleQuotes from './JSONArgsSingleQuotes';
 import LastUserRoot from './LastUserRoot';
 import LegacyKeyValueFormat from './LegacyKeyValueFormat';
 import MaintainerDeprecated from './MaintainerDeprecated';
@@ -81,6 +83,7 @@ export const rules: readonly Rule[] = [
   FromPlatformFlagConstDisallowed,
   InvalidCheckDirective,
   InvalidDefaultArgInFrom,
+  InvalidDefinitionDescription,
   InvalidDuration,
   InvalidFlagValue,
   InvalidHealthcheck,
@@ -91,6 +94,7 @@ export const rules: readonly Rule[] = [
   InvalidSignal,
   InvalidStageName,
   JSONArgsRecommended,
+  JSONArgsSingleQuotes,
   LastUserRoot,
   LegacyKeyValueFormat,
   MaintainerDeprecated,
