@@ -5,6 +5,7 @@ import {
   type Connection, type Diagnostic, type InitializeResult, type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { DockerfileModel } from '../engine/dockerfile';
 import { DiagnosticsScheduler } from './diagnosticsScheduler';
 import { computeDiagnostics } from './diagnostics';
 import { ParsedDocuments } from './documents';
@@ -38,12 +39,16 @@ export function startServer(connection: Connection): void {
   const diagnostics = new DiagnosticsScheduler(async (uri, token) => {
     const document = documents.get(uri);
     if (!document) return;
-    const docSettings = await settings.forDocument(uri);
-    if (token.isCancellationRequested || documents.get(uri)?.version !== document.version) return;
-    const items = computeDiagnostics(uri, parsed.get(document).model, docSettings);
-    if (token.isCancellationRequested) return;
-    published.set(uri, items);
-    await connection.sendDiagnostics({ uri, version: document.version, diagnostics: items });
+    try {
+      const docSettings = await settings.forDocument(uri);
+      if (token.isCancellationRequested || documents.get(uri)?.version !== document.version) return;
+      const items = computeDiagnostics(uri, parsed.get(document).model, docSettings);
+      if (token.isCancellationRequested) return;
+      published.set(uri, items);
+      await connection.sendDiagnostics({ uri, version: document.version, diagnostics: items });
+    } catch (error) {
+      connection.console.error(`diagnostics of ${uri} failed: ${(error as Error).stack ?? error}`);
+    }
   });
 
   connection.onInitialize((params): InitializeResult => {
@@ -65,82 +70,51 @@ export function startServer(connection: Connection): void {
     if (Array.isArray(images)) knownImages = images.filter((i): i is string => typeof i === 'string');
   });
 
-  /** The parsed model of an open document (undefined for unknown URIs). */
-  const modelOf = (uri: string) => {
+  /** Runs a feature on the parsed model of an open document (null for unknown URIs). */
+  const withModel = <T>(uri: string, feature: (model: DockerfileModel) => T): T | null => {
     const document = documents.get(uri);
-    return document ? parsed.get(document).model : undefined;
+    return document ? feature(parsed.get(document).model) : null;
   };
 
-  connection.onCodeAction((params) => {
-    const model = modelOf(params.textDocument.uri);
-    return model ? provideCodeActions(params, model, published.get(params.textDocument.uri) ?? []) : null;
-  });
-  connection.onCompletion(({ textDocument, position }) => {
-    const model = modelOf(textDocument.uri);
-    return model ? completion(model, position, { snippets, images: knownImages }) : null;
-  });
-  connection.onHover(({ textDocument, position }) => {
-    const model = modelOf(textDocument.uri);
-    return model ? hover(model, position) : null;
-  });
-  connection.onSignatureHelp(({ textDocument, position }) => {
-    const model = modelOf(textDocument.uri);
-    return model ? signatureHelp(model, position) : null;
-  });
-  connection.onDefinition(({ textDocument, position }) => {
-    const model = modelOf(textDocument.uri);
-    return model ? definition(model, textDocument.uri, position) : null;
-  });
-  connection.onReferences(({ textDocument, position, context }) => {
-    const model = modelOf(textDocument.uri);
-    return model ? references(model, textDocument.uri, position, context.includeDeclaration) : null;
-  });
-  connection.onDocumentHighlight(({ textDocument, position }) => {
-    const model = modelOf(textDocument.uri);
-    return model ? documentHighlight(model, position) : null;
-  });
-  connection.onPrepareRename(({ textDocument, position }) => {
-    const model = modelOf(textDocument.uri);
-    return (model && prepareRename(model, position)) ?? null;
-  });
-  connection.onRenameRequest(({ textDocument, position, newName }) => {
-    const model = modelOf(textDocument.uri);
-    return model ? rename(model, textDocument.uri, position, newName) : null;
-  });
-  connection.languages.semanticTokens.on(({ textDocument }) => {
-    const model = modelOf(textDocument.uri);
-    return model ? semanticTokens(model) : { data: [] };
-  });
-  connection.languages.semanticTokens.onRange(({ textDocument, range }) => {
-    const model = modelOf(textDocument.uri);
-    return model ? semanticTokens(model, range) : { data: [] };
-  });
-  connection.onDocumentSymbol(({ textDocument }) => {
-    const model = modelOf(textDocument.uri);
-    return model ? documentSymbols(model) : null;
-  });
-  connection.onFoldingRanges(({ textDocument }) => {
-    const model = modelOf(textDocument.uri);
-    return model ? foldingRanges(model) : null;
-  });
-  connection.onDocumentLinks(({ textDocument }) => {
-    const model = modelOf(textDocument.uri);
-    return model ? documentLinks(model) : null;
-  });
+  connection.onCodeAction((params) =>
+    withModel(params.textDocument.uri, (model) => provideCodeActions(params, model, published.get(params.textDocument.uri) ?? [])));
+  connection.onCompletion(({ textDocument, position }) =>
+    withModel(textDocument.uri, (model) => completion(model, position, { snippets, images: knownImages })));
+  connection.onHover(({ textDocument, position }) =>
+    withModel(textDocument.uri, (model) => hover(model, position)));
+  connection.onSignatureHelp(({ textDocument, position }) =>
+    withModel(textDocument.uri, (model) => signatureHelp(model, position)));
+  connection.onDefinition(({ textDocument, position }) =>
+    withModel(textDocument.uri, (model) => definition(model, textDocument.uri, position)));
+  connection.onReferences(({ textDocument, position, context }) =>
+    withModel(textDocument.uri, (model) => references(model, textDocument.uri, position, context.includeDeclaration)));
+  connection.onDocumentHighlight(({ textDocument, position }) =>
+    withModel(textDocument.uri, (model) => documentHighlight(model, position)));
+  connection.onPrepareRename(({ textDocument, position }) =>
+    withModel(textDocument.uri, (model) => prepareRename(model, position) ?? null));
+  connection.onRenameRequest(({ textDocument, position, newName }) =>
+    withModel(textDocument.uri, (model) => rename(model, textDocument.uri, position, newName)));
+  connection.languages.semanticTokens.on(({ textDocument }) =>
+    withModel(textDocument.uri, (model) => semanticTokens(model)) ?? { data: [] });
+  connection.languages.semanticTokens.onRange(({ textDocument, range }) =>
+    withModel(textDocument.uri, (model) => semanticTokens(model, range)) ?? { data: [] });
+  connection.onDocumentSymbol(({ textDocument }) =>
+    withModel(textDocument.uri, (model) => documentSymbols(model)));
+  connection.onFoldingRanges(({ textDocument }) =>
+    withModel(textDocument.uri, (model) => foldingRanges(model)));
+  connection.onDocumentLinks(({ textDocument }) =>
+    withModel(textDocument.uri, (model) => documentLinks(model)));
   connection.onDocumentFormatting(async ({ textDocument, options }) => {
-    const format = (await settings.forDocument(textDocument.uri)).format;
-    const model = modelOf(textDocument.uri);
-    return model ? formatDocument(model, options, format) : null;
+    const { format } = await settings.forDocument(textDocument.uri);
+    return withModel(textDocument.uri, (model) => formatDocument(model, options, format));
   });
   connection.onDocumentRangeFormatting(async ({ textDocument, range, options }) => {
-    const format = (await settings.forDocument(textDocument.uri)).format;
-    const model = modelOf(textDocument.uri);
-    return model ? formatRange(model, range, options, format) : null;
+    const { format } = await settings.forDocument(textDocument.uri);
+    return withModel(textDocument.uri, (model) => formatRange(model, range, options, format));
   });
   connection.onDocumentOnTypeFormatting(async ({ textDocument, position, options }) => {
-    const format = (await settings.forDocument(textDocument.uri)).format;
-    const model = modelOf(textDocument.uri);
-    return model ? formatOnType(model, position.line, options, format) : null;
+    const { format } = await settings.forDocument(textDocument.uri);
+    return withModel(textDocument.uri, (model) => formatOnType(model, position.line, options, format));
   });
 
   // TextDocuments fires onDidChangeContent right after onDidOpen: keep the open immediate (no debounce).
