@@ -128,6 +128,38 @@ describe('language server over stdio (dist/server.js)', function () {
     assert.match((variable?.contents as { value: string }).value, /ARG = 1\.2/);
     assert.deepEqual(variable?.range, { start: { line: 2, character: 10 }, end: { line: 2, character: 17 } });
   });
+
+  it('answers every other registered feature over the protocol', async () => {
+    const uri = 'file:///tmp/dockwright-features-test/all/Dockerfile';
+    await open(uri, 'from golang:1.22 as build\nRUN go build \\\n  ./...\nFROM scratch\nCOPY --from=build /out /out\n');
+    const textDocument = { uri };
+    const request = <T>(method: string, params: object) => connection.sendRequest<T>(method, { textDocument, ...params });
+    const fromBuild = { line: 4, character: 13 };
+    const edits = await request<{ newText: string }[]>('textDocument/formatting', { options: { tabSize: 2, insertSpaces: true } });
+    assert.deepEqual(edits.map((e) => e.newText), ['FROM', 'AS']);
+    const texts = (r: { newText: string }[]) => r.map((e) => e.newText);
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } };
+    assert.deepEqual(texts(await request('textDocument/rangeFormatting', { range, options: { tabSize: 2, insertSpaces: true } })), ['FROM', 'AS']);
+    assert.deepEqual(texts(await request('textDocument/onTypeFormatting', { position: { line: 1, character: 0 }, ch: '\n', options: { tabSize: 2, insertSpaces: true } })), ['FROM', 'AS']);
+    assert.deepEqual(await request('textDocument/definition', { position: fromBuild }), [{ uri, range: { start: { line: 0, character: 20 }, end: { line: 0, character: 25 } } }]);
+    assert.equal((await request<unknown[]>('textDocument/references', { position: fromBuild, context: { includeDeclaration: true } })).length, 2);
+    assert.equal((await request<unknown[]>('textDocument/documentHighlight', { position: fromBuild })).length, 2);
+    assert.deepEqual(await request('textDocument/prepareRename', { position: fromBuild }),
+      { range: { start: { line: 4, character: 12 }, end: { line: 4, character: 17 } }, placeholder: 'build' });
+    const renamed = await request<{ changes: Record<string, unknown[]> }>('textDocument/rename', { position: fromBuild, newName: 'compile' });
+    assert.equal(renamed.changes[uri].length, 2);
+    const renameError = await request('textDocument/rename', { position: fromBuild, newName: 'not valid' }).then(() => undefined, (e: Error) => e.message);
+    assert.match(renameError ?? '', /not a valid stage name/);
+    assert.ok((await request<{ data: number[] }>('textDocument/semanticTokens/full', {})).data.length > 0);
+    assert.ok((await request<{ data: number[] }>('textDocument/semanticTokens/range', { range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } } })).data.length > 0);
+    assert.deepEqual((await request<{ name: string }[]>('textDocument/documentSymbol', {})).map((s) => s.name), ['build', 'stage 1']);
+    assert.deepEqual(await request('textDocument/foldingRange', {}), [{ startLine: 0, endLine: 2 }, { startLine: 1, endLine: 2 }, { startLine: 3, endLine: 4 }]);
+    assert.deepEqual((await request<{ target: string }[]>('textDocument/documentLink', {})).map((l) => l.target), ['https://hub.docker.com/_/golang']);
+    const help = await request<{ signatures: { label: string }[] }>('textDocument/signatureHelp', { position: { line: 4, character: 18 } });
+    assert.match(help.signatures[0].label, /^COPY /);
+    const actions = await request<{ title: string }[]>('textDocument/codeAction', { range, context: { diagnostics: [] } });
+    assert.deepEqual(actions, []);
+  });
 });
 
 describe('language server over node IPC (dist/server.js --node-ipc)', function () {
