@@ -258,8 +258,8 @@ function flagValueItems(model: DockerfileModel, instruction: Instruction, flag: 
       return values(['true', 'false'], CompletionItemKind.Value);
     case 'stage':
       return stageItems(model, instruction, range);
-    case 'platform':
-      return values(PLATFORMS, CompletionItemKind.Value);
+    case 'platform': // `$TARGETPLATFORM` is the default already (RedundantTargetPlatform)
+      return values(['$BUILDPLATFORM', ...PLATFORMS], CompletionItemKind.Value);
     case 'keyvalue':
       return flag.name === 'mount' ? mountItems(model, instruction, value, position) : [];
     default:
