@@ -1,5 +1,5 @@
 /** What a rule sees: the model, the options, and `report()`. */
-import type { DockerfileModel, Instruction, Range } from '../model';
+import type { DockerfileModel, Instruction, InstructionKind, Range } from '../model';
 import { ScopeModel } from '../expand';
 import type { LintOptions, Report, Rule } from './types';
 
@@ -15,6 +15,8 @@ export class LintContext {
   private scopeModel: ScopeModel | undefined;
   private everyInstruction: Instruction[] | undefined;
   private readonly cache = new Map<object, unknown>();
+  private byKind: Map<InstructionKind, Instruction[]> | undefined;
+  private readonly flagged = {};
 
   constructor(readonly model: DockerfileModel, readonly options: LintOptions) {
     model.instructions.forEach((instruction, i) => this.indexOf.set(instruction, i));
@@ -61,6 +63,25 @@ export class LintContext {
       this.everyInstruction = all;
     }
     return this.everyInstruction;
+  }
+
+  /** Instructions (ONBUILD triggers included) of the given kinds, bucketed once: rules visit only what they check. */
+  ofKind(...kinds: InstructionKind[]): readonly Instruction[] {
+    if (!this.byKind) {
+      this.byKind = new Map();
+      for (const i of this.allInstructions()) {
+        let bucket = this.byKind.get(i.kind);
+        if (!bucket) this.byKind.set(i.kind, (bucket = []));
+        bucket.push(i);
+      }
+    }
+    if (kinds.length === 1) return this.byKind.get(kinds[0]) ?? [];
+    return kinds.flatMap((k) => this.byKind!.get(k) ?? []);
+  }
+
+  /** Instructions that carry flags. */
+  withFlags(): readonly Instruction[] {
+    return this.memo(this.flagged, () => this.allInstructions().filter((i) => i.flags.length > 0));
   }
 
   /** Per-lint-run memo shared by rules (e.g. parsed RUN scripts, expanded words). */

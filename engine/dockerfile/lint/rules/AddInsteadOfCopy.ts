@@ -7,7 +7,7 @@ export default definePractice('DL3020', {
   code: 'AddInsteadOfCopy',
   description: 'Use COPY instead of ADD for files and folders',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.ofKind('ADD')) {
       if (i.kind !== 'ADD' || i.heredocs.length > 0 || i.sources.length === 0) continue;
       if (i.flags.some((f) => ['checksum', 'keep-git-dir', 'unpack'].includes(f.name.toLowerCase()))) continue;
       if (i.sources.some((s) => REMOTE.test(s.text) || ARCHIVE.test(s.text) || s.text.includes('$'))) continue;

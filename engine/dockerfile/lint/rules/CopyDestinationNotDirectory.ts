@@ -7,7 +7,7 @@ export default defineRule({
   defaultSeverity: 'warning',
   description: 'With more than one source, the COPY/ADD destination must be a directory ending in /',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.ofKind('COPY', 'ADD')) {
       if ((i.kind !== 'COPY' && i.kind !== 'ADD') || !i.dest || i.sources.length < 2) continue;
       const dest = i.dest.text.replace(/^["']|["']$/g, '');
       if (dest.endsWith('/') || dest.includes('$') || (ctx.model.escapeChar === '`' && dest.endsWith('\\'))) continue;

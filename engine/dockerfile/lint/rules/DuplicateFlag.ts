@@ -6,7 +6,7 @@ export default defineRule({
   ruleClass: 'build',
   description: 'A flag given twice that may appear only once',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.withFlags()) {
       if (i.flags.length < 2) continue;
       const spec = i.kind === 'UNKNOWN' ? undefined : instructionSpec(i.kind);
       if (!spec) continue;

@@ -5,7 +5,7 @@ export default defineRule({
   ruleClass: 'check',
   description: 'IP address and host-port mapping should not be used in EXPOSE instruction. This will become an error in a future release',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.ofKind('EXPOSE')) {
       if (i.kind !== 'EXPOSE') continue;
       for (const p of i.ports) {
         if (!p.port.includes(':')) continue;

@@ -5,7 +5,7 @@ export default defineRule({
   ruleClass: 'check',
   description: 'Protocol in EXPOSE instruction should be lowercase',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.ofKind('EXPOSE')) {
       if (i.kind !== 'EXPOSE') continue;
       for (const p of i.ports) {
         if (!p.protocol || !p.protocolRange || p.protocol === p.protocol.toLowerCase() || !['tcp', 'udp', 'sctp'].includes(p.protocol.toLowerCase())) continue;

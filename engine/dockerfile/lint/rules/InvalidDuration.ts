@@ -9,7 +9,7 @@ export default defineRule({
   ruleClass: 'build',
   description: 'HEALTHCHECK durations must be Go durations (30s, 1m30s) of at least 1ms, and --retries at least 1',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.ofKind('HEALTHCHECK')) {
       if (i.kind !== 'HEALTHCHECK') continue;
       for (const flag of i.flags) {
         if (flag.value === undefined || flag.value.includes('$')) continue;

@@ -15,7 +15,7 @@ export default defineRule({
   ruleClass: 'build',
   description: 'A flag value the builder rejects (missing value, not a boolean, not an allowed value, bad platform, stage or permissions)',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.withFlags()) {
       const spec = i.kind === 'UNKNOWN' ? undefined : instructionSpec(i.kind);
       if (!spec) continue;
       for (const flag of i.flags) {

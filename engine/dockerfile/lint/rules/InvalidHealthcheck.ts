@@ -5,7 +5,7 @@ export default defineRule({
   ruleClass: 'build',
   description: 'HEALTHCHECK must be HEALTHCHECK NONE or HEALTHCHECK [options] CMD <command>',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.ofKind('HEALTHCHECK')) {
       if (i.kind !== 'HEALTHCHECK') continue;
       // Defensive: a mode word that is the escape character means the options ended the line.
       if (i.modeWord && i.modeWord.text === ctx.model.escapeChar) continue;

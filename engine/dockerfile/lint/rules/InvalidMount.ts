@@ -11,7 +11,7 @@ export default defineRule({
   ruleClass: 'build',
   description: 'RUN --mount must use a known type and only the keys and values that type accepts',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.ofKind('RUN')) {
       if (i.kind === 'RUN') for (const m of i.mounts) checkMount(ctx, i, m);
     }
   },

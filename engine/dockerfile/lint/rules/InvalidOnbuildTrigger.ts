@@ -5,7 +5,7 @@ export default defineRule({
   ruleClass: 'build',
   description: 'ONBUILD cannot trigger ONBUILD, FROM or MAINTAINER',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.ofKind('ONBUILD')) {
       if (i.kind !== 'ONBUILD' || !i.trigger) continue;
       const t = i.trigger;
       if (t.kind === 'ONBUILD') ctx.reportOn(t, t.keywordRange, 'Chaining ONBUILD via `ONBUILD ONBUILD` isn\'t allowed: remove one ONBUILD');

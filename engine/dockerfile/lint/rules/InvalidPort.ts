@@ -6,7 +6,7 @@ export default defineRule({
   ruleClass: 'build',
   description: 'EXPOSE ports must be numbers or ranges (1-65535) with an optional tcp, udp or sctp protocol',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.ofKind('EXPOSE')) {
       if (i.kind !== 'EXPOSE') continue;
       for (const p of i.ports) {
         if (p.word.text.includes('$')) continue;

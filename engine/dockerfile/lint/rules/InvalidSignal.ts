@@ -6,7 +6,7 @@ export default defineRule({
   ruleClass: 'build',
   description: 'STOPSIGNAL must be a signal name (SIGTERM) or number',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.ofKind('STOPSIGNAL')) {
       if (i.kind !== 'STOPSIGNAL' || i.args.length !== 1) continue;
       const word = i.args[0];
       if (word.text.includes('$') || isValidSignal(word.text.replace(/^["']|["']$/g, ''))) continue;

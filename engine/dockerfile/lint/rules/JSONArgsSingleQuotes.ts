@@ -10,7 +10,7 @@ export default defineRule({
   defaultSeverity: 'warning',
   description: 'An exec-form array written with single quotes is not JSON, so it runs as a shell command',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.ofKind('RUN', 'CMD', 'ENTRYPOINT', 'COPY', 'ADD', 'VOLUME')) {
       if (!KINDS.includes(i.kind) || i.json || !i.argsRange || !SINGLE_QUOTED_ARRAY.test(i.argsText)) continue;
       const elements = [...i.argsText.matchAll(/'([^']*)'/g)].map((m) => m[1]);
       ctx.reportOn(i, i.argsRange, `${i.keyword} is written as a JSON array but uses single quotes, so it is run as a shell command: use double quotes`, [

@@ -5,7 +5,7 @@ export default defineRule({
   ruleClass: 'check',
   description: 'Legacy key/value format with whitespace separator should not be used',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.ofKind('ENV', 'LABEL')) {
       if ((i.kind !== 'ENV' && i.kind !== 'LABEL') || !i.legacy) continue;
       const pair = i.pairs[0];
       if (!pair?.value) continue; // `ENV a` alone: the parser reports the missing value

@@ -6,7 +6,7 @@ export default defineRule({
   description: 'The MAINTAINER instruction is deprecated, use a label instead to define an image author',
   tags: ['deprecated'],
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.ofKind('MAINTAINER')) {
       if (i.kind !== 'MAINTAINER') continue;
       const author = i.argsText.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
       const fixes = i.argsRange

@@ -9,7 +9,7 @@ export default defineRule({
   ruleClass: 'check',
   description: 'Sensitive data should not be used in the ARG or ENV commands',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.ofKind('ARG', 'ENV')) {
       if (i.kind !== 'ARG' && i.kind !== 'ENV') continue;
       for (const pair of i.pairs) {
         if (!SECRET.test(pair.key) || ALLOWED.test(pair.key)) continue;

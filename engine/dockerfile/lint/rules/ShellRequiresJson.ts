@@ -5,7 +5,7 @@ export default defineRule({
   ruleClass: 'build',
   description: 'SHELL must be written as a JSON array with at least one element',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.ofKind('SHELL')) {
       if (i.kind !== 'SHELL' || !i.argsRange) continue;
       if (!i.json) {
         const words = i.argsText.split(/\s+/).filter((w) => w !== '');

@@ -7,7 +7,7 @@ export default defineRule({
   ruleClass: 'build',
   description: 'A flag the instruction does not accept',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.withFlags()) {
       if (i.flags.length === 0) continue;
       const spec = i.kind === 'UNKNOWN' ? undefined : instructionSpec(i.kind);
       if (!spec) continue;

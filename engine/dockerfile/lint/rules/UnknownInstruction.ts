@@ -8,7 +8,7 @@ export default defineRule({
   ruleClass: 'build',
   description: 'Unknown instruction',
   check(ctx) {
-    for (const i of ctx.allInstructions()) {
+    for (const i of ctx.ofKind('UNKNOWN')) {
       if (i.kind !== 'UNKNOWN') continue;
       const guess = suggest(i.keyword, KEYWORDS, true);
       const cased = guess && (i.keywordText === i.keywordText.toLowerCase() ? guess.toLowerCase() : guess);
