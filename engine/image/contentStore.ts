@@ -28,6 +28,17 @@ export interface IngestOptions {
   layer?: boolean;
   /** Called with the number of bytes written so far. */
   onProgress?: (written: number) => void;
+  /** After a read failure: whether (after waiting as it likes) to reopen the source and go on. */
+  retry?: (error: unknown, attempt: number) => Promise<boolean>;
+}
+
+export type BlobSource = Iterable<Buffer> | AsyncIterable<Buffer> | Readable;
+
+/** Opens a blob's bytes from `offset`; returning a bare source means it starts at 0. */
+export type OpenBlob = (offset: number) => Promise<BlobSource | { stream: BlobSource; start: number }>;
+
+function isSourceWithStart(v: unknown): v is { stream: BlobSource; start: number } {
+  return typeof v === 'object' && v !== null && 'stream' in v && 'start' in v && typeof (v as { start: unknown }).start === 'number';
 }
 
 export interface IngestResult {
@@ -94,7 +105,7 @@ export class ContentStore {
    * Stores a blob that must match `expected`, calling `open` only if it is neither present nor
    * already being fetched; concurrent callers for the same digest share the one transfer.
    */
-  async fetch(expected: { digest: string; size?: number }, open: () => Promise<AsyncIterable<Buffer> | Readable>, opts: Omit<IngestOptions, 'digest' | 'size'> = {}): Promise<IngestResult> {
+  async fetch(expected: { digest: string; size?: number }, open: OpenBlob, opts: Omit<IngestOptions, 'digest' | 'size'> = {}): Promise<IngestResult> {
     assertDigest(expected.digest);
     const running = this.inflight.get(expected.digest);
     if (running) return { ...(await running), existed: true };
@@ -104,7 +115,7 @@ export class ContentStore {
       if (size !== undefined && (expected.size === undefined || size === expected.size)) {
         return { digest: expected.digest, size, existed: true };
       }
-      return this.ingest(await open(), { ...opts, digest: expected.digest, size: expected.size });
+      return this.ingestFrom(open, { ...opts, digest: expected.digest, size: expected.size });
     })();
     this.inflight.set(expected.digest, p);
     try {
@@ -115,26 +126,53 @@ export class ContentStore {
   }
 
   /** Streams `source` into the store; verifies digest and size when given. */
-  async ingest(source: Iterable<Buffer> | AsyncIterable<Buffer> | Readable, opts: IngestOptions = {}): Promise<IngestResult> {
+  async ingest(source: BlobSource, opts: IngestOptions = {}): Promise<IngestResult> {
+    return this.ingestFrom(async () => source, opts);
+  }
+
+  /**
+   * Like `ingest`, but the source is opened by `open(offset)`; when reading fails and
+   * `opts.retry` allows it, the source is reopened at the number of bytes already written (a
+   * source that cannot resume answers `{ stream, start: 0 }` and the transfer restarts).
+   */
+  async ingestFrom(open: OpenBlob, opts: IngestOptions = {}): Promise<IngestResult> {
     if (opts.digest) assertDigest(opts.digest);
     const tmp = path.join(this.ingestDir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
     const fh = await fs.promises.open(tmp, 'wx', 0o600);
-    const hash = sha256Hasher();
+    let hash = sha256Hasher();
     let written = 0;
     let layer: LayerHasher | undefined;
     try {
-      for await (const raw of source) {
-        const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
-        if (opts.size !== undefined && written + chunk.length > opts.size) {
-          throw new SizeMismatchError(`size mismatch for ${opts.digest ?? 'blob'}: more than the expected ${opts.size} bytes`);
+      for (let attempt = 1; ; attempt++) {
+        const opened = await open(written);
+        const { stream, start } = isSourceWithStart(opened) ? opened : { stream: opened, start: 0 };
+        if (start !== written) {
+          if (start !== 0) throw new Error(`blob source resumed at ${start} instead of ${written}`);
+          // the source could not resume: start over
+          hash = sha256Hasher();
+          layer?.abort();
+          layer = undefined;
+          written = 0;
+          await fh.truncate(0);
         }
-        if (opts.layer && !layer) layer = new LayerHasher(chunk[0] === GZIP_MAGIC[0] && chunk[1] === GZIP_MAGIC[1]);
-        hash.update(chunk);
-        if (layer) await layer.write(chunk);
-        let off = 0;
-        while (off < chunk.length) off += (await fh.write(chunk, off)).bytesWritten;
-        written += chunk.length;
-        opts.onProgress?.(written);
+        try {
+          for await (const raw of stream) {
+            const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+            if (opts.size !== undefined && written + chunk.length > opts.size) {
+              throw new SizeMismatchError(`size mismatch for ${opts.digest ?? 'blob'}: more than the expected ${opts.size} bytes`);
+            }
+            if (opts.layer && !layer) layer = new LayerHasher(chunk[0] === GZIP_MAGIC[0] && chunk[1] === GZIP_MAGIC[1]);
+            hash.update(chunk);
+            if (layer) await layer.write(chunk);
+            let off = 0;
+            while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off, written + off)).bytesWritten;
+            written += chunk.length;
+            opts.onProgress?.(written);
+          }
+          break;
+        } catch (e) {
+          if (e instanceof SizeMismatchError || !opts.retry || !(await opts.retry(e, attempt))) throw e;
+        }
       }
       if (opts.size !== undefined && written !== opts.size) {
         throw new SizeMismatchError(`size mismatch for ${opts.digest ?? 'blob'}: got ${written} bytes, expected ${opts.size}`);

@@ -3,7 +3,7 @@ export * from './reference';
 export * from './digest';
 export * from './types';
 export * from './errors';
-export { ContentStore, DigestMismatchError, SizeMismatchError, BlobNotFoundError, type IngestOptions, type IngestResult, type LayerInfo } from './contentStore';
+export { ContentStore, DigestMismatchError, SizeMismatchError, BlobNotFoundError, type IngestOptions, type IngestResult, type LayerInfo, type BlobSource, type OpenBlob } from './contentStore';
 export { ImageStore, type ImageRecord, type ImageSummary, type ImageDetails, type HistoryItem, type DeleteResponseItem, type DeleteOptions, type ContainerUse } from './imageStore';
 export { withFileLock, writeFileAtomic } from './fileLock';
 export { saveImages } from './save';

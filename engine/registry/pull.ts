@@ -51,12 +51,23 @@ export async function pull(name: string, store: ImageStore, opts: PullOptions = 
   }
   const m = manifest.doc as ImageManifest;
   let downloaded = false;
-  const blobGet = (desc: Descriptor) => async () => {
-    const res = await client.request(`/v2/${repo}/blobs/${desc.digest}`, { scopes: [RegistryClient.scope(repo, ['pull'])], what: `blob ${desc.digest}` });
+  // Blob GETs resume with a Range request after a broken connection (like dockerd); a registry
+  // that ignores Range answers 200 and the transfer restarts from the first byte.
+  const blobGet = (desc: Descriptor) => async (offset: number) => {
+    const res = await client.request(`/v2/${repo}/blobs/${desc.digest}`, {
+      scopes: [RegistryClient.scope(repo, ['pull'])], what: `blob ${desc.digest}`,
+      ...(offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {}),
+    });
     downloaded = true;
-    return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    const start = res.status === 206 ? Number(/^bytes (\d+)-/.exec(res.headers.get('content-range') ?? '')?.[1] ?? -1) : 0;
+    if (start !== 0 && start !== offset) {
+      await res.body?.cancel();
+      throw new RegistryError('invalid', `blob ${desc.digest}: registry answered range ${res.headers.get('content-range')} for offset ${offset}`);
+    }
+    return { stream: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), start };
   };
-  await withRetries(opts.attempts, () => store.content.fetch(m.config, blobGet(m.config)));
+  const resume = (error: unknown, attempt: number) => retryDelay(error, attempt, opts.attempts ?? 5);
+  await withRetries(opts.attempts, () => store.content.fetch(m.config, blobGet(m.config), { retry: resume }));
   if (!top.isIndex && opts.platform) {
     // a single-platform image must fit an explicitly requested platform (Docker 20.10's check)
     const cfg = await store.content.readJson<ImageConfig>(m.config.digest);
@@ -79,7 +90,7 @@ export async function pull(name: string, store: ImageStore, opts: PullOptions = 
     if (present[i]) return;
     const id = shortId(l.digest);
     const progress = throttledProgress(onProgress, 'Downloading', id, l.size);
-    await withRetries(opts.attempts, () => store.content.fetch(l, blobGet(l), { layer: true, onProgress: progress }));
+    await withRetries(opts.attempts, () => store.content.fetch(l, blobGet(l), { layer: true, onProgress: progress, retry: resume }));
     onProgress?.({ status: 'Verifying Checksum', id });
     onProgress?.({ status: 'Download complete', id });
     onProgress?.({ status: 'Pull complete', id });
@@ -107,7 +118,19 @@ async function resolveManifest(client: RegistryClient, store: ImageStore, repo: 
   return getManifest(client, repo, known?.digest ?? reference, what, known?.digest ?? expectedDigest);
 }
 
-/** Retries a blob transfer that failed mid-stream (reset, truncated) a bounded number of times. */
+function isTransient(e: unknown): boolean {
+  if ((e as Error)?.name === 'AbortError') return false;
+  return (e instanceof RegistryError && (e.kind === 'unreachable' || e.kind === 'server')) || /ECONNRESET|terminated|socket|other side closed/i.test(String((e as Error)?.message) + String((e as { cause?: Error })?.cause?.message ?? ''));
+}
+
+/** For a transient failure within `max` attempts: waits (backoff 200 ms ×3) and says yes. */
+async function retryDelay(e: unknown, attempt: number, max: number): Promise<boolean> {
+  if (!isTransient(e) || attempt >= max) return false;
+  await new Promise((r) => setTimeout(r, 200 * 3 ** (attempt - 1)));
+  return true;
+}
+
+/** Retries a whole blob transfer that failed before it could resume (bounded). */
 async function withRetries<T>(attempts: number | undefined, fn: () => Promise<T>): Promise<T> {
   const max = Math.max(1, attempts ?? 3);
   for (let i = 1; ; i++) {
@@ -117,9 +140,7 @@ async function withRetries<T>(attempts: number | undefined, fn: () => Promise<T>
       if (e instanceof DigestMismatchError || e instanceof SizeMismatchError) {
         throw new RegistryError('digestMismatch', `filesystem layer verification failed: ${e.message}`);
       }
-      const transient = (e instanceof RegistryError && (e.kind === 'unreachable' || e.kind === 'server')) || /ECONNRESET|terminated|socket/i.test((e as Error).message);
-      if (!transient || i >= max || (e as Error).name === 'AbortError') throw e;
-      await new Promise((r) => setTimeout(r, 200 * 3 ** (i - 1)));
+      if (!(await retryDelay(e, i, max))) throw e;
     }
   }
 }

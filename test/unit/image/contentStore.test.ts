@@ -53,6 +53,32 @@ describe('content store', () => {
     assert.deepEqual(ingestFiles(), []);
   });
 
+  it('ingestFrom resumes at the written offset, or restarts when the source cannot resume', async () => {
+    const data = Buffer.from('0123456789abcdefghij');
+    const d = sha256Digest(data);
+    async function* broken(from: number) {
+      yield data.subarray(from, from + 5);
+      throw new Error('ECONNRESET');
+    }
+    const offsets: number[] = [];
+    const r = await store.ingestFrom(async (offset) => {
+      offsets.push(offset);
+      return offsets.length === 1 ? { stream: broken(0), start: 0 } : { stream: [data.subarray(offset)], start: offset };
+    }, { digest: d, size: data.length, retry: async () => true });
+    assert.equal(r.digest, d);
+    assert.deepEqual(offsets, [0, 5]);
+    const offsets2: number[] = [];
+    const r2 = await store.ingestFrom(async (offset) => {
+      offsets2.push(offset);
+      return offsets2.length === 1 ? broken(0) : [data];
+    }, { digest: d, size: data.length, layer: true, retry: async (_e, attempt) => attempt < 3 });
+    assert.equal(r2.digest, d);
+    assert.equal(r2.diffId, d);
+    assert.deepEqual(offsets2, [0, 5]);
+    await assert.rejects(store.ingestFrom(async (o) => broken(o), { digest: d, retry: async (_e, attempt) => attempt < 2 }), /ECONNRESET/);
+    assert.deepEqual(ingestFiles(), []);
+  });
+
   it('detects a corrupted blob on read and verify', async () => {
     const { digest } = await store.put('{"a":1}');
     fs.writeFileSync(store.blobPath(digest), '{"a":2}');
