@@ -102,9 +102,16 @@ describe('syntaxes/dockerfile.tmLanguage.json', () => {
     assert.ok(!scopeOf(tokens, 6, 'WORKDIR').includes('meta.embedded.block.shellscript'));
   });
 
-  it('does not take a here-string (<<<) for a heredoc', () => {
-    const tokens = tokenize(grammar, 'RUN cat <<<word\nUSER root');
+  it('does not take a here-string (<<<) or a shift (a<<b) for a heredoc', () => {
+    const tokens = tokenize(grammar, 'RUN cat <<<word\nUSER root\nRUN echo $((a<<b))\nUSER nobody');
     assert.ok(scopeOf(tokens, 1, 'USER').includes('keyword.other.special-method.dockerfile'));
+    assert.ok(scopeOf(tokens, 3, 'USER').includes('keyword.other.special-method.dockerfile'));
+  });
+
+  it('recognizes a heredoc with a file descriptor and after a continuation', () => {
+    const tokens = tokenize(grammar, 'RUN --mount=type=cache,target=/c \\\n  3<<EOF cat /dev/fd/3\nbody\nEOF\nUSER x');
+    assert.ok(scopeOf(tokens, 2, 'body').includes('meta.embedded.block.shellscript'));
+    assert.ok(scopeOf(tokens, 4, 'USER').includes('keyword.other.special-method.dockerfile'));
   });
 });
 
