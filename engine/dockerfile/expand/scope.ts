@@ -11,6 +11,7 @@
  * defaults and treats a stage rooted at an external image as having an unknown environment.
  */
 import type { DockerfileModel, Instruction, Position, Range, Stage } from '../model';
+import { LayeredMap } from './layeredMap';
 import { expandWord, type Env } from './lex';
 import { PLATFORM_ARGS, PROXY_ARGS, platformArgValues, type PlatformSpec } from './predefined';
 
@@ -56,6 +57,7 @@ interface StageState {
   args: Map<string, VariableDefinition>;
   envs: Map<string, VariableDefinition>;
   baseEnvUnknown: boolean;
+  scope: Scope;
 }
 
 /** All scopes of a model, computed once. */
@@ -71,38 +73,36 @@ export class ScopeModel {
     const target = options.targetPlatform ?? DEFAULT_PLATFORM;
     const platform = platformArgValues(target, options.buildPlatform ?? target);
     const escapeChar = model.escapeChar;
-
-    const globalArgs = new Map<string, VariableDefinition>();
-    for (const p of PLATFORM_ARGS) {
-      globalArgs.set(p.name, { name: p.name, value: platform.get(p.name), kind: 'predefined', stageIndex: -1 });
-    }
     const proxies = (into: Map<string, VariableDefinition>) => {
       for (const p of PROXY_ARGS) {
         into.set(p.name, { name: p.name, value: buildArgs.get(p.name), kind: 'predefined', stageIndex: -1 });
       }
     };
+
+    const globalArgs = new Map<string, VariableDefinition>();
+    for (const p of PLATFORM_ARGS) {
+      globalArgs.set(p.name, { name: p.name, value: platform.get(p.name), kind: 'predefined', stageIndex: -1 });
+    }
     proxies(globalArgs);
-    let globalScope = snapshot(globalArgs, new Map(), false, -1);
+    const globalState: StageState = {
+      args: globalArgs, envs: new Map(), baseEnvUnknown: false, scope: initialScope(globalArgs, new Map(), false, -1),
+    };
 
-    let state: StageState | undefined;
-    let current = globalScope;
+    let state = globalState;
     let stageIndex = -1;
-
     for (const inst of model.instructions) {
       if (inst.kind === 'FROM') {
-        if (state) this.stageFinal[stageIndex] = state;
+        if (state !== globalState) this.stageFinal[stageIndex] = state;
         stageIndex = inst.stageIndex;
-        const stage = model.stages[stageIndex];
-        this.before.set(inst, globalScope);
-        state = this.startStage(stage, proxies);
-        current = snapshot(state.args, state.envs, state.baseEnvUnknown, stageIndex);
-        this.after.set(inst, current);
+        this.before.set(inst, globalState.scope);
+        state = this.startStage(model.stages[stageIndex], proxies);
+        this.after.set(inst, state.scope);
         continue;
       }
+      const current = state.scope;
       this.before.set(inst, current);
-      let dirty = false;
+      const changed: string[] = [];
       if (inst.kind === 'ARG') {
-        const into = state ? state.args : globalArgs;
         for (const pair of inst.pairs) {
           if (!pair.key) continue;
           let value: string | undefined;
@@ -112,36 +112,47 @@ export class ScopeModel {
             kind = 'build-arg';
           } else if (pair.value) {
             value = expandWord(pair.value.text, current.env, { escapeChar }).value;
-          } else if (state) {
+          } else if (state !== globalState) {
             value = globalArgs.get(pair.key)?.value;
           }
-          into.set(pair.key, { name: pair.key, value, kind, range: pair.keyRange, instruction: inst, stageIndex });
+          state.args.set(pair.key, { name: pair.key, value, kind, range: pair.keyRange, instruction: inst, stageIndex });
+          changed.push(pair.key);
         }
-        dirty = true;
-      } else if (inst.kind === 'ENV' && state) {
+      } else if (inst.kind === 'ENV' && state !== globalState) {
         for (const pair of inst.pairs) {
           if (!pair.key) continue;
           const value = pair.value ? expandWord(pair.value.text, current.env, { escapeChar }).value : '';
           state.envs.set(pair.key, { name: pair.key, value, kind: 'env', range: pair.keyRange, instruction: inst, stageIndex });
+          changed.push(pair.key);
         }
-        dirty = true;
       }
-      if (dirty) {
-        current = state
-          ? snapshot(state.args, state.envs, state.baseEnvUnknown, stageIndex)
-          : snapshot(globalArgs, new Map(), false, -1);
-        if (!state) globalScope = current;
+      if (changed.length > 0) {
+        // ENV beats ARG of the same name.
+        const defs = changed.map((k): [string, VariableDefinition | undefined] => [k, state.envs.get(k) ?? state.args.get(k)]);
+        state.scope = {
+          vars: (current.vars as LayeredMap<VariableDefinition>).with(defs),
+          env: (current.env as LayeredMap<string>).with(defs.map(([k, d]) => [k, d?.value])),
+          baseEnvUnknown: current.baseEnvUnknown,
+          stageIndex: current.stageIndex,
+        };
       }
-      this.after.set(inst, current);
+      this.after.set(inst, state.scope);
     }
-    if (state) this.stageFinal[stageIndex] = state;
-    this.global = globalScope;
+    if (state !== globalState) this.stageFinal[stageIndex] = state;
+    this.global = globalState.scope;
   }
 
   private startStage(stage: Stage, proxies: (into: Map<string, VariableDefinition>) => void): StageState {
     if (stage.base.kind === 'stage') {
       const parent = this.stageFinal[stage.base.stageIndex];
-      if (parent) return { args: new Map(parent.args), envs: new Map(parent.envs), baseEnvUnknown: parent.baseEnvUnknown };
+      if (parent) {
+        return {
+          args: new Map(parent.args),
+          envs: new Map(parent.envs),
+          baseEnvUnknown: parent.baseEnvUnknown,
+          scope: { ...parent.scope, stageIndex: stage.index },
+        };
+      }
     }
     const args = new Map<string, VariableDefinition>();
     proxies(args);
@@ -158,7 +169,7 @@ export class ScopeModel {
     } else {
       envs.set('PATH', { name: 'PATH', value: DEFAULT_PATH, kind: 'base-image', stageIndex: stage.index });
     }
-    return { args, envs, baseEnvUnknown };
+    return { args, envs, baseEnvUnknown, scope: initialScope(args, envs, baseEnvUnknown, stage.index) };
   }
 
   /** The scope an instruction's words are expanded in (FROM: the global scope). */
@@ -218,14 +229,14 @@ function toMap(v: ReadonlyMap<string, string> | Record<string, string> | string[
   return new Map(Object.entries(v));
 }
 
-function snapshot(
+function initialScope(
   args: Map<string, VariableDefinition>, envs: Map<string, VariableDefinition>, baseEnvUnknown: boolean, stageIndex: number,
 ): Scope {
   const vars = new Map(args);
   for (const [k, v] of envs) vars.set(k, v);
   const env = new Map<string, string>();
   for (const [k, v] of vars) if (v.value !== undefined) env.set(k, v.value);
-  return { vars, env, baseEnvUnknown, stageIndex };
+  return { vars: LayeredMap.of(vars), env: LayeredMap.of(env), baseEnvUnknown, stageIndex };
 }
 
 /** Convenience: the scope at a position in a freshly computed scope model. */

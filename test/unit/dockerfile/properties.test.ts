@@ -97,14 +97,14 @@ describe('dockerfile/parser properties (fast-check)', () => {
       }
       return best;
     };
-    const assertLinear = (name: string, make: (n: number) => string, n: number) => {
+    const assertLinear = (name: string, make: (n: number) => string, n: number, work: (text: string) => unknown = parseDockerfile) => {
       const small = make(n);
       const big = make(2 * n);
       // Loose, as CPU is shared with other jobs: a quadratic step would show as ~4x.
       let ratio = '';
       for (let attempt = 0; attempt < 3; attempt++) {
-        const t1 = perCall(() => parseDockerfile(small));
-        const t2 = perCall(() => parseDockerfile(big));
+        const t1 = perCall(() => work(small));
+        const t2 = perCall(() => work(big));
         if (t2 < 3 * t1 + 0.2) return;
         ratio = `${t1.toFixed(2)} ms for ${small.length} chars, ${t2.toFixed(2)} ms for twice as much`;
       }
@@ -133,6 +133,16 @@ describe('dockerfile/parser properties (fast-check)', () => {
       assertLinear('escapes and quotes', (n) => 'FROM a\nLABEL ' + '"\\"\'\\'.repeat(n), 5000);
       assertLinear('many comments', (n) => '# c\n'.repeat(n) + 'FROM a', 5000);
       assertLinear('many flags', (n) => 'FROM a\nRUN ' + '--mount=type=bind,a=b,c '.repeat(n) + 'x', 2000);
+    });
+
+    it('for the scope model of a stage with thousands of ENV and ARG lines', () => {
+      const scopes = (text: string) => {
+        const model = parseDockerfile(text);
+        const s = new ScopeModel(model);
+        for (const inst of model.instructions) s.scopeBefore(inst).env.get('V1');
+      };
+      const make = (n: number) => 'FROM scratch\n' + Array.from({ length: n }, (_, i) => (i % 2 ? `ENV V${i}=$V1` : `ARG A${i}=x`)).join('\n');
+      assertLinear('ENV/ARG scopes', make, 1500, scopes);
     });
   });
 });
