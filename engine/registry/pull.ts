@@ -7,6 +7,7 @@ import { RegistryError } from './errors';
 import { getManifest, headManifest, parseManifest, type FetchedManifest } from './manifest';
 import { defaultPlatform, formatPlatform, normalizePlatform, parsePlatform, selectManifest, type PlatformSpec } from './platform';
 import { mapLimit, throttledProgress, type OnProgress } from './progress';
+import { retryDelay } from './retry';
 import { clientFor, type RegistryOptions } from './session';
 
 export interface PullOptions extends RegistryOptions {
@@ -116,18 +117,6 @@ async function resolveManifest(client: RegistryClient, store: ImageStore, repo: 
     }
   }
   return getManifest(client, repo, known?.digest ?? reference, what, known?.digest ?? expectedDigest);
-}
-
-function isTransient(e: unknown): boolean {
-  if ((e as Error)?.name === 'AbortError') return false;
-  return (e instanceof RegistryError && (e.kind === 'unreachable' || e.kind === 'server')) || /ECONNRESET|terminated|socket|other side closed/i.test(String((e as Error)?.message) + String((e as { cause?: Error })?.cause?.message ?? ''));
-}
-
-/** For a transient failure within `max` attempts: waits (backoff 200 ms ×3) and says yes. */
-async function retryDelay(e: unknown, attempt: number, max: number): Promise<boolean> {
-  if (!isTransient(e) || attempt >= max) return false;
-  await new Promise((r) => setTimeout(r, 200 * 3 ** (attempt - 1)));
-  return true;
 }
 
 /** Retries a whole blob transfer that failed before it could resume (bounded). */

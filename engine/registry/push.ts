@@ -7,6 +7,7 @@ import { familiarName, parseDockerRef, parseReference, referenceString, reposito
 import { RegistryClient } from './client';
 import { RegistryError } from './errors';
 import { mapLimit, throttledProgress, type OnProgress } from './progress';
+import { retryDelay } from './retry';
 import { clientFor, type RegistryOptions } from './session';
 
 export interface PushOptions extends RegistryOptions {
@@ -35,10 +36,21 @@ export async function push(name: string, store: ImageStore, opts: PushOptions = 
   const blobs: PushResult['blobs'] = {};
   const layers = [...manifest.layers].reverse();
   for (const l of layers) onProgress?.({ status: 'Preparing', id: shortId(l.digest) });
+  // like dockerd, a blob whose upload fails transiently is pushed again from the start (bounded)
+  const pushWithRetries = async (d: Descriptor, from: string[], report?: OnProgress) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await pushBlob(client, store, repo, d, from, opts, report);
+      } catch (e) {
+        if (!(await retryDelay(e, attempt, opts.attempts ?? 5))) throw e;
+        report?.({ status: `Retrying in ${attempt} second${attempt > 1 ? 's' : ''}`, id: shortId(d.digest) });
+      }
+    }
+  };
   await mapLimit(layers, opts.concurrency ?? 5, async (l) => {
-    blobs[l.digest] = await pushBlob(client, store, repo, l, sources.get(l.digest) ?? [], opts, onProgress);
+    blobs[l.digest] = await pushWithRetries(l, sources.get(l.digest) ?? [], onProgress);
   });
-  blobs[manifest.config.digest] = await pushBlob(client, store, repo, manifest.config, [], opts, undefined);
+  blobs[manifest.config.digest] = await pushWithRetries(manifest.config, []);
 
   const bytes = await store.content.readBuffer(descriptor.digest);
   const target = ref.digest ?? ref.tag!;

@@ -1,4 +1,5 @@
-// Push against a registry that asks for chunked uploads (OCI-Chunk-Min-Length), which Debian's
+// Push against a registry that asks for chunked uploads (OCI-Chunk-Min-Length) or fails an upload
+// once, which Debian's
 // docker-registry never does: a small local server implements just the upload protocol.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -11,12 +12,14 @@ import * as zlib from 'node:zlib';
 import { ImageStore, parseDockerRef } from '../../../engine/image';
 import { push } from '../../../engine/registry';
 
-describe('chunked push (PATCH) when the registry asks for it', () => {
+describe('push uploads: PATCH chunks when asked, retry after a transient failure', () => {
   let dir: string;
   let srv: http.Server;
   const blobs = new Map<string, Buffer>();
   const patches: Array<{ range: string; len: number }> = [];
   let manifest: { type?: string; body?: Buffer } = {};
+  let failPuts = 0;
+  let failedPuts = 0;
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-chunk-'));
     const uploads = new Map<string, Buffer[]>();
@@ -43,6 +46,10 @@ describe('chunked push (PATCH) when the registry asks for it', () => {
           uploads.get(m[1])!.push(body);
           res.statusCode = 202;
           res.setHeader('location', `/v2/app/blobs/uploads/${m[1]}`);
+        } else if (req.method === 'PUT' && /uploads\/(\d+)$/.test(url.pathname) && failPuts > 0) {
+          failPuts--;
+          failedPuts++;
+          res.statusCode = 500;
         } else if (req.method === 'PUT' && (m = /uploads\/(\d+)$/.exec(url.pathname))) {
           const data = Buffer.concat([...uploads.get(m[1])!, body]);
           const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
@@ -83,5 +90,19 @@ describe('chunked push (PATCH) when the registry asks for it', () => {
     assert.equal(patches[0].range, '0-1999');
     assert.equal(manifest.type, 'application/vnd.oci.image.manifest.v1+json');
     assert.equal(`sha256:${createHash('sha256').update(manifest.body!).digest('hex')}`, r.digest);
+  });
+
+  it('pushes a blob again after a transient server error on its upload', async () => {
+    const port = (srv.address() as AddressInfo).port;
+    const store = new ImageStore(dir);
+    const layer = await store.content.ingest([zlib.gzipSync(Buffer.from('retry me'.repeat(500)))], { layer: true });
+    await store.putImage({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [layer.diffId!] } },
+      [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layer.digest, size: layer.size }], { refs: [parseDockerRef(`127.0.0.1:${port}/app:r`)] });
+    failPuts = 1;
+    const statuses: string[] = [];
+    await push(`127.0.0.1:${port}/app:r`, store, { dockerConfigDir: false, concurrency: 1 }, (m) => { if (m.status) statuses.push(m.status); });
+    assert.equal(failedPuts, 1);
+    assert.ok(statuses.includes('Retrying in 1 second'), statuses.join('|'));
+    assert.deepEqual(blobs.get(layer.digest), await store.content.readBuffer(layer.digest));
   });
 });
