@@ -1,6 +1,6 @@
 // Push against a registry that asks for chunked uploads (OCI-Chunk-Min-Length) or fails an upload
-// once, which Debian's
-// docker-registry never does: a small local server implements just the upload protocol.
+// once, which Debian's docker-registry never does: a small local server implements just the upload
+// protocol.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
