@@ -220,6 +220,7 @@ export const register: RegisterRoutes = async (router: Router, engine: Engine) =
     if (!r.State.Running) throw conflict(`Container ${r.Id} is not running`);
     const sock = await connectMonitor(m.dir(r.Id), { type: 'resize', height: ctx.int('h', 0), width: ctx.int('w', 0) });
     sock.on('error', () => undefined);
+    sock.once('end', () => sock.destroy());
     sock.resume();
     await new Promise((res) => sock.once('close', res));
     ctx.send(200);

@@ -1,11 +1,15 @@
 // Root executor: crun or runc from a generated OCI bundle (`<stateDir>/config.json`).
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateOciSpec } from './ociSpec';
 import { runArgv, withPty } from './process';
+import { promisify } from 'node:util';
 import type { ExecSpec, Executor, PreparedProcess, ProcessSpec, RunIO, RunResult } from './types';
+
+const execFileP = promisify(execFile);
 
 export interface OciExecutorOptions {
   /** `crun` or `runc` */
@@ -41,6 +45,18 @@ export class OciExecutor implements Executor {
     fs.writeFileSync(procFile, JSON.stringify(config));
     const argv = [this.opts.binary, '--root', this.opts.stateRoot, 'exec', '--process', procFile, id];
     return { argv: spec.tty ? withPty(argv) : argv };
+  }
+
+  async pause(id: string): Promise<void> {
+    await execFileP(this.opts.binary, ['--root', this.opts.stateRoot, 'pause', id]);
+  }
+
+  async resume(id: string): Promise<void> {
+    await execFileP(this.opts.binary, ['--root', this.opts.stateRoot, 'resume', id]);
+  }
+
+  cgroupPath(id: string): string {
+    return `${this.opts.cgroupParent ?? ''}/${id}`;
   }
 
   async run(spec: ProcessSpec, io: RunIO = {}): Promise<RunResult> {

@@ -100,4 +100,9 @@ export interface Executor {
   prepare(id: string, spec: ProcessSpec, stateDir: string): PreparedProcess;
   /** Command line that runs `spec.args` inside the running container `id` whose pid 1 is `containerPid` (exec). */
   prepareExec(id: string, spec: ExecSpec, stateDir: string, containerPid: number): PreparedProcess;
+  /** Freezes / thaws container `id` (cgroup freezer); absent when the executor has no cgroups. */
+  pause?(id: string): Promise<void>;
+  resume?(id: string): Promise<void>;
+  /** The container's cgroup (v1 path below each controller's mount), for stats; absent without cgroups. */
+  cgroupPath?(id: string): string;
 }

@@ -201,6 +201,30 @@ export class Snapshotter {
     return entries.filter((e) => !ours.has(e.name.replace(/\/+$/, '')));
   }
 
+  /** `docker diff`: changed paths with Kind 0 = modified, 1 = added, 2 = deleted (parents of changes count as modified). */
+  async changeKinds(key: string): Promise<{ Path: string; Kind: 0 | 1 | 2 }[]> {
+    const meta = this.meta(key);
+    const inLower = (rel: string) => !!meta.chain && fs.existsSync(path.join(meta.chain, rel));
+    const out = new Map<string, 0 | 1 | 2>();
+    const touchParents = (rel: string) => {
+      for (let d = path.posix.dirname(rel); d !== '.' && d !== '/'; d = path.posix.dirname(d)) if (!out.has(`/${d}`)) out.set(`/${d}`, inLower(d) ? 0 : 1);
+    };
+    for (const e of await this.changes(key)) {
+      const rel = e.name.replace(/\/+$/, '');
+      const base = path.posix.basename(rel);
+      if (base === '.wh..wh..opq') continue;
+      if (base.startsWith('.wh.')) {
+        const gone = path.posix.join(path.posix.dirname(rel), base.slice(4));
+        out.set(`/${gone}`, 2);
+        touchParents(gone);
+        continue;
+      }
+      out.set(`/${rel}`, inLower(rel) ? 0 : 1);
+      touchParents(rel);
+    }
+    return [...out.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([Path, Kind]) => ({ Path, Kind }));
+  }
+
   /** Keys of all snapshots. */
   list(): string[] {
     return fs.readdirSync(this.activeDir).filter((n) => !n.includes('.tmp-'));

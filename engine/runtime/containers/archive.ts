@@ -1,0 +1,71 @@
+// `docker cp` and `docker export`: tars of paths inside a container's rootfs and extraction into it.
+// Every path is resolved inside the rootfs with chroot semantics (engine/image/layer resolveInRoot);
+// reading uses lstat and never follows a link out; extraction is engine/image/layer's safe
+// applyLayer (decompression in-process — no container binary ever runs on the daemon side).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { applyLayer, diffDirs, resolveInRoot, writeLayer, type LayerEntry } from '../../image/layer';
+import { invalid, RuntimeError } from '../errors';
+
+/** Go's os.FileMode type bits, used by the X-Docker-Container-Path-Stat header. */
+const GO_MODE_DIR = 2 ** 31;
+const GO_MODE_SYMLINK = 2 ** 27;
+
+export interface PathStat {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+}
+
+async function resolve(rootfs: string, p: string): Promise<{ hostPath: string; st: fs.Stats }> {
+  const { hostPath } = await resolveInRoot(rootfs, p);
+  const st = await fs.promises.lstat(hostPath).catch(() => undefined);
+  if (!st) throw new RuntimeError(404, `Could not find the file ${p} in container`);
+  return { hostPath, st };
+}
+
+export async function archiveStat(rootfs: string, p: string): Promise<PathStat> {
+  const { hostPath, st } = await resolve(rootfs, p);
+  const typeBits = st.isDirectory() ? GO_MODE_DIR : st.isSymbolicLink() ? GO_MODE_SYMLINK : 0;
+  return {
+    name: path.posix.basename(path.posix.normalize(`/${p}`)) || '/',
+    size: st.size,
+    mode: (st.mode & 0o777) + typeBits,
+    mtime: st.mtime.toISOString(),
+    linkTarget: st.isSymbolicLink() ? await fs.promises.readlink(hostPath) : '',
+  };
+}
+
+function entryOf(name: string, hostPath: string, st: fs.Stats, linkname?: string): LayerEntry {
+  const type = st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : st.isFIFO() ? 'fifo' : st.isCharacterDevice() ? 'char' : 'block';
+  return {
+    name, type, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: type === 'file' ? st.size : 0, mtime: Math.floor(st.mtimeMs / 1000),
+    ...(linkname !== undefined ? { linkname } : {}), ...(type === 'file' ? { source: hostPath } : {}),
+  };
+}
+
+/** A tar of `p` (a directory with its content, or a single entry) named by its base name. */
+export async function archiveGet(rootfs: string, p: string, out: Writable): Promise<void> {
+  const { hostPath, st } = await resolve(rootfs, p);
+  const base = path.posix.basename(path.posix.normalize(`/${p}`)) || '.';
+  const entries: LayerEntry[] = [entryOf(base, hostPath, st, st.isSymbolicLink() ? await fs.promises.readlink(hostPath) : undefined)];
+  if (st.isDirectory()) for (const e of await diffDirs(null, hostPath)) entries.push({ ...e, name: `${base}/${e.name}` });
+  await writeLayer(entries, out, { compression: 'none' });
+}
+
+/** Extracts a (possibly gzipped) tar into the directory `p` of the rootfs. */
+export async function archivePut(rootfs: string, p: string, input: Readable): Promise<void> {
+  const { hostPath } = await resolveInRoot(rootfs, p, { followFinal: true });
+  const st = await fs.promises.stat(hostPath).catch(() => undefined);
+  if (!st) throw new RuntimeError(404, `Could not find the file ${p} in container`);
+  if (!st.isDirectory()) throw invalid(`extraction point is not a directory: ${p}`);
+  await applyLayer(input, hostPath);
+}
+
+/** The whole rootfs as a tar (`docker export`). */
+export async function exportRootfs(rootfs: string, out: Writable): Promise<void> {
+  await writeLayer(await diffDirs(null, rootfs), out, { compression: 'none' });
+}

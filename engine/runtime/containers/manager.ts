@@ -1,0 +1,512 @@
+// Container lifecycle: create, start, stop, kill, restart, pause, wait, rename, remove, prune,
+// re-adoption after a daemon restart, restart policies and auto-remove. State lives on disk
+// (store.ts); each running container has its own monitor process (../monitor).
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { constants } from 'node:os';
+import * as path from 'node:path';
+import type { ImageConfig, ImageStore } from '../../image';
+import { resolveInRoot } from '../../image/layer';
+import { conflict, invalid, noSuchContainer, notSupported, RuntimeError } from '../errors';
+import type { Executor } from '../executor';
+import { commandEnv } from '../executor';
+import type { ExitStatus } from '../monitor/protocol';
+import type { LayerSource, Snapshotter } from '../snapshot';
+import type { VolumeStore } from '../volumes';
+import { defaultMonitorCommand, monitorPid, readExit, startMonitor, waitForExit } from './monitorClient';
+import { generateName, VALID_NAME } from './names';
+import { buildProcess, configEnv } from './processConfig';
+import { ContainerStore } from './store';
+import type { ContainerRecord, ContainerState, DockerContainerConfig, DockerHostConfig } from './types';
+
+export type ContainerEvent = (action: string, rec: ContainerRecord, extra?: Record<string, string>) => void;
+
+export interface ContainerManagerOptions {
+  dataRoot: string;
+  images: ImageStore;
+  executor: Executor;
+  snapshots: Snapshotter;
+  volumes: VolumeStore;
+  onEvent?: ContainerEvent;
+  /** how to run the monitor (default: dist/monitor.js next to the engine bundle) */
+  monitorCommand?: string[];
+  warn?: (msg: string) => void;
+}
+
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+/** Signal names and numbers as Docker accepts them (`SIGTERM`, `TERM`, `15`). */
+export function signalNumber(sig: string | undefined, fallback: number): number {
+  if (!sig) return fallback;
+  if (/^\d+$/.test(sig)) return Number(sig);
+  const name = sig.toUpperCase().startsWith('SIG') ? sig.toUpperCase() : `SIG${sig.toUpperCase()}`;
+  const n = (constants.signals as Record<string, number>)[name];
+  if (!n) throw invalid(`Invalid signal: ${sig}`);
+  return n;
+}
+
+const emptyState = (): ContainerState => ({
+  Status: 'created', Running: false, Paused: false, Restarting: false, OOMKilled: false, Dead: false, Pid: 0, ExitCode: 0,
+  Error: '', StartedAt: '0001-01-01T00:00:00Z', FinishedAt: '0001-01-01T00:00:00Z',
+});
+
+export class ContainerManager {
+  readonly store: ContainerStore;
+  private readonly records = new Map<string, ContainerRecord>();
+  /** waiters resolved on the next exit / on removal */
+  private readonly exitWaiters = new Map<string, Set<(code: number) => void>>();
+  private readonly removeWaiters = new Map<string, Set<() => void>>();
+  private readonly monitorCommand: string[];
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly o: ContainerManagerOptions) {
+    this.store = new ContainerStore(path.join(o.dataRoot, 'containers'));
+    this.monitorCommand = o.monitorCommand ?? defaultMonitorCommand();
+  }
+
+  get executor(): Executor {
+    return this.o.executor;
+  }
+
+  get rootless(): boolean {
+    return this.o.executor.name === 'rootless';
+  }
+
+  dir(id: string): string {
+    return this.store.dir(id);
+  }
+
+  logPath(id: string): string {
+    return path.join(this.dir(id), `${id}-json.log`);
+  }
+
+  /** Loads every record and re-adopts containers whose monitor survived a daemon restart. */
+  async init(): Promise<void> {
+    for (const rec of this.store.loadAll()) {
+      this.records.set(rec.Id, rec);
+      if (!rec.State.Running) continue;
+      const dir = this.dir(rec.Id);
+      if (monitorPid(dir)) {
+        this.watchExit(rec.Id);
+      } else {
+        const exit = readExit(dir) ?? { exitCode: 137, finishedAt: new Date().toISOString(), error: 'container monitor was lost' };
+        await this.onExit(rec.Id, exit);
+      }
+    }
+  }
+
+  // ---------- lookup ----------
+
+  list(): ContainerRecord[] {
+    return [...this.records.values()].sort((a, b) => b.Created.localeCompare(a.Created));
+  }
+
+  /** By full id, unique id prefix or name (with or without the slash). */
+  get(ref: string): ContainerRecord {
+    const r = this.find(ref);
+    if (!r) throw noSuchContainer(ref);
+    return r;
+  }
+
+  find(ref: string): ContainerRecord | undefined {
+    if (!ref) return undefined;
+    const byId = this.records.get(ref);
+    if (byId) return byId;
+    const name = ref.startsWith('/') ? ref : `/${ref}`;
+    for (const r of this.records.values()) if (r.Name === name) return r;
+    if (/^[a-f0-9]+$/.test(ref)) {
+      const matches = [...this.records.values()].filter((r) => r.Id.startsWith(ref));
+      if (matches.length === 1) return matches[0];
+      if (matches.length > 1) throw invalid(`multiple IDs found with provided prefix: ${ref}`);
+    }
+    return undefined;
+  }
+
+  /** Serialises lifecycle operations per container. */
+  private async locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(id) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => undefined);
+    this.locks.set(id, settled);
+    try {
+      return await next;
+    } finally {
+      if (this.locks.get(id) === settled) this.locks.delete(id);
+    }
+  }
+
+  private save(rec: ContainerRecord): void {
+    this.store.save(rec);
+  }
+
+  private event(action: string, rec: ContainerRecord, extra: Record<string, string> = {}): void {
+    this.o.onEvent?.(action, rec, extra);
+  }
+
+  // ---------- create ----------
+
+  private async imageLayers(imageId: string): Promise<{ config: ImageConfig; layers: LayerSource[] }> {
+    const rec = await this.o.images.resolve(imageId);
+    const config = await this.o.images.config(rec);
+    const { manifest } = await this.o.images.manifest(rec);
+    const diffIDs = config.rootfs.diff_ids;
+    if (diffIDs.length !== manifest.layers.length) throw new RuntimeError(500, `image ${imageId}: ${diffIDs.length} diff_ids for ${manifest.layers.length} layers`);
+    return {
+      config,
+      layers: manifest.layers.map((l, i) => ({ diffID: diffIDs[i], open: () => this.o.images.content.openLayer(l.digest) })),
+    };
+  }
+
+  async create(name: string | undefined, config: DockerContainerConfig, hostConfig: DockerHostConfig = {}): Promise<{ Id: string; Warnings: string[] }> {
+    if (!config.Image) throw invalid('No image specified (config.Image)');
+    if (name) {
+      if (!VALID_NAME.test(name)) throw invalid(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+      const other = this.find(name.startsWith('/') ? name : `/${name}`);
+      if (other && other.Name === (name.startsWith('/') ? name : `/${name}`)) {
+        throw conflict(`Conflict. The container name "${other.Name}" is already in use by container "${other.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
+      }
+    }
+    const imageRec = await this.o.images.resolve(config.Image);
+    const { config: imageConfig, layers } = await this.imageLayers(imageRec.id);
+    const id = randomBytes(32).toString('hex');
+    const dir = this.dir(id);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    try {
+      const rootfs = await this.o.snapshots.prepare(id, layers);
+      const built = await buildProcess({ id, config, hostConfig, image: imageConfig.config ?? {}, rootfs, containerDir: dir, volumes: this.o.volumes, rootless: this.rootless });
+      for (const v of built.volumeTargets) await this.o.volumes.populate(v.name, rootfs, v.target);
+      await createMountTargets(rootfs, built.process.mounts ?? []);
+      const finalName = name ? (name.startsWith('/') ? name : `/${name}`) : `/${generateName((n) => !!this.find(`/${n}`))}`;
+      const rec: ContainerRecord = {
+        Id: id,
+        Name: finalName,
+        Created: new Date().toISOString(),
+        Path: built.process.args[0],
+        Args: built.process.args.slice(1),
+        Config: {
+          ...config,
+          Hostname: built.process.hostname ?? config.Hostname ?? '',
+          Env: configEnv(imageConfig.config?.Env, config.Env ?? []),
+          Cmd: config.Cmd ?? (config.Entrypoint ? null : imageConfig.config?.Cmd ?? null),
+          Entrypoint: config.Entrypoint ?? imageConfig.config?.Entrypoint ?? null,
+          WorkingDir: config.WorkingDir || imageConfig.config?.WorkingDir || '',
+          User: config.User || imageConfig.config?.User || '',
+          Labels: { ...(imageConfig.config?.Labels ?? {}), ...(config.Labels ?? {}) },
+          ExposedPorts: { ...(imageConfig.config?.ExposedPorts ?? {}), ...(config.ExposedPorts ?? {}) },
+          StopSignal: config.StopSignal || imageConfig.config?.StopSignal || undefined,
+          Healthcheck: config.Healthcheck ?? imageConfig.config?.Healthcheck,
+        },
+        HostConfig: { ...hostConfig, NetworkMode: built.process.network === 'none' ? 'none' : 'host' },
+        Image: imageRec.id,
+        State: emptyState(),
+        RestartCount: 0,
+        Driver: await this.o.snapshots.mode(),
+        Mounts: built.mounts,
+        Process: built.process,
+      };
+      this.records.set(id, rec);
+      this.save(rec);
+      this.event('create', rec);
+      return { Id: id, Warnings: built.warnings };
+    } catch (e) {
+      await this.o.snapshots.remove(id).catch(() => undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  // ---------- start / exit ----------
+
+  /**
+   * Starts a created or exited container. `beforeStart` runs after the monitor listens and before
+   * the process starts (attach connections made by then see all output).
+   */
+  async start(ref: string): Promise<boolean> {
+    const rec = this.get(ref);
+    return this.locked(rec.Id, async () => {
+      if (rec.State.Running) return false;
+      if (rec.State.Status === 'removing') throw conflict(`container ${rec.Id} is marked for removal and cannot be started`);
+      await this.launch(rec);
+      return true;
+    });
+  }
+
+  /** Attach sockets waiting for the next start (docker run attaches before it starts). */
+  private readonly pendingAttach = new Map<string, Set<() => Promise<void>>>();
+
+  /** Registers `connect`, called when the container's next monitor is listening and before its process starts. */
+  onNextStart(id: string, connect: () => Promise<void>): () => void {
+    let set = this.pendingAttach.get(id);
+    if (!set) this.pendingAttach.set(id, (set = new Set()));
+    set.add(connect);
+    return () => set!.delete(connect);
+  }
+
+  private async launch(rec: ContainerRecord): Promise<void> {
+    const dir = this.dir(rec.Id);
+    const rootfs = await this.o.snapshots.mount(rec.Id);
+    const spec = { ...rec.Process, rootfs };
+    const prepared = this.o.executor.prepare(rec.Id, spec, path.join(dir, 'bundle'));
+    const pending = [...(this.pendingAttach.get(rec.Id) ?? [])];
+    this.pendingAttach.delete(rec.Id);
+    let pid: number;
+    try {
+      pid = await startMonitor(this.monitorCommand, dir, {
+        id: rec.Id,
+        argv: prepared.argv,
+        env: commandEnv(prepared) as Record<string, string>,
+        cleanupArgv: prepared.cleanupArgv,
+        tty: !!rec.Config.Tty,
+        openStdin: !!rec.Config.OpenStdin,
+        stdinOnce: !!rec.Config.StdinOnce,
+        logPath: this.logPath(rec.Id),
+      }, async () => {
+        for (const connect of pending) await connect().catch(() => undefined);
+      });
+    } catch (e) {
+      rec.State = { ...rec.State, Status: 'created', Error: (e as Error).message, ExitCode: 128 };
+      this.save(rec);
+      throw new RuntimeError(500, `failed to start container ${rec.Id.slice(0, 12)}: ${(e as Error).message}`);
+    }
+    rec.State = { ...emptyState(), Status: 'running', Running: true, Pid: pid, StartedAt: new Date().toISOString(), Health: rec.Config.Healthcheck?.Test?.length && rec.Config.Healthcheck.Test[0] !== 'NONE' ? { Status: 'starting', FailingStreak: 0, Log: [] } : undefined };
+    this.save(rec);
+    this.event('start', rec);
+    this.watchExit(rec.Id);
+  }
+
+  private watchExit(id: string): void {
+    void waitForExit(this.dir(id)).then((exit) => this.onExit(id, exit));
+  }
+
+  private async onExit(id: string, exit: ExitStatus): Promise<void> {
+    const rec = this.records.get(id);
+    if (!rec) return;
+    rec.State = { ...rec.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: exit.exitCode, FinishedAt: exit.finishedAt, Error: exit.error ?? '' };
+    this.save(rec);
+    this.event('die', rec, { exitCode: String(exit.exitCode) });
+    for (const w of this.exitWaiters.get(id) ?? []) w(exit.exitCode);
+    this.exitWaiters.delete(id);
+    if (this.shouldRestart(rec)) {
+      rec.RestartCount++;
+      rec.State.Restarting = true;
+      rec.State.Status = 'restarting';
+      this.save(rec);
+      setTimeout(() => void this.locked(id, () => this.launch(rec)).catch((e) => this.o.warn?.(`restart of ${id}: ${(e as Error).message}`)), 100 * Math.min(rec.RestartCount, 50));
+      return;
+    }
+    if (rec.HostConfig.AutoRemove) await this.remove(id, { force: true, volumes: true }).catch((e) => this.o.warn?.(`auto-remove ${id}: ${(e as Error).message}`));
+  }
+
+  private shouldRestart(rec: ContainerRecord): boolean {
+    if (rec.ManuallyStopped || rec.HostConfig.AutoRemove) return false;
+    const p = rec.HostConfig.RestartPolicy ?? {};
+    switch (p.Name) {
+      case 'always':
+      case 'unless-stopped':
+        return true;
+      case 'on-failure':
+        return rec.State.ExitCode !== 0 && (!p.MaximumRetryCount || rec.RestartCount < p.MaximumRetryCount);
+      default:
+        return false;
+    }
+  }
+
+  // ---------- signals ----------
+
+  private signalInit(rec: ContainerRecord, sig: number): void {
+    if (!rec.State.Running || !rec.State.Pid) throw conflict(`Container ${rec.Id} is not running`);
+    try {
+      process.kill(rec.State.Pid, sig);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+    }
+  }
+
+  async kill(ref: string, signal?: string): Promise<void> {
+    const rec = this.get(ref);
+    const sig = signalNumber(signal, constants.signals.SIGKILL);
+    if (sig === constants.signals.SIGKILL) rec.ManuallyStopped = true;
+    if (rec.State.Paused) await this.unpause(rec.Id);
+    this.signalInit(rec, sig);
+    this.event('kill', rec, { signal: String(sig) });
+  }
+
+  /** Resolves with the exit code of the next exit (immediately when not running). */
+  private nextExit(id: string): Promise<number> {
+    const rec = this.records.get(id);
+    if (!rec || !rec.State.Running) return Promise.resolve(rec?.State.ExitCode ?? 0);
+    return new Promise((resolve) => {
+      let set = this.exitWaiters.get(id);
+      if (!set) this.exitWaiters.set(id, (set = new Set()));
+      set.add(resolve);
+    });
+  }
+
+  /** StopSignal, then SIGKILL after `timeout` seconds (-1 = wait forever). False when not running. */
+  async stop(ref: string, timeout?: number, signal?: string): Promise<boolean> {
+    const rec = this.get(ref);
+    if (!rec.State.Running) return false;
+    rec.ManuallyStopped = true;
+    this.save(rec);
+    const t = timeout ?? rec.Config.StopTimeout ?? 10;
+    if (rec.State.Paused) await this.unpause(rec.Id);
+    const exited = this.nextExit(rec.Id);
+    this.signalInit(rec, signalNumber(signal ?? rec.Config.StopSignal, constants.signals.SIGTERM));
+    const timedOut = t < 0 ? false : await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), t * 1000))]);
+    if (timedOut && rec.State.Running) {
+      try { this.signalInit(rec, constants.signals.SIGKILL); } catch { /* exited meanwhile */ }
+    }
+    await exited;
+    this.event('stop', rec);
+    return true;
+  }
+
+  async restart(ref: string, timeout?: number, signal?: string): Promise<void> {
+    const rec = this.get(ref);
+    await this.stop(rec.Id, timeout, signal);
+    rec.ManuallyStopped = false;
+    await this.start(rec.Id);
+    this.event('restart', rec);
+  }
+
+  // ---------- pause (cgroup freezer through the OCI runtime) ----------
+
+  private async runtimeCommand(rec: ContainerRecord, verb: 'pause' | 'resume'): Promise<void> {
+    const ex = this.o.executor;
+    if (!ex.pause || !ex.resume) throw notSupported(`pause is not supported by the ${ex.name} runtime (it needs the cgroup freezer)`);
+    await (verb === 'pause' ? ex.pause(rec.Id) : ex.resume(rec.Id));
+  }
+
+  async pause(ref: string): Promise<void> {
+    const rec = this.get(ref);
+    if (!rec.State.Running) throw conflict(`Container ${rec.Id} is not running`);
+    if (rec.State.Paused) throw conflict(`Container ${rec.Id} is already paused`);
+    await this.runtimeCommand(rec, 'pause');
+    rec.State = { ...rec.State, Paused: true, Status: 'paused' };
+    this.save(rec);
+    this.event('pause', rec);
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const rec = this.get(ref);
+    if (!rec.State.Paused) throw conflict(`Container ${rec.Id} is not paused`);
+    await this.runtimeCommand(rec, 'resume');
+    rec.State = { ...rec.State, Paused: false, Status: 'running' };
+    this.save(rec);
+    this.event('unpause', rec);
+  }
+
+  /** Runs `fn` with the container frozen when it runs and the runtime can freeze (docker cp into a running container, commit). */
+  async whileFrozen<T>(ref: string, fn: () => Promise<T>): Promise<T> {
+    const rec = this.get(ref);
+    const freeze = rec.State.Running && !rec.State.Paused && !!this.o.executor.pause;
+    if (freeze) await this.o.executor.pause!(rec.Id);
+    try {
+      return await fn();
+    } finally {
+      if (freeze) await this.o.executor.resume!(rec.Id).catch(() => undefined);
+    }
+  }
+
+  updateRestartPolicy(ref: string, policy: ContainerRecord['HostConfig']['RestartPolicy']): void {
+    const rec = this.get(ref);
+    if (rec.HostConfig.AutoRemove && policy?.Name && policy.Name !== 'no') throw invalid('Restart policy cannot be updated because AutoRemove is enabled for the container');
+    rec.HostConfig.RestartPolicy = policy;
+    this.save(rec);
+  }
+
+  // ---------- wait / rename / remove ----------
+
+  async wait(ref: string, condition: WaitCondition = 'not-running'): Promise<{ StatusCode: number; Error: { Message: string } | null }> {
+    const rec = this.get(ref);
+    const done = (code: number) => ({ StatusCode: code, Error: null });
+    if (condition === 'removed') {
+      await new Promise<void>((resolve) => {
+        let set = this.removeWaiters.get(rec.Id);
+        if (!set) this.removeWaiters.set(rec.Id, (set = new Set()));
+        set.add(resolve);
+      });
+      return done(rec.State.ExitCode);
+    }
+    if (condition === 'not-running' && !rec.State.Running && !rec.State.Restarting) return done(rec.State.ExitCode);
+    return new Promise((resolve) => {
+      let set = this.exitWaiters.get(rec.Id);
+      if (!set) this.exitWaiters.set(rec.Id, (set = new Set()));
+      set.add((code) => resolve(done(code)));
+    });
+  }
+
+  rename(ref: string, newName: string): void {
+    const rec = this.get(ref);
+    const name = newName.startsWith('/') ? newName : `/${newName}`;
+    if (!VALID_NAME.test(name)) throw invalid(`Invalid container name (${newName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+    const other = this.find(name);
+    if (other && other.Name === name && other.Id !== rec.Id) throw conflict(`Conflict. The container name "${name}" is already in use by container "${other.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
+    const old = rec.Name;
+    rec.Name = name;
+    this.save(rec);
+    this.event('rename', rec, { oldName: old });
+  }
+
+  async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const rec = this.get(ref);
+    await this.locked(rec.Id, async () => {
+      if (!this.records.has(rec.Id)) return;
+      if (rec.State.Running) {
+        if (!opts.force) throw conflict(`You cannot remove a running container ${rec.Id}. Stop the container before attempting removal or force remove`);
+        rec.ManuallyStopped = true;
+        if (rec.State.Paused) await this.unpause(rec.Id).catch(() => undefined);
+        const exited = this.nextExit(rec.Id);
+        this.signalInit(rec, constants.signals.SIGKILL);
+        await exited;
+      }
+      rec.State.Status = 'removing';
+      await this.o.snapshots.remove(rec.Id);
+      if (opts.volumes) {
+        for (const m of rec.Mounts) {
+          if (m.Type === 'volume' && m.Name && this.o.volumes.isAnonymous(m.Name) && this.volumeUsers(m.Name).filter((c) => c !== rec.Id).length === 0) {
+            this.o.volumes.remove(m.Name, [], true);
+          }
+        }
+      }
+      this.store.delete(rec.Id);
+      this.records.delete(rec.Id);
+      this.event('destroy', rec);
+      for (const w of this.removeWaiters.get(rec.Id) ?? []) w();
+      this.removeWaiters.delete(rec.Id);
+    });
+  }
+
+  /** Ids of containers mounting volume `name`. */
+  volumeUsers(name: string): string[] {
+    return this.list().filter((r) => r.Mounts.some((m) => m.Type === 'volume' && m.Name === name)).map((r) => r.Id);
+  }
+
+  async prune(keep: (r: ContainerRecord) => boolean = () => false): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }> {
+    const deleted: string[] = [];
+    for (const r of this.list()) {
+      if (r.State.Running || keep(r)) continue;
+      await this.remove(r.Id);
+      deleted.push(r.Id);
+    }
+    return { ContainersDeleted: deleted, SpaceReclaimed: 0 };
+  }
+
+  /** Stops nothing: containers outlive the daemon. Waiters are dropped. */
+  shutdown(): void {
+    this.exitWaiters.clear();
+  }
+}
+
+/** Creates missing mount points inside the rootfs (confined), so read-only roots and bubblewrap work. */
+async function createMountTargets(rootfs: string, mounts: { type: string; source?: string; target: string }[]): Promise<void> {
+  for (const m of mounts) {
+    const { hostPath } = await resolveInRoot(rootfs, m.target);
+    if (fs.existsSync(hostPath)) continue;
+    const isFile = m.type === 'bind' && m.source && fs.statSync(m.source).isFile();
+    const parent = await resolveInRoot(rootfs, path.posix.dirname(m.target), { followFinal: true });
+    fs.mkdirSync(parent.hostPath, { recursive: true });
+    if (isFile) fs.writeFileSync(hostPath, '', { flag: 'wx' });
+    else fs.mkdirSync(hostPath);
+  }
+}

@@ -1,0 +1,120 @@
+// The daemon's side of the monitor protocol (../monitor/protocol.ts): start a monitor, connect to it.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { FILES, type ExitStatus, type MonitorConfig, type Request } from '../monitor/protocol';
+import { alive } from '../monitor/procTree';
+
+/**
+ * The command that runs the monitor: `node dist/monitor.js` next to the bundled engine; when this
+ * module runs from source (tests under tsx), the TypeScript entry through the repository's tsx.
+ */
+export function defaultMonitorCommand(): string[] {
+  if (!__filename.endsWith('.ts')) return [process.execPath, path.join(__dirname, 'monitor.js')];
+  const repo = path.resolve(__dirname, '../../..');
+  return [process.execPath, '--require', path.join(repo, 'node_modules/tsx/dist/cjs/index.cjs'), path.join(repo, 'engine/runtime/monitor/main.ts')];
+}
+
+function readLine(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const onData = (c: Buffer) => {
+      buf += c.toString();
+      const i = buf.indexOf('\n');
+      if (i >= 0) {
+        stream.off('data', onData);
+        resolve(buf.slice(0, i));
+      }
+    };
+    stream.on('data', onData);
+    stream.once('end', () => reject(new Error('monitor exited during startup')));
+  });
+}
+
+/**
+ * Starts a monitor for the container in `dir`; `beforeStart` runs once it listens and before the
+ * process starts (connect attach/wait there so no output is missed). Resolves with the init pid.
+ */
+export async function startMonitor(command: string[], dir: string, config: MonitorConfig, beforeStart: () => Promise<void>): Promise<number> {
+  fs.writeFileSync(path.join(dir, FILES.config), JSON.stringify(config), { mode: 0o600 });
+  fs.rmSync(path.join(dir, FILES.exit), { force: true });
+  fs.rmSync(path.join(dir, FILES.initPid), { force: true });
+  const errLog = fs.openSync(path.join(dir, 'monitor.log'), 'a');
+  const child = spawn(command[0], [...command.slice(1), dir], { detached: true, stdio: ['pipe', 'pipe', errLog], cwd: '/' });
+  fs.closeSync(errLog);
+  child.unref();
+  try {
+    const ready = await readLine(child.stdout!);
+    if (ready !== 'listening') throw new Error(`monitor: ${ready}`);
+    await beforeStart();
+    child.stdin!.write('go\n');
+    const result = JSON.parse(await readLine(child.stdout!)) as { pid?: number; error?: string };
+    if (result.error) throw new Error(result.error);
+    return result.pid ?? 0;
+  } catch (e) {
+    const log = fs.readFileSync(path.join(dir, 'monitor.log'), 'utf8').trim().split('\n').slice(-5).join('\n');
+    throw new Error(`${(e as Error).message}${log ? `: ${log}` : ''}`);
+  } finally {
+    child.stdin!.destroy();
+    child.stdout!.destroy();
+  }
+}
+
+/** Opens a connection to the monitor of `dir` and sends `req`. */
+export function connectMonitor(dir: string, req: Request): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const sock = net.createConnection({ path: path.join(dir, FILES.socket), allowHalfOpen: true });
+    sock.once('error', reject);
+    sock.once('connect', () => {
+      sock.off('error', reject);
+      sock.write(`${JSON.stringify(req)}\n`);
+      resolve(sock);
+    });
+  });
+}
+
+/** The monitor pid of `dir` when it is alive. */
+export function monitorPid(dir: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dir, FILES.pid), 'utf8'));
+    return pid > 0 && alive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readExit(dir: string): ExitStatus | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, FILES.exit), 'utf8')) as ExitStatus;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Resolves with the exit status once the container process ended: through a `wait` connection
+ * (instant), or from `exit.json` when the monitor is already gone (a dead monitor without an exit
+ * file means the process was lost: exit code 137, like a SIGKILL).
+ */
+export async function waitForExit(dir: string): Promise<ExitStatus> {
+  let sock: net.Socket;
+  try {
+    sock = await connectMonitor(dir, { type: 'wait' });
+  } catch {
+    return readExit(dir) ?? { exitCode: 137, finishedAt: new Date().toISOString(), error: 'container monitor is gone' };
+  }
+  return new Promise((resolve) => {
+    let buf = '';
+    sock.on('data', (c: Buffer) => { buf += c.toString(); });
+    sock.on('error', () => undefined);
+    sock.once('end', () => sock.destroy());
+    sock.once('close', () => {
+      try {
+        resolve(JSON.parse(buf.trim()) as ExitStatus);
+      } catch {
+        resolve(readExit(dir) ?? { exitCode: 137, finishedAt: new Date().toISOString(), error: 'container monitor is gone' });
+      }
+    });
+  });
+}

@@ -1,0 +1,49 @@
+// Container records on disk: `<dataRoot>/containers/<id>/container.json`, written atomically
+// (temp file, fsync, rename) so a crash leaves the old or the new state, never half of one.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ContainerRecord } from './types';
+
+const RECORD = 'container.json';
+
+export class ContainerStore {
+  constructor(readonly root: string) {
+    fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+  }
+
+  dir(id: string): string {
+    if (!/^[a-f0-9]{64}$/.test(id)) throw new Error(`invalid container id: ${id}`);
+    return path.join(this.root, id);
+  }
+
+  save(rec: ContainerRecord): void {
+    const dir = this.dir(rec.Id);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const file = path.join(dir, RECORD);
+    const tmp = `${file}.tmp`;
+    const fd = fs.openSync(tmp, 'w', 0o600);
+    try {
+      fs.writeSync(fd, JSON.stringify(rec));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  }
+
+  loadAll(): ContainerRecord[] {
+    const out: ContainerRecord[] = [];
+    for (const id of fs.readdirSync(this.root)) {
+      try {
+        out.push(JSON.parse(fs.readFileSync(path.join(this.root, id, RECORD), 'utf8')) as ContainerRecord);
+      } catch {
+        // a directory without a committed record (crash during create): ignored
+      }
+    }
+    return out;
+  }
+
+  delete(id: string): void {
+    fs.rmSync(this.dir(id), { recursive: true, force: true });
+  }
+}

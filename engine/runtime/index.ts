@@ -1,0 +1,34 @@
+// The container runtime of the engine: executors, snapshots, volumes, containers and exec.
+import * as path from 'node:path';
+import type { ImageStore } from '../image';
+import { ContainerManager, type ContainerEvent } from './containers/manager';
+import { ExecManager } from './containers/exec';
+import { createExecutor, type RuntimeChoice } from './executor';
+import { Snapshotter } from './snapshot';
+import { VolumeStore } from './volumes';
+
+export { ContainerManager, signalNumber, type WaitCondition } from './containers/manager';
+export { ExecManager, type ExecRecord } from './containers/exec';
+export type { ContainerRecord, DockerContainerConfig, DockerHostConfig } from './containers/types';
+export { readLogs, type LogLine } from './containers/logs';
+export { RuntimeError } from './errors';
+export { Snapshotter, type LayerSource } from './snapshot';
+export { VolumeStore, VolumeError, type Volume } from './volumes';
+export { createExecutor, type Executor, type ProcessSpec, type RuntimeChoice } from './executor';
+
+export interface Runtime {
+  manager: ContainerManager;
+  execs: ExecManager;
+  volumes: VolumeStore;
+  snapshots: Snapshotter;
+}
+
+/** Opens the runtime of a data root (`containers/`, `snapshots/`, `volumes/`, `runtime/`) and re-adopts running containers. */
+export async function openRuntime(o: { dataRoot: string; images: ImageStore; runtime: RuntimeChoice; onEvent?: ContainerEvent; warn?: (m: string) => void }): Promise<Runtime> {
+  const executor = createExecutor(o.runtime, path.join(o.dataRoot, 'runtime'));
+  const snapshots = new Snapshotter(path.join(o.dataRoot, 'snapshots'));
+  const volumes = new VolumeStore(path.join(o.dataRoot, 'volumes'));
+  const manager = new ContainerManager({ dataRoot: o.dataRoot, images: o.images, executor, snapshots, volumes, onEvent: o.onEvent, warn: o.warn });
+  await manager.init();
+  return { manager, execs: new ExecManager(manager), volumes, snapshots };
+}

@@ -1,0 +1,197 @@
+// dist/monitor.js — the per-container monitor (like podman's conmon). One per running container:
+// it starts the runtime command, owns the process stdio (pipes, or the PTY `script` provides),
+// writes the json-file log, serves attach/wait/resize on a unix socket, records the exit status,
+// and keeps running when the daemon exits or is killed (it is started in its own session).
+// Protocol and files: ./protocol.ts.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import { constants } from 'node:os';
+import * as path from 'node:path';
+import { JsonFileLog } from './jsonFileLog';
+import { containerInit, execDone, terminalOf } from './procTree';
+import { FILES, frame, STREAM_STDERR, STREAM_STDOUT, type ExitStatus, type MonitorConfig, type Request } from './protocol';
+
+const STTY = '/bin/stty';
+
+function writeAtomic(file: string, data: string): void {
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+
+function readLine(sock: net.Socket): Promise<{ line: string; rest: Buffer }> {
+  return new Promise((resolve, reject) => {
+    let buf = Buffer.alloc(0);
+    const onData = (c: Buffer) => {
+      buf = Buffer.concat([buf, c]);
+      const i = buf.indexOf(10);
+      if (i < 0) {
+        if (buf.length > 65536) reject(new Error('request line too long'));
+        return;
+      }
+      sock.off('data', onData);
+      sock.pause();
+      resolve({ line: buf.subarray(0, i).toString('utf8'), rest: buf.subarray(i + 1) });
+    };
+    sock.on('data', onData);
+    sock.once('error', reject);
+    sock.once('end', () => reject(new Error('connection closed before request')));
+  });
+}
+
+class Monitor {
+  private child?: ChildProcess;
+  private readonly attached = new Set<{ sock: net.Socket; stdout: boolean; stderr: boolean }>();
+  private readonly waiters = new Set<net.Socket>();
+  private exit?: ExitStatus;
+  private readonly log: JsonFileLog;
+  private readonly server: net.Server;
+  private stdinClosed = false;
+
+  constructor(private readonly dir: string, private readonly config: MonitorConfig) {
+    this.log = new JsonFileLog(config.logPath);
+    this.server = net.createServer({ allowHalfOpen: true }, (sock) => void this.serve(sock).catch(() => sock.destroy()));
+  }
+
+  listen(): Promise<void> {
+    const sockPath = path.join(this.dir, FILES.socket);
+    fs.rmSync(sockPath, { force: true });
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(sockPath, () => {
+        fs.chmodSync(sockPath, 0o600);
+        resolve();
+      });
+    });
+  }
+
+  private async serve(sock: net.Socket): Promise<void> {
+    sock.on('error', () => undefined);
+    const { line, rest } = await readLine(sock);
+    const req = JSON.parse(line) as Request;
+    if (req.type === 'wait') {
+      if (this.exit) sock.end(`${JSON.stringify(this.exit)}\n`);
+      else {
+        this.waiters.add(sock);
+        sock.once('close', () => this.waiters.delete(sock));
+      }
+      sock.resume();
+      return;
+    }
+    if (req.type === 'resize') {
+      this.resize(req.height, req.width);
+      sock.end('{}\n');
+      return;
+    }
+    if (this.exit) {
+      sock.end();
+      return;
+    }
+    const client = { sock, stdout: req.stdout, stderr: req.stderr };
+    this.attached.add(client);
+    sock.once('close', () => this.attached.delete(client));
+    const stdin = this.child?.stdin;
+    if (req.stdin && stdin && !this.stdinClosed) {
+      if (rest.length) stdin.write(rest);
+      sock.on('data', (c: Buffer) => stdin.write(c));
+      sock.once('end', () => {
+        if (this.config.stdinOnce) this.closeStdin();
+      });
+    } else {
+      sock.on('data', () => undefined);
+    }
+    sock.resume();
+  }
+
+  private closeStdin(): void {
+    this.stdinClosed = true;
+    this.child?.stdin?.end();
+  }
+
+  private resize(height: number, width: number): void {
+    if (!this.config.tty || !this.child?.pid || !(height > 0 && width > 0)) return;
+    const tty = terminalOf(this.child.pid);
+    if (tty) spawnSync(STTY, ['-F', tty, 'rows', String(Math.floor(height)), 'cols', String(Math.floor(width))], { stdio: 'ignore' });
+  }
+
+  private output(stream: number, data: Buffer): void {
+    this.log.write(stream === STREAM_STDERR ? 'stderr' : 'stdout', data);
+    const f = frame(stream, data);
+    for (const c of this.attached) {
+      if ((stream === STREAM_STDOUT && c.stdout) || (stream === STREAM_STDERR && c.stderr)) c.sock.write(f);
+    }
+  }
+
+  /** Starts the process; resolves with the container's init pid once it exists. */
+  start(): Promise<number> {
+    const { argv, env, openStdin } = this.config;
+    const child = spawn(argv[0], argv.slice(1), { env, stdio: [openStdin || this.config.tty ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    child.stdin?.on('error', () => undefined);
+    child.stdout!.on('data', (c: Buffer) => this.output(STREAM_STDOUT, c));
+    child.stderr!.on('data', (c: Buffer) => this.output(STREAM_STDERR, c));
+    child.once('close', (code, signal) => this.finish(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+    return new Promise((resolve, reject) => {
+      child.once('error', reject);
+      const started = Date.now();
+      const poll = () => {
+        const pid = child.pid !== undefined ? containerInit(child.pid) : undefined;
+        if (pid && execDone(pid)) return resolve(pid);
+        if (this.exit) return resolve(0);
+        if (Date.now() - started > 30000) return reject(new Error('the container process did not start within 30 s'));
+        setTimeout(poll, Date.now() - started < 200 ? 2 : 20);
+      };
+      poll();
+    });
+  }
+
+  private finish(exitCode: number): void {
+    this.log.close();
+    this.exit = { exitCode, finishedAt: new Date().toISOString() };
+    writeAtomic(path.join(this.dir, FILES.exit), JSON.stringify(this.exit));
+    if (this.config.cleanupArgv) spawnSync(this.config.cleanupArgv[0], this.config.cleanupArgv.slice(1), { stdio: 'ignore' });
+    for (const c of this.attached) c.sock.end();
+    const line = `${JSON.stringify(this.exit)}\n`;
+    for (const w of this.waiters) w.end(line);
+    this.server.close();
+    fs.rmSync(path.join(this.dir, FILES.socket), { force: true });
+    fs.rmSync(path.join(this.dir, FILES.pid), { force: true });
+    // let the sockets flush, then leave
+    setTimeout(() => process.exit(0), 50).unref();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = process.argv[2];
+  if (!dir) throw new Error('usage: monitor <container dir>');
+  for (const s of ['SIGHUP', 'SIGINT', 'SIGPIPE'] as const) process.on(s, () => undefined);
+  const config = JSON.parse(fs.readFileSync(path.join(dir, FILES.config), 'utf8')) as MonitorConfig;
+  fs.rmSync(path.join(dir, FILES.exit), { force: true });
+  const monitor = new Monitor(dir, config);
+  await monitor.listen();
+  writeAtomic(path.join(dir, FILES.pid), String(process.pid));
+  process.stdout.write('listening\n');
+  await new Promise<void>((resolve) => {
+    let buf = '';
+    process.stdin.on('data', (c: Buffer) => {
+      buf += c.toString();
+      if (buf.includes('\n')) resolve();
+    });
+    process.stdin.once('end', () => resolve());
+  });
+  try {
+    const pid = await monitor.start();
+    if (pid) writeAtomic(path.join(dir, FILES.initPid), String(pid));
+    process.stdout.write(`${JSON.stringify({ pid })}\n`);
+  } catch (e) {
+    process.stdout.write(`${JSON.stringify({ error: (e as Error).message })}\n`);
+  }
+  process.stdin.destroy();
+  process.stdout.end();
+}
+
+main().catch((e) => {
+  process.stderr.write(`monitor: ${(e as Error).message}\n`);
+  process.exit(1);
+});

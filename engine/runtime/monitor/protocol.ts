@@ -1,0 +1,80 @@
+// The monitor's wire protocol (shared by dist/monitor.js and the daemon's client).
+//
+// Files in the container dir: `monitor.json` (MonitorConfig, written by the daemon), `monitor.pid`,
+// `init.pid` (the container's pid 1 as seen from the host), `exit.json` (ExitStatus, written
+// atomically when the process ended), the json-file log, and the unix socket `monitor.sock`.
+//
+// Startup: the daemon spawns the monitor with pipes on stdin/stdout. The monitor listens on the
+// socket and prints `listening\n`; the daemon connects whatever must see the first byte of output
+// (attach, wait) and writes `go\n`; the monitor starts the process and prints
+// `{"pid":<init pid>}\n` (or `{"error":…}`), then closes both pipes and lives on its own.
+//
+// A socket connection starts with one JSON line (a Request). `attach`: the monitor then sends
+// output as frames in Docker's stdcopy format (the daemon forwards them verbatim when the
+// container has no TTY) and reads raw stdin bytes; end of the client's stream closes the process
+// stdin when `stdinOnce`. `wait`: the monitor answers one JSON line (ExitStatus) when the process
+// ended. `resize`: sets the terminal size and closes.
+
+export interface MonitorConfig {
+  id: string;
+  /** the runtime command (from Executor.prepare) */
+  argv: string[];
+  env: Record<string, string>;
+  cleanupArgv?: string[];
+  tty: boolean;
+  /** keep the process stdin open for attach clients (Docker's OpenStdin) */
+  openStdin: boolean;
+  /** close the process stdin when the first attach client detaches (Docker's StdinOnce) */
+  stdinOnce: boolean;
+  logPath: string;
+}
+
+export type Request =
+  | { type: 'attach'; stdin: boolean; stdout: boolean; stderr: boolean }
+  | { type: 'wait' }
+  | { type: 'resize'; height: number; width: number };
+
+export interface ExitStatus {
+  exitCode: number;
+  /** RFC 3339 */
+  finishedAt: string;
+  error?: string;
+}
+
+export const FILES = {
+  config: 'monitor.json',
+  pid: 'monitor.pid',
+  initPid: 'init.pid',
+  exit: 'exit.json',
+  socket: 'monitor.sock',
+} as const;
+
+export const STREAM_STDOUT = 1;
+export const STREAM_STDERR = 2;
+
+/**
+ * One output frame: `[stream, 0, 0, 0, uint32 BE length]` + payload — the stdcopy format of the
+ * Engine API (engine/api/streams.ts has the API's copy; the monitor must not import engine/api).
+ */
+export function frame(stream: number, payload: Buffer): Buffer {
+  const header = Buffer.alloc(8);
+  header[0] = stream;
+  header.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([header, payload]);
+}
+
+/** Incremental frame parser. */
+export class FrameReader {
+  private buf: Buffer = Buffer.alloc(0);
+  push(chunk: Buffer, onFrame: (stream: number, payload: Buffer) => void): void {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    let off = 0;
+    while (this.buf.length - off >= 8) {
+      const len = this.buf.readUInt32BE(off + 4);
+      if (this.buf.length - off - 8 < len) break;
+      onFrame(this.buf[off], this.buf.subarray(off + 8, off + 8 + len));
+      off += 8 + len;
+    }
+    this.buf = this.buf.subarray(off);
+  }
+}
