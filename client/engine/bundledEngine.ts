@@ -5,10 +5,11 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { bundledSocketPath, engineVersion, waitForEngine } from '../../engine/api/client';
+import { bundledDataRoot, bundledSocketPath, engineVersion, waitForEngine } from '../../engine/api/client';
 
 export class BundledEngine implements vscode.Disposable {
   readonly socketPath = bundledSocketPath();
+  readonly dataRoot = bundledDataRoot();
   private readonly logFile = path.join(path.dirname(this.socketPath), 'engine.log');
   private logOffset = 0;
   private logWatcher: fs.StatWatcher | undefined;
@@ -25,7 +26,7 @@ export class BundledEngine implements vscode.Disposable {
     if (running && running.Version === this.expectedVersion) return this.followLog();
     if (running) {
       this.output.appendLine(`bundled engine ${running.Version} is running but this extension ships ${this.expectedVersion}: restarting it`);
-      await this.stop(running.Pid);
+      await this.stop(running.Pid ?? this.pidFromLock());
     }
     await this.start();
   }
@@ -34,10 +35,10 @@ export class BundledEngine implements vscode.Disposable {
     const engineJs = path.join(this.extensionPath, 'dist', 'engine.js');
     if (!fs.existsSync(engineJs)) throw new Error(`the bundled engine is missing (${engineJs}); rebuild the extension`);
     fs.mkdirSync(path.dirname(this.socketPath), { recursive: true, mode: 0o700 });
-    this.output.appendLine(`starting the bundled engine: ${engineJs} -H unix://${this.socketPath}`);
+    this.output.appendLine(`starting the bundled engine: ${engineJs} -H unix://${this.socketPath} --data-root ${this.dataRoot}`);
     const log = fs.openSync(this.logFile, 'a');
     // Detached in its own session so that it outlives this window and serves the user's other windows.
-    const child = spawn(process.execPath, [engineJs, '-H', `unix://${this.socketPath}`], {
+    const child = spawn(process.execPath, [engineJs, '-H', `unix://${this.socketPath}`, '--data-root', this.dataRoot], {
       detached: true, stdio: ['ignore', log, log], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });
     fs.closeSync(log);
@@ -46,6 +47,15 @@ export class BundledEngine implements vscode.Disposable {
     this.followLog();
     await Promise.race([waitForEngine(this.socketPath, 30000), exited]);
     this.output.appendLine(`bundled engine ready (pid ${child.pid})`);
+  }
+
+  /** The running daemon's pid from its data-root lock file (`engine.pid`). */
+  private pidFromLock(): number | undefined {
+    try {
+      return Number.parseInt(fs.readFileSync(path.join(this.dataRoot, 'engine.pid'), 'utf8'), 10) || undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private async stop(pid: number | undefined): Promise<void> {

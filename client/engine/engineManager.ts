@@ -17,10 +17,15 @@ export class EngineManager implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private warnedNonLinux = false;
   private readonly disposables: vscode.Disposable[] = [this.changed];
+  /** Bumped by reconnect(): results of older connection attempts are ignored. */
+  private generation = 0;
+  /** The setting value of the latest connection attempt. */
+  private attemptedSetting: string | undefined;
 
   constructor(private readonly bundled: BundledEngine, private readonly output: vscode.OutputChannel) {
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('dockwright.engine')) void this.reconnect();
+      // The switch command reconnects itself; this catches edits in settings.json.
+      if (e.affectsConfiguration('dockwright.engine') && this.setting !== this.attemptedSetting) void this.reconnect();
     }));
   }
 
@@ -41,18 +46,25 @@ export class EngineManager implements vscode.Disposable {
   /** The connected client; connects (and starts the bundled engine) first when needed. */
   async client(): Promise<Docker> {
     if (this.docker && this.state === 'connected') return this.docker;
-    this.connecting ??= this.connect().finally(() => { this.connecting = undefined; });
+    if (!this.connecting) {
+      const attempt = this.connect(this.generation).finally(() => { if (this.connecting === attempt) this.connecting = undefined; });
+      this.connecting = attempt;
+    }
     return this.connecting;
   }
 
   /** Drops the current client and connects again (after a settings change or a manual switch). */
   async reconnect(): Promise<void> {
+    this.generation++;
     this.docker = undefined;
+    this.connecting = undefined;
     this.setState('idle');
     await this.client().catch(() => undefined);
   }
 
-  private async connect(): Promise<Docker> {
+  private async connect(generation: number): Promise<Docker> {
+    const current = () => generation === this.generation;
+    this.attemptedSetting = this.setting;
     this.setState('connecting');
     try {
       if (this.isBundled) {
@@ -65,12 +77,14 @@ export class EngineManager implements vscode.Disposable {
       this.endpoint = resolveEndpoint(this.setting);
       const docker = createEngineClient(this.endpoint);
       await docker.ping();
+      if (!current()) return this.client();
       this.docker = docker;
       this.lastError = undefined;
       this.output.appendLine(`connected to ${this.endpoint.url}`);
       this.setState('connected');
       return docker;
     } catch (e) {
+      if (!current()) return this.client();
       this.lastError = (e as Error).message;
       this.output.appendLine(`engine unreachable (${this.setting}): ${this.lastError}`);
       this.setState('unreachable');

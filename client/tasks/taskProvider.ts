@@ -1,5 +1,5 @@
-// The `dockwright` task type: `build` (with the `$dockwright-build` problem matcher: a failing step is
-// printed as `file:line: error: message`) and `run` (starts a container detached).
+// The `dockwright` task type: `action: build` (with the `$dockwright-build` problem matcher: a failing step is
+// printed as `file:line: error: message`) and `run` (starts a container detached). (Not `command`: tasks.json reserves it.)
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runBuild } from '../build/runBuild';
@@ -9,7 +9,7 @@ import type { RefreshManager } from '../engine/refreshManager';
 import { OutputTerminal, ansi } from '../terminal/outputTerminal';
 
 export interface DockwrightTaskDefinition extends vscode.TaskDefinition {
-  command: 'build' | 'run';
+  action: 'build' | 'run';
   dockerfile?: string;
   context?: string;
   tag?: string;
@@ -33,7 +33,7 @@ export function registerTaskProvider(engine: EngineManager, diagnostics: BuildDi
         return term;
       });
       return new vscode.Task(def, task.scope ?? vscode.TaskScope.Workspace, task.name, 'dockwright', execution,
-        def.command === 'build' ? ['$dockwright-build'] : []);
+        def.action === 'build' ? ['$dockwright-build'] : []);
     },
   });
 }
@@ -42,7 +42,7 @@ async function execute(def: DockwrightTaskDefinition, folder: string, engine: En
   refresh: RefreshManager, term: OutputTerminal): Promise<number> {
   try {
     const docker = await engine.client();
-    if (def.command === 'build') {
+    if (def.action === 'build') {
       const dockerfile = path.resolve(folder, def.dockerfile ?? 'Dockerfile');
       const tag = def.tag ?? `${path.basename(folder).toLowerCase()}:latest`;
       const outcome = await runBuild(docker, {

@@ -61,7 +61,10 @@ describe('e2e: Dockwright in a real VS Code (code-server + Chromium) on a real D
       '',
     ].join('\n'));
     fs.writeFileSync(path.join(workspace, 'message.txt'), 'hello from dockwright\n');
-    server = await startCodeServer({ vsix, settings: { 'dockwright.engine': dockerd.host, 'workbench.panel.defaultLocation': 'bottom' } });
+    server = await startCodeServer({
+      vsix, settings: { 'dockwright.engine': dockerd.host },
+      env: { DOCKWRIGHT_ENGINE_SOCKET: path.join(path.dirname(workspace), 'engine.sock'), DOCKWRIGHT_DATA_ROOT: path.join(path.dirname(workspace), 'engine-data') },
+    });
     browser = await launchBrowser(server.home);
     page = browser.page;
   });

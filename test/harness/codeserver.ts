@@ -136,3 +136,20 @@ export async function runExtensionTests(server: CodeServer, opts: { folder: stri
     await browser.close();
   }
 }
+
+/**
+ * Bundles extension-host test modules (`index.ts` + `*.spec.ts` in `srcDir`) into `<repo>/dist/test/<name>/`
+ * — inside the extension folder, so that `require('vscode')` gets the extension's API — and returns
+ * the index module's path for `extensionTestsPath`.
+ */
+export async function bundleHostTests(srcDir: string, name: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  const outdir = path.join(repoRoot, 'dist', 'test', name);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const entryPoints = fs.readdirSync(srcDir).filter((f) => f === 'index.ts' || f.endsWith('.spec.ts')).map((f) => path.join(srcDir, f));
+  await esbuild.build({
+    entryPoints, outdir, bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'inline',
+    external: ['vscode', 'mocha', '*.node', 'cpu-features'], logLevel: 'warning',
+  });
+  return path.join(outdir, 'index.js');
+}

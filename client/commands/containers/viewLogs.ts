@@ -25,25 +25,18 @@ export const viewLogsCommand: Command = {
 async function follow(container: Dockerode.Container, term: OutputTerminal, closed: () => boolean): Promise<void> {
   let since = 0;
   while (!closed()) {
-    let info: Dockerode.ContainerInspectInfo;
-    try {
-      info = await container.inspect();
-    } catch {
-      term.write(ansi.dim('\n[container removed]\n'));
-      return;
-    }
-    const startedAt = Date.now();
+    const info = await container.inspect().catch(() => undefined);
+    if (!info) { term.write(ansi.dim('\n[container removed]\n')); return; }
     await streamOnce(container, info.Config.Tty, since, term).catch((e: Error) => term.write(ansi.red(`[${e.message}]\n`)));
-    since = Math.floor(startedAt / 1000);
     if (closed()) return;
     term.write(ansi.dim(`[${info.Name.replace(/^\//, '')} stopped; waiting for it to start again]\n`));
-    // Wait until it runs again (restart) or disappears.
+    // Wait until it runs again (restart) or disappears, then continue with that run's output.
     for (;;) {
-      await new Promise((r) => setTimeout(r, 1000));
+      await new Promise((r) => setTimeout(r, 500));
       if (closed()) return;
       const again = await container.inspect().catch(() => undefined);
       if (!again) { term.write(ansi.dim('[container removed]\n')); return; }
-      if (again.State.Running) break;
+      if (again.State.Running) { since = Math.floor(Date.parse(again.State.StartedAt) / 1000); break; }
     }
   }
 }

@@ -17,8 +17,11 @@ export const switchEngineCommand: Command = {
       if (!engine) return;
     }
     await vscode.workspace.getConfiguration('dockwright').update('engine', engine, vscode.ConfigurationTarget.Global);
-    if (ctx.engine.setting === engine) await ctx.engine.reconnect();
+    // The extension host sees the new value shortly after update() resolves.
+    for (let i = 0; i < 50 && ctx.engine.setting !== engine; i++) await new Promise((r) => setTimeout(r, 20));
+    await ctx.engine.reconnect();
+    const state = ctx.engine.state;
     ctx.refresh.all();
-    return ctx.engine.state;
+    return state;
   },
 };

@@ -1,0 +1,77 @@
+// Runs the extension-host specs (test/integration/client/host/*.spec.ts) inside a real VS Code
+// extension host (code-server, workbench extension-tests payload) against real Docker Engines and a
+// real registry. The specs get the services through DW_IT_* environment variables.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startDockerd, type TestDockerd } from '../../harness/dockerd';
+import { busyboxRootfsTar } from '../../harness/images';
+import { startRegistry, type TestRegistry } from '../../harness/registry';
+import { bundleHostTests, repoRoot, runExtensionTests, startCodeServer, type CodeServer } from '../../harness/codeserver';
+import { removeDir, tail, tempDir } from '../../harness/services';
+import { execFileSync } from 'node:child_process';
+
+describe('extension host: commands and trees against real engines (code-server)', function () {
+  this.timeout(600000);
+  let dockerd: TestDockerd;
+  let other: TestDockerd;
+  let registry: TestRegistry;
+  let server: CodeServer;
+  let workspace: string;
+  let engineDir: string;
+
+  before(async () => {
+    [dockerd, other, registry] = await Promise.all([startDockerd(), startDockerd(), startRegistry()]);
+    const busybox = await busyboxRootfsTar();
+    await dockerd.docker(['import', '--change', 'CMD ["sh"]', '-', 'busybox:latest'], { input: busybox });
+    await other.docker(['import', '-', 'other-only:1'], { input: busybox });
+    execFileSync('node', ['scripts/build.mjs'], { cwd: repoRoot, stdio: 'pipe' });
+    workspace = tempDir('it-ws');
+    engineDir = tempDir('it-engine');
+    fs.writeFileSync(path.join(workspace, 'Dockerfile'), [
+      'FROM busybox:latest AS base',
+      'ARG GREETING=hello',
+      'ENV GREETING=$GREETING',
+      'FROM base AS final',
+      'LABEL stage=final',
+      'CMD ["sh", "-c", "echo $GREETING $EXTRA; trap \'exit 0\' TERM; while true; do sleep 1; done"]',
+      '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(workspace, 'Dockerfile.fail'), 'FROM busybox:latest\nRUN echo ok\nRUN false\n');
+    fs.mkdirSync(path.join(workspace, '.vscode'));
+    fs.writeFileSync(path.join(workspace, '.vscode', 'tasks.json'), JSON.stringify({ version: '2.0.0', tasks: [
+      { label: 'it-build', type: 'dockwright', action: 'build', dockerfile: 'Dockerfile', tag: 'it-task:1', target: 'final' },
+      { label: 'it-build-fail', type: 'dockwright', action: 'build', dockerfile: 'Dockerfile.fail', tag: 'it-task-fail:1' },
+    ] }));
+    server = await startCodeServer({
+      settings: { 'dockwright.engine': dockerd.host },
+      // The bundled engine (if anything starts it) gets a private socket and data root.
+      env: { DOCKWRIGHT_ENGINE_SOCKET: path.join(engineDir, 'engine.sock'), DOCKWRIGHT_DATA_ROOT: path.join(engineDir, 'data'),
+        DW_IT_WORKSPACE: workspace, DW_IT_DOCKERD_HOST: dockerd.host, DW_IT_OTHER_HOST: other.host, DW_IT_REGISTRY: registry.host },
+    });
+  });
+
+  after(async () => {
+    await server?.stop();
+    await Promise.all([dockerd?.stop(), other?.stop(), registry?.stop()]);
+    if (workspace) removeDir(workspace);
+    if (engineDir) removeDir(engineDir);
+  });
+
+  it('every extension-host spec passes', async () => {
+    const testsPath = await bundleHostTests(path.join(__dirname, 'host'), 'client-host');
+    const { code, log } = await runExtensionTests(server, { folder: workspace, extensionDevelopmentPath: repoRoot, extensionTestsPath: testsPath });
+    const report = log.join('\n');
+    if (code !== 0 || process.env.DW_VERBOSE) console.log(report, '\n--- extension host log ---\n', extensionHostLog(server));
+    assert.equal(code, 0, `extension-host tests failed (exit ${code})`);
+    assert.match(report, /passing/);
+    assert.doesNotMatch(report, /%d failing/);
+  });
+});
+
+/** The tail of the remote extension host's log (errors thrown by the extension end up there). */
+function extensionHostLog(server: CodeServer): string {
+  const logs = path.join(server.userDataDir, 'logs');
+  const files = fs.existsSync(logs) ? fs.readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => /exthost\.log$/.test(f)) : [];
+  return files.map((f) => `${f}:\n${tail(path.join(logs, f), 60)}`).join('\n') || '(no extension host log)';
+}

@@ -1,0 +1,188 @@
+// Every command's effect on the engine and on the trees, inside a real extension host (code-server)
+// against a real Docker Engine and a real registry.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { containerNode, dockwright, engineAt, env, imageRefs, treeLabels, until } from './hostUtil';
+
+const cmd = (id: string, ...args: unknown[]) => vscode.commands.executeCommand<any>(`dockwright.${id}`, ...args);
+
+describe('commands against a real engine', function () {
+  const workspace = env('DW_IT_WORKSPACE');
+  const docker = engineAt(env('DW_IT_DOCKERD_HOST'));
+  const registry = env('DW_IT_REGISTRY');
+  let api: any;
+  const imageNode = async (ref: string) => (await api.trees.images.refresh()).flatMap((g: any) => g.children ?? []).find((n: any) => n.data.ref === ref);
+
+  before(async () => {
+    api = await dockwright();
+    await until('the engine connection', async () => (await api.engine.client()) && api.engine.state === 'connected');
+  });
+
+  it('lists the engine\'s images grouped by repository, tag as label, age and size as description', async () => {
+    const groups = await api.trees.images.refresh();
+    const busybox = groups.find((g: any) => g.label === 'busybox');
+    assert.ok(busybox, `no busybox group in ${groups.map((g: any) => g.label)}`);
+    assert.equal(busybox.children[0].label, 'latest');
+    assert.match(busybox.children[0].description, /ago|just now/);
+    assert.match(busybox.children[0].description, /\d+(\.\d)? (KB|MB)/);
+    assert.equal(busybox.children[0].contextValue, 'image');
+  });
+
+  it('Build Image builds the Dockerfile with its tag, args and target, and the image appears in the tree', async () => {
+    const dockerfile = vscode.Uri.file(path.join(workspace, 'Dockerfile'));
+    const outcome = await cmd('images.build', dockerfile, undefined, { tag: 'it-app:1', buildArgs: { GREETING: 'hi-from-arg' }, target: 'final' });
+    assert.equal(outcome?.ok, true, outcome?.error);
+    const info = await docker.getImage('it-app:1').inspect();
+    assert.ok(info.Config.Env.includes('GREETING=hi-from-arg'), JSON.stringify(info.Config.Env));
+    assert.ok(info.Config.Labels?.stage === 'final');
+    assert.ok((await imageRefs(api)).includes('it-app:1'));
+  });
+
+  it('a failing build step becomes a diagnostic on its Dockerfile line', async () => {
+    const dockerfile = vscode.Uri.file(path.join(workspace, 'Dockerfile.fail'));
+    const outcome = await cmd('images.build', dockerfile, undefined, { tag: 'it-fail:1' });
+    assert.equal(outcome?.ok, false);
+    assert.equal(outcome.errorLine, 2);
+    const diags = vscode.languages.getDiagnostics(dockerfile).filter((d) => d.source === 'dockwright-build');
+    assert.equal(diags.length, 1);
+    assert.equal(diags[0].range.start.line, 2);
+    assert.match(diags[0].message, /non-zero code|exit/i);
+  });
+
+  it('Tag adds a name; Inspect and History open read-only documents', async () => {
+    await cmd('images.tag', await imageNode('it-app:1'), undefined, 'it-app:tagged');
+    assert.ok((await imageRefs(api)).includes('it-app:tagged'));
+    const editor = await cmd('images.inspect', await imageNode('it-app:tagged'));
+    assert.equal(editor.document.uri.scheme, 'dockwright-inspect');
+    assert.ok(JSON.parse(editor.document.getText()).RepoTags.includes('it-app:tagged'));
+    const history = await cmd('images.history', await imageNode('it-app:1'));
+    assert.match(history.document.getText(), /CREATED BY[\s\S]*LABEL stage=final/);
+  });
+
+  it('Run starts a container with name and env; the tree shows it running with its state', async () => {
+    const id = await cmd('images.run', await imageNode('it-app:1'), undefined, { name: 'it-web', env: { EXTRA: 'x1' } });
+    const info = await docker.getContainer(id).inspect();
+    assert.equal(info.Name, '/it-web');
+    assert.ok(info.Config.Env.includes('EXTRA=x1'));
+    const node = await until('it-web running in the tree', async () => { const n = await containerNode(api, 'it-web'); return n?.data.state === 'running' && n; });
+    assert.match(node.contextValue, /^container:running/);
+    assert.match(node.description, /it-app:1 · Up/);
+  });
+
+  it('View Logs follows the output and keeps following after a restart', async () => {
+    const term = await cmd('containers.logs', await containerNode(api, 'it-web'));
+    await until('the first log line', () => /hi-from-arg x1/.test(term.text));
+    await cmd('containers.restart', await containerNode(api, 'it-web'));
+    await until('the log line again after the restart', () => (term.text.match(/hi-from-arg x1/g) ?? []).length >= 2, 30000);
+  });
+
+  it('Attach Shell runs an interactive exec session with a PTY', async () => {
+    const terminal: vscode.Terminal = await cmd('containers.attachShell', await containerNode(api, 'it-web'));
+    await new Promise((r) => setTimeout(r, 500));
+    terminal.sendText('tty > /tmp/tty.txt; echo $((6*7)) > /tmp/answer.txt');
+    const exec = async (script: string) => {
+      const e = await docker.getContainer('it-web').exec({ Cmd: ['sh', '-c', script], AttachStdout: true, AttachStderr: true, Tty: true });
+      const s = await e.start({ hijack: true, Tty: true } as any);
+      return new Promise<string>((resolve) => { let out = ''; s.on('data', (c: Buffer) => { out += c; }); s.on('end', () => resolve(out)); });
+    };
+    await until('the shell to run the command', async () => (await exec('cat /tmp/answer.txt')).trim() === '42');
+    assert.match((await exec('cat /tmp/tty.txt')).trim(), /^\/dev\/pts\/\d+$/);
+    terminal.dispose();
+  });
+
+  it('Stop, Start and Inspect act on the container', async () => {
+    await cmd('containers.stop', await containerNode(api, 'it-web'));
+    assert.equal((await docker.getContainer('it-web').inspect()).State.Running, false);
+    assert.match((await containerNode(api, 'it-web')).contextValue, /^container:exited/);
+    await cmd('containers.start', await containerNode(api, 'it-web'));
+    assert.equal((await docker.getContainer('it-web').inspect()).State.Running, true);
+    const editor = await cmd('containers.inspect', await containerNode(api, 'it-web'));
+    assert.equal(JSON.parse(editor.document.getText()).Name, '/it-web');
+  });
+
+  it('Commit makes an image from the container', async () => {
+    await docker.getContainer('it-web').exec({ Cmd: ['sh', '-c', 'echo committed > /committed.txt'] }).then((e) => e.start({}));
+    await new Promise((r) => setTimeout(r, 300));
+    await cmd('containers.commit', await containerNode(api, 'it-web'), undefined, 'it-committed:1');
+    assert.ok((await imageRefs(api)).includes('it-committed:1'));
+    const c = await docker.createContainer({ Image: 'it-committed:1', Cmd: ['cat', '/committed.txt'] });
+    await c.start();
+    await c.wait();
+    assert.match((await c.logs({ stdout: true })).toString(), /committed/);
+    await c.remove();
+  });
+
+  it('the tree follows the engine\'s /events without a manual refresh', async () => {
+    const c = await docker.createContainer({ Image: 'busybox:latest', name: 'it-evented', Cmd: ['true'] });
+    await until('the new container in the tree', async () => (await api.trees.containers.getChildren()).some((n: any) => n.data.name === 'it-evented'), 5000);
+    await c.remove();
+    await until('the container gone from the tree', async () => !(await api.trees.containers.getChildren()).some((n: any) => n.data.name === 'it-evented'), 5000);
+  });
+
+  it('Remove removes several selected containers', async () => {
+    const extra = await docker.createContainer({ Image: 'busybox:latest', name: 'it-extra', Cmd: ['true'] });
+    const nodes = [await containerNode(api, 'it-web'), await containerNode(api, 'it-extra')];
+    await cmd('containers.remove', nodes[0], nodes, { confirmed: true });
+    const names = (await docker.listContainers({ all: true })).map((c) => c.Names[0]);
+    assert.ok(!names.includes('/it-web') && !names.includes('/it-extra'), String(names));
+    assert.equal(await containerNode(api, 'it-web'), undefined);
+    void extra;
+  });
+
+  it('Connect Registry, Push (re-tagged for the registry), registry tree with tags, Pull from it', async () => {
+    assert.equal(await cmd('registries.connect', undefined, undefined, { url: `http://${registry}` }), true);
+    assert.deepEqual(await treeLabels({ allNodes: async () => api.trees.registries.getChildren() }), [registry]);
+    assert.equal(await cmd('images.push', await imageNode('it-app:1'), undefined, registry), true);
+    const labels = await treeLabels(api.trees.registries);
+    assert.deepEqual(labels, [registry, 'it-app', '1']);
+    const tagNode = (await api.trees.registries.allNodes()).find((n: any) => n.contextValue === 'registryTag');
+    assert.equal(tagNode.data.ref, `${registry}/it-app:1`);
+    await docker.getImage(`${registry}/it-app:1`).remove();
+    assert.equal(await cmd('registries.pull', tagNode), true);
+    assert.ok((await imageRefs(api)).includes(`${registry}/it-app:1`));
+    await cmd('registries.copyFullTag', tagNode);
+    assert.equal(await vscode.env.clipboard.readText(), `${registry}/it-app:1`);
+    await cmd('registries.disconnect', (await api.trees.registries.getChildren())[0]);
+    assert.deepEqual(await api.trees.registries.getChildren(), []);
+  });
+
+  it('Remove Image removes several selected images; Prune removes dangling ones', async () => {
+    const nodes = [await imageNode('it-app:tagged'), await imageNode('it-committed:1')];
+    await cmd('images.remove', nodes[0], nodes, { confirmed: true });
+    const refs = await imageRefs(api);
+    assert.ok(!refs.includes('it-app:tagged') && !refs.includes('it-committed:1'), String(refs));
+    await docker.getImage('it-fail:1').inspect().then(() => assert.fail('the failed build must not be tagged'), () => undefined);
+    const danglingBefore = (await docker.listImages({ filters: { dangling: ['true'] } })).length;
+    const result = await cmd('images.prune', undefined, undefined, { confirmed: true });
+    assert.equal((await docker.listImages({ filters: { dangling: ['true'] } })).length, 0);
+    assert.ok((result.ImagesDeleted?.length ?? 0) >= 0 && danglingBefore >= 0);
+  });
+
+  it('Volumes: the tree lists volumes; Remove removes them', async () => {
+    await docker.createVolume({ Name: 'it-vol' });
+    const nodes = await until('the volume in the tree', async () => { const n = (await api.trees.volumes.refresh()).filter((v: any) => v.data.name === 'it-vol'); return n.length && n; });
+    await cmd('volumes.remove', nodes[0], undefined, { confirmed: true });
+    assert.ok(!((await docker.listVolumes()).Volumes ?? []).some((v) => v.Name === 'it-vol'));
+    assert.deepEqual((await api.trees.volumes.getChildren()).map((n: any) => n.data.name).filter((n: string) => n === 'it-vol'), []);
+  });
+
+  it('the dockwright build task (tasks.json) builds, and a failing step is reported on its line', async () => {
+    const run = async (label: string) => {
+      const task = (await vscode.tasks.fetchTasks({ type: 'dockwright' })).find((t) => t.name === label);
+      assert.ok(task, `task ${label} not found`);
+      const ended = new Promise<void>((resolve) => {
+        const sub = vscode.tasks.onDidEndTask((e) => { if (e.execution.task.name === label) { sub.dispose(); resolve(); } });
+      });
+      await vscode.tasks.executeTask(task);
+      await ended;
+    };
+    await run('it-build');
+    await until('the image built by the task', () => docker.getImage('it-task:1').inspect(), 60000);
+    await run('it-build-fail');
+    const uri = vscode.Uri.file(path.join(workspace, 'Dockerfile.fail'));
+    const reported = await until('the failing step\'s diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => d.source === 'dockwright-build'));
+    assert.equal(reported?.range.start.line, 2);
+    await docker.getImage('it-task-fail:1').inspect().then(() => assert.fail('a failed task build must not tag an image'), () => undefined);
+  });
+});
