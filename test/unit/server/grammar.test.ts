@@ -5,8 +5,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
+import { parseDockerfile } from '../../../engine/dockerfile';
 
 const syntaxes = path.resolve(__dirname, '../../../syntaxes');
+const shellStub = { scopeName: 'source.shell', patterns: [{ match: '\\becho\\b', name: 'support.function.builtin.shell' }] };
 
 async function loadGrammar(file: string, scopeName: string): Promise<textmate.IGrammar> {
   const wasm = fs.readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
@@ -16,9 +18,12 @@ async function loadGrammar(file: string, scopeName: string): Promise<textmate.IG
       createOnigScanner: (patterns) => new oniguruma.OnigScanner(patterns),
       createOnigString: (s) => new oniguruma.OnigString(s),
     }),
-    loadGrammar: async (scope) => scope === scopeName
-      ? textmate.parseRawGrammar(fs.readFileSync(path.join(syntaxes, file), 'utf8'), path.join(syntaxes, file))
-      : null,
+    loadGrammar: async (scope) => {
+      if (scope === scopeName) return textmate.parseRawGrammar(fs.readFileSync(path.join(syntaxes, file), 'utf8'), path.join(syntaxes, file));
+      // A one-rule stand-in for VS Code's shell grammar, to see that heredoc bodies embed it.
+      if (scope === 'source.shell') return textmate.parseRawGrammar(JSON.stringify(shellStub), 'shell.json');
+      return null;
+    },
   });
   const grammar = await registry.loadGrammar(scopeName);
   if (!grammar) throw new Error(`grammar ${scopeName} did not load`);
@@ -84,7 +89,7 @@ describe('syntaxes/dockerfile.tmLanguage.json', () => {
   it('embeds heredoc bodies as shell and resumes Dockerfile scopes after the delimiter', () => {
     const tokens = tokenize(grammar, [
       'RUN <<EOF bash',
-      'FROM not-an-instruction',
+      'FROM not-an-instruction; echo',
       'EOF',
       'COPY <<-"END" /etc/x',
       '\tbody',
@@ -93,7 +98,8 @@ describe('syntaxes/dockerfile.tmLanguage.json', () => {
     ].join('\n'));
     assert.ok(scopeOf(tokens, 0, '<<').includes('keyword.operator.heredoc.dockerfile'));
     assert.ok(scopeOf(tokens, 0, 'EOF').includes('entity.name.tag.heredoc.dockerfile'));
-    assert.ok(scopeOf(tokens, 1, 'FROM not-an-instruction').includes('meta.embedded.block.shellscript'));
+    assert.ok(scopeOf(tokens, 1, 'FROM not-an-instruction; ').includes('meta.embedded.block.shellscript'));
+    assert.ok(scopeOf(tokens, 1, 'echo').includes('support.function.builtin.shell'), 'the shell grammar is embedded');
     assert.ok(scopeOf(tokens, 2, 'EOF').includes('entity.name.tag.heredoc.dockerfile'));
     assert.ok(scopeOf(tokens, 3, '<<-').includes('keyword.operator.heredoc.dockerfile'));
     assert.ok(scopeOf(tokens, 4, '\tbody').includes('meta.embedded.block.shellscript'));
@@ -112,6 +118,40 @@ describe('syntaxes/dockerfile.tmLanguage.json', () => {
     const tokens = tokenize(grammar, 'RUN --mount=type=cache,target=/c \\\n  3<<EOF cat /dev/fd/3\nbody\nEOF\nUSER x');
     assert.ok(scopeOf(tokens, 2, 'body').includes('meta.embedded.block.shellscript'));
     assert.ok(scopeOf(tokens, 4, 'USER').includes('keyword.other.special-method.dockerfile'));
+  });
+});
+
+describe('syntaxes/dockerfile.tmLanguage.json on the corpus', function () {
+  this.timeout(120_000);
+  const corpus = path.resolve(__dirname, '../../../../shared/corpus');
+
+  it('agrees with the parser on every instruction keyword and every heredoc body line', async () => {
+    const grammar = await loadGrammar('dockerfile.tmLanguage.json', 'source.dockerfile');
+    if (!fs.existsSync(corpus)) throw new Error(`corpus not found at ${corpus}`);
+    const files = fs.readFileSync(path.join(corpus, 'INDEX.tsv'), 'utf8').trim().split('\n').slice(1).map((r) => path.join(corpus, r.split('\t')[0]));
+    const mismatches: string[] = [];
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      const model = parseDockerfile(text);
+      const bodyLines = new Set<number>();
+      for (const i of model.instructions) {
+        for (const h of i.heredocs) if (h.bodyRange) for (let l = h.bodyRange.start.line; l <= h.bodyRange.end.line; l++) bodyLines.add(l);
+      }
+      const keywordLines = new Set(model.instructions.map((i) => i.keywordRange.start.line));
+      let state = textmate.INITIAL;
+      text.split(/\r?\n/).forEach((line, i) => {
+        const { tokens, ruleStack } = grammar.tokenizeLine(line, state);
+        state = ruleStack;
+        const where = `${path.relative(corpus, file)}:${i + 1}`;
+        const embedded = line.trim() !== '' && tokens.every((t) => t.scopes.includes('meta.embedded.block.shellscript'))
+          && !tokens.some((t) => t.scopes.includes('entity.name.tag.heredoc.dockerfile'));
+        if (line.trim() !== '' && embedded !== bodyLines.has(i)) mismatches.push(`${where} heredoc body: grammar ${embedded}`);
+        const indent = line.length - line.trimStart().length;
+        const keyword = tokens.some((t) => t.startIndex === indent && t.scopes.includes('keyword.other.special-method.dockerfile'));
+        if (keywordLines.has(i) && !keyword) mismatches.push(`${where} keyword not highlighted`);
+      });
+    }
+    assert.deepEqual(mismatches.slice(0, 10), []);
   });
 });
 
