@@ -7,6 +7,7 @@
  * ${a/p/r} ${a//p/r}` (patterns are shell globs with `*` and `?`), single/double quotes and the
  * escape token (`\` or `` ` ``). Like BuildKit, processing stops at the first error.
  */
+import { isGoSpace } from '../goUnicode';
 import type { EscapeChar } from '../model';
 import { compileGlob, globReplace, globSearch, reverseGlob, type Glob } from './glob';
 
@@ -72,7 +73,7 @@ const LETTER = /\p{L}/u;
 const DIGIT = /\p{Nd}/u;
 
 function isSpaceChar(ch: string): boolean {
-  return ch === ' ' || (ch >= '\t' && ch <= '\r') || ch === '\u0085' || ch === '\u00a0';
+  return isGoSpace(ch.charCodeAt(0));
 }
 
 class Words {

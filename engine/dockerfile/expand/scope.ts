@@ -11,7 +11,7 @@
  * defaults and treats a stage rooted at an external image as having an unknown environment.
  */
 import type { DockerfileModel, Instruction, Position, Range, Stage } from '../model';
-import { LayeredMap } from './layeredMap';
+import { History } from './versionedMap';
 import { expandWord, type Env } from './lex';
 import { PLATFORM_ARGS, PROXY_ARGS, platformArgValues, type PlatformSpec } from './predefined';
 
@@ -57,6 +57,8 @@ interface StageState {
   args: Map<string, VariableDefinition>;
   envs: Map<string, VariableDefinition>;
   baseEnvUnknown: boolean;
+  vars: History<VariableDefinition>;
+  env: History<string>;
   scope: Scope;
 }
 
@@ -84,9 +86,7 @@ export class ScopeModel {
       globalArgs.set(p.name, { name: p.name, value: platform.get(p.name), kind: 'predefined', stageIndex: -1 });
     }
     proxies(globalArgs);
-    const globalState: StageState = {
-      args: globalArgs, envs: new Map(), baseEnvUnknown: false, scope: initialScope(globalArgs, new Map(), false, -1),
-    };
+    const globalState = initialState(globalArgs, new Map(), false, -1);
 
     let state = globalState;
     let stageIndex = -1;
@@ -127,14 +127,14 @@ export class ScopeModel {
         }
       }
       if (changed.length > 0) {
-        // ENV beats ARG of the same name.
-        const defs = changed.map((k): [string, VariableDefinition | undefined] => [k, state.envs.get(k) ?? state.args.get(k)]);
-        state.scope = {
-          vars: (current.vars as LayeredMap<VariableDefinition>).with(defs),
-          env: (current.env as LayeredMap<string>).with(defs.map(([k, d]) => [k, d?.value])),
-          baseEnvUnknown: current.baseEnvUnknown,
-          stageIndex: current.stageIndex,
-        };
+        state.vars.next();
+        state.env.next();
+        for (const k of changed) {
+          const def = state.envs.get(k) ?? state.args.get(k); // ENV beats ARG of the same name
+          state.vars.set(k, def);
+          state.env.set(k, def?.value);
+        }
+        state.scope = { ...current, vars: state.vars.at(), env: state.env.at() };
       }
       this.after.set(inst, state.scope);
     }
@@ -146,11 +146,15 @@ export class ScopeModel {
     if (stage.base.kind === 'stage') {
       const parent = this.stageFinal[stage.base.stageIndex];
       if (parent) {
+        const vars = new History({ history: parent.vars, version: parent.vars.version });
+        const env = new History({ history: parent.env, version: parent.env.version });
         return {
           args: new Map(parent.args),
           envs: new Map(parent.envs),
           baseEnvUnknown: parent.baseEnvUnknown,
-          scope: { ...parent.scope, stageIndex: stage.index },
+          vars,
+          env,
+          scope: { vars: vars.at(), env: env.at(), baseEnvUnknown: parent.baseEnvUnknown, stageIndex: stage.index },
         };
       }
     }
@@ -169,7 +173,7 @@ export class ScopeModel {
     } else {
       envs.set('PATH', { name: 'PATH', value: DEFAULT_PATH, kind: 'base-image', stageIndex: stage.index });
     }
-    return { args, envs, baseEnvUnknown, scope: initialScope(args, envs, baseEnvUnknown, stage.index) };
+    return initialState(args, envs, baseEnvUnknown, stage.index);
   }
 
   /** The scope an instruction's words are expanded in (FROM: the global scope). */
@@ -229,14 +233,15 @@ function toMap(v: ReadonlyMap<string, string> | Record<string, string> | string[
   return new Map(Object.entries(v));
 }
 
-function initialScope(
+function initialState(
   args: Map<string, VariableDefinition>, envs: Map<string, VariableDefinition>, baseEnvUnknown: boolean, stageIndex: number,
-): Scope {
-  const vars = new Map(args);
+): StageState {
+  const vars = new History<VariableDefinition>();
+  const env = new History<string>();
+  for (const [k, v] of args) vars.set(k, v);
   for (const [k, v] of envs) vars.set(k, v);
-  const env = new Map<string, string>();
-  for (const [k, v] of vars) if (v.value !== undefined) env.set(k, v.value);
-  return { vars: LayeredMap.of(vars), env: LayeredMap.of(env), baseEnvUnknown, stageIndex };
+  for (const k of vars.names()) env.set(k, vars.get(k, 0)?.value);
+  return { args, envs, baseEnvUnknown, vars, env, scope: { vars: vars.at(), env: env.at(), baseEnvUnknown, stageIndex } };
 }
 
 /** Convenience: the scope at a position in a freshly computed scope model. */

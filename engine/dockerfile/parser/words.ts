@@ -9,10 +9,9 @@ export interface Span {
   end: number;
 }
 
-/** Go's unicode.IsSpace for the characters that can occur in a line. */
-export function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0;
-}
+import { isGoSpace as isSpace } from '../goUnicode';
+
+export { isSpace };
 
 /** BuildKit's reWhitespace: `[\t\v\f\r ]`. */
 export function isFieldSpace(c: number): boolean {
