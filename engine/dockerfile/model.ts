@@ -112,7 +112,8 @@ export interface Heredoc {
   nameRange: Range;
   /** `<<-`: leading tabs are stripped from body lines and the terminator. */
   stripTabs: boolean;
-  /** Some part of the delimiter was quoted or escaped: the body is not expanded. */
+  /** Some part of the delimiter was quoted (`"EOF"`, `'EOF'`, `E"O"F`): the body is not expanded. Like BuildKit,
+   * a backslash-escaped delimiter (`\EOF`) does not count. */
   quoted: boolean;
   /** File descriptor prefix (`3<<EOF`), if any. */
   fd?: number;
