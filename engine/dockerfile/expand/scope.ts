@@ -10,7 +10,7 @@
  * The builder passes real build args, platforms and each base image's Env; the editor uses the
  * defaults and treats a stage rooted at an external image as having an unknown environment.
  */
-import type { DockerfileModel, Instruction, Position, Range, Stage } from '../model';
+import type { DockerfileModel, Instruction, Position, Range, Stage, StageBase } from '../model';
 import { History } from './versionedMap';
 import { expandWord, type Env } from './lex';
 import { PLATFORM_ARGS, PROXY_ARGS, platformArgValues, type PlatformSpec } from './predefined';
@@ -64,8 +64,7 @@ interface StageState {
 
 /** All scopes of a model, computed once. */
 export class ScopeModel {
-  /** Scope for FROM lines (global ARGs + platform ARGs). */
-  readonly global: Scope;
+  private readonly globalState: StageState;
   private readonly before = new Map<Instruction, Scope>();
   private readonly after = new Map<Instruction, Scope>();
   private readonly stageFinal: StageState[] = [];
@@ -87,6 +86,7 @@ export class ScopeModel {
     }
     proxies(globalArgs);
     const globalState = initialState(globalArgs, new Map(), false, -1);
+    this.globalState = globalState;
 
     let state = globalState;
     let stageIndex = -1;
@@ -139,12 +139,30 @@ export class ScopeModel {
       this.after.set(inst, state.scope);
     }
     if (state !== globalState) this.stageFinal[stageIndex] = state;
-    this.global = globalState.scope;
+  }
+
+  /** Scope for FROM lines (global ARGs + platform ARGs). */
+  get global(): Scope {
+    return this.globalState.scope;
+  }
+
+  /**
+   * The stage's base after expanding its FROM image with the global ARGs (BuildKit resolves
+   * stage names after expansion): `ARG BASE=build` + `FROM $BASE` is based on stage `build`.
+   */
+  resolvedBase(stage: Stage): StageBase {
+    if (stage.base.kind !== 'image' || !stage.base.image.includes('$')) return stage.base;
+    const image = expandWord(stage.base.image, this.global.env, { escapeChar: this.model.escapeChar }).value;
+    const name = image.toLowerCase();
+    if (name === 'scratch') return { kind: 'scratch' };
+    const parent = this.model.stages.find((s) => s.index < stage.index && s.name === name);
+    return parent ? { kind: 'stage', stageIndex: parent.index } : { kind: 'image', image };
   }
 
   private startStage(stage: Stage, proxies: (into: Map<string, VariableDefinition>) => void): StageState {
-    if (stage.base.kind === 'stage') {
-      const parent = this.stageFinal[stage.base.stageIndex];
+    const base = this.resolvedBase(stage);
+    if (base.kind === 'stage') {
+      const parent = this.stageFinal[base.stageIndex];
       if (parent) {
         const vars = new History({ history: parent.vars, version: parent.vars.version });
         const env = new History({ history: parent.env, version: parent.env.version });
@@ -162,7 +180,7 @@ export class ScopeModel {
     proxies(args);
     const envs = new Map<string, VariableDefinition>();
     let baseEnvUnknown = false;
-    if (stage.base.kind === 'image') {
+    if (base.kind === 'image') {
       const provided = this.options.baseImageEnv?.(stage);
       if (provided === undefined) baseEnvUnknown = true;
       else {

@@ -132,4 +132,14 @@ describe('dockerfile/expand: ARG and ENV scopes', () => {
     assert.equal(s.scopeBefore(onbuild.trigger).env.get('X'), '1');
     assert.equal(s.scopeAfter(m.instructions[3]).vars.has('Y'), false);
   });
+
+  it('resolves FROM $VAR to an earlier stage after expanding global ARGs', () => {
+    const m = parseDockerfile('ARG BASE=build\nARG IMG=alpine\nFROM scratch AS build\nENV FROM_BUILD=1\nFROM $BASE\nRUN a\nFROM ${IMG}:3\nFROM $NOPE');
+    const s = new ScopeModel(m);
+    assert.deepEqual(s.resolvedBase(m.stages[1]), { kind: 'stage', stageIndex: 0 });
+    assert.deepEqual(s.resolvedBase(m.stages[2]), { kind: 'image', image: 'alpine:3' });
+    assert.deepEqual(s.resolvedBase(m.stages[3]), { kind: 'image', image: '' });
+    assert.equal(s.scopeBefore(m.instructions[5]).env.get('FROM_BUILD'), '1');
+    assert.deepEqual(new ScopeModel(m, { buildArgs: { BASE: 'other' } }).resolvedBase(m.stages[1]), { kind: 'image', image: 'other' });
+  });
 });
