@@ -1,7 +1,7 @@
 // The language server: connection, documents (incremental sync, parse once per version),
 // settings, debounced diagnostics and the registration of every editing feature.
 import {
-  CodeActionKind, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind,
+  CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, TextDocuments, TextDocumentSyncKind,
   type Connection, type Diagnostic, type InitializeResult, type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -24,6 +24,9 @@ import { prepareRename, rename } from './features/rename';
 import { semanticTokens, semanticTokensLegend } from './features/semanticTokens';
 import { signatureHelp, signatureTriggerCharacters } from './features/signatureHelp';
 
+/** The ignore files BuildKit reads for a Dockerfile (`.dockerignore`, `<Dockerfile>.dockerignore`). */
+export const ignoreFileGlob = '**/{.dockerignore,*.dockerignore}';
+
 /** Custom notification: the client pushes the image names it knows (for FROM completion). */
 export const imagesNotification = 'dockwright/images';
 
@@ -33,6 +36,7 @@ export function startServer(connection: Connection): void {
   const settings = new SettingsStore(connection);
   let knownImages: readonly string[] = [];
   let snippets = false;
+  let watchFiles = false;
   /** The diagnostics last published per document (code actions fall back to them). */
   const published = new Map<string, Diagnostic[]>();
 
@@ -55,12 +59,20 @@ export function startServer(connection: Connection): void {
     settings.configurationSupported = params.capabilities.workspace?.configuration === true;
     settings.dynamicChangeRegistration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     snippets = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
+    watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     return { capabilities: capabilities(), serverInfo: { name: 'dockwright-language-server', version: '0.1.0' } };
   });
   connection.onInitialized(() => {
     if (settings.configurationSupported && settings.dynamicChangeRegistration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dockwright' });
     }
+    if (watchFiles) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: ignoreFileGlob }] });
+    }
+  });
+  // CopyIgnoredFile depends on the ignore files beside the Dockerfiles: re-lint when one changes.
+  connection.onDidChangeWatchedFiles(() => {
+    for (const document of documents.all()) diagnostics.schedule(document.uri);
   });
   connection.onDidChangeConfiguration((change) => {
     settings.changed(change.settings);

@@ -2,7 +2,10 @@
 // JSON-RPC client library: capabilities, diagnostics for a broken file, completion and hover.
 import * as assert from 'node:assert/strict';
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageConnection,
 } from 'vscode-languageserver-protocol/node';
@@ -19,6 +22,8 @@ describe('language server over stdio (dist/server.js)', function () {
   let capabilities: InitializeResult['capabilities'];
   const diagnostics = new Map<string, PublishDiagnosticsParams[]>();
   const waiters: (() => void)[] = [];
+  const registrations: { method: string; registerOptions?: unknown }[] = [];
+  let tmp: string | undefined;
 
   before(async () => {
     const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
@@ -30,17 +35,21 @@ describe('language server over stdio (dist/server.js)', function () {
       waiters.splice(0).forEach((w) => w());
     });
     connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ lint: { rules: { MaintainerDeprecated: 'off' } } })));
-    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('client/registerCapability', (p: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+      registrations.push(...p.registrations);
+      return null;
+    });
     connection.listen();
     const result = await connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid, rootUri: null,
-      capabilities: { workspace: { configuration: true }, textDocument: { completion: { completionItem: { snippetSupport: true } } } },
+      capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } }, textDocument: { completion: { completionItem: { snippetSupport: true } } } },
     });
     capabilities = result.capabilities;
     await connection.sendNotification('initialized', {});
   });
 
   after(async () => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
     if (connection) {
       await connection.sendRequest('shutdown').catch(() => undefined);
       await connection.sendNotification('exit').catch(() => undefined);
@@ -103,6 +112,27 @@ describe('language server over stdio (dist/server.js)', function () {
     const fixed = await diagnosticsFor(uri, 3);
     assert.ok(!fixed.diagnostics.some((d) => d.severity === 1), JSON.stringify(fixed.diagnostics));
     assert.ok(!diagnostics.get(uri)!.some((p) => p.version === 2), 'the debounced version 2 was cancelled by version 3');
+  });
+
+  it('watches .dockerignore files and re-lints open Dockerfiles when one changes', async () => {
+    assert.ok(registrations.some((r) => r.method === 'workspace/didChangeWatchedFiles'), JSON.stringify(registrations));
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dockwright-watch-'));
+    const dockerfile = path.join(tmp, 'Dockerfile');
+    fs.writeFileSync(dockerfile, 'FROM alpine:3.20\nCOPY secret.txt /x\n');
+    const uri = pathToFileURL(dockerfile).href;
+    await open(uri, fs.readFileSync(dockerfile, 'utf8'));
+    const before = await diagnosticsFor(uri, 1);
+    assert.ok(!before.diagnostics.some((d) => d.code === 'CopyIgnoredFile'));
+    const published = diagnostics.get(uri)!.length;
+    fs.writeFileSync(path.join(tmp, '.dockerignore'), 'secret.txt\n');
+    await connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(tmp, '.dockerignore')).href, type: 1 }] });
+    const deadline = Date.now() + 10_000;
+    while (diagnostics.get(uri)!.length === published) {
+      assert.ok(Date.now() < deadline, 'no new diagnostics after the .dockerignore change');
+      await new Promise<void>((resolve) => { waiters.push(resolve); setTimeout(resolve, 200); });
+    }
+    const after = diagnostics.get(uri)!.at(-1)!;
+    assert.ok(after.diagnostics.some((d) => d.code === 'CopyIgnoredFile'), JSON.stringify(after.diagnostics));
   });
 
   it('completes over the protocol: keywords as snippets, stages after --from=, images the client pushed', async () => {
