@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-languageserver-protocol/node';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { parseDockerfile } from '../engine/dockerfile';
+import { lint } from '../engine/dockerfile/lint';
 
 const root = path.resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -216,6 +218,24 @@ function ratio(peer: number, ours: number): string {
   return `${(peer / ours).toFixed(1)}x`;
 }
 
+/** In-process split of our didOpen → diagnostics work (median wall time of RUNS runs after a warm-up). */
+function inProcess(text: string): { parseMs: number; lintMs: number } {
+  const parse: number[] = [];
+  const lints: number[] = [];
+  for (let run = 0; run <= RUNS; run++) {
+    const t0 = performance.now();
+    const model = parseDockerfile(text);
+    const t1 = performance.now();
+    lint(model);
+    const t2 = performance.now();
+    if (run > 0) {
+      parse.push(t1 - t0);
+      lints.push(t2 - t1);
+    }
+  }
+  return { parseMs: median(parse), lintMs: median(lints) };
+}
+
 async function main(): Promise<void> {
   const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
@@ -233,10 +253,12 @@ async function main(): Promise<void> {
     }
     results.set(input.title, perServer);
   }
-  writeReport(results, inputs.map((i) => i.title));
+  const split = inProcess(inputs[0].text);
+  console.log(`in-process, big file: parse ${fmt(split.parseMs)} ms, lint ${fmt(split.lintMs)} ms`);
+  writeReport(results, inputs.map((i) => i.title), split);
 }
 
-function writeReport(results: Map<string, Map<string, Measurement>>, titles: string[]): void {
+function writeReport(results: Map<string, Map<string, Measurement>>, titles: string[], split: { parseMs: number; lintMs: number }): void {
   const [ours, peer] = servers.map((s) => s.name);
   const rows: string[] = [];
   for (const title of titles) {
@@ -260,6 +282,10 @@ function writeReport(results: Map<string, Map<string, Measurement>>, titles: str
     '|---|---|---|---|',
     ...rows,
     '',
+    `Where our time goes on the big file (in-process, same run): parsing ${fmt(split.parseMs)} ms (\`engine/dockerfile\` model), linting ${fmt(split.lintMs)} ms`,
+    '(all rules, scopes and word expansion included); the rest is JSON-RPC transfer of the 8,000 lines and garbage collection.',
+    goalLine(results.get(titles[0])!.get(ours)!.diagnosticsMs, results.get(titles[0])!.get(peer)!.diagnosticsMs),
+    '',
     'Rerun: `npm run bench` (or `npx tsx bench/language-server.bench.ts`; `BENCH_RUNS=n` changes the run count).',
     '<!-- language-server:end -->',
   ].join('\n');
@@ -270,6 +296,13 @@ function writeReport(results: Map<string, Map<string, Measurement>>, titles: str
   doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
   fs.writeFileSync(file, doc);
   console.log(`wrote ${path.relative(root, file)}`);
+}
+
+function goalLine(ours: number, peer: number): string {
+  const r = peer / ours;
+  return r >= 5
+    ? `The goal of at least 5x faster diagnostics on the big file is met (${r.toFixed(1)}x).`
+    : `The goal of at least 5x faster diagnostics on the big file is **not met yet** (${r.toFixed(1)}x): both the parser and the linter must get faster.`;
 }
 
 function peerVersion(): string {

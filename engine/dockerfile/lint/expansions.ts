@@ -40,14 +40,20 @@ export class ExpandedWord {
 const key = {};
 const NONE: string[] = [];
 
-/** Words without `$`, quotes or the escape character expand to themselves: skip the lexer (most words). */
+/** Words without `$`, quotes or the escape character expand to themselves. */
+const isPlain = (text: string, escapeChar: EscapeChar): boolean => !/[$'"]/.test(text) && !text.includes(escapeChar);
+
+/** Plain words skip the lexer (most words). */
 function expand(text: string, scope: Scope, escapeChar: EscapeChar): ExpandResult {
-  if (!/[$'"]/.test(text) && !text.includes(escapeChar)) {
-    return { value: text, words: [text], matched: NONE, unmatched: NONE, references: [], errors: [] };
-  }
+  if (isPlain(text, escapeChar)) return { value: text, words: [text], matched: NONE, unmatched: NONE, references: [], errors: [] };
   return expandWord(text, scope.env, { escapeChar });
 }
 
+/**
+ * The expanded words: every FROM image/platform and (when a .dockerignore is given) every COPY/ADD
+ * source; elsewhere only words that contain `$`, quotes or the escape character — a plain word
+ * expands to itself, so it can hold neither a variable nor an expansion error.
+ */
 export function expandedWords(ctx: LintContext): ExpandedWord[] {
   return ctx.memo(key, () => collect(ctx));
 }
@@ -57,11 +63,13 @@ function collect(ctx: LintContext): ExpandedWord[] {
   const scopes = ctx.scopes;
   const out: ExpandedWord[] = [];
   const escapeChar = model.escapeChar;
+  const copySources = ctx.options.dockerignore !== undefined;
   const fromWord = (instruction: Instruction, word: Word, role: WordRole, scope: Scope, checkUndefined: boolean, exact: boolean) => {
+    if (role !== 'from-image' && !(copySources && (instruction.kind === 'COPY' || instruction.kind === 'ADD')) && isPlain(word.text, escapeChar)) return;
     out.push(new ExpandedWord(model, instruction, role, word.text, scope, expand(word.text, scope, escapeChar), checkUndefined, word.range, exact ? word : undefined, -1));
   };
   const fromFlag = (instruction: Instruction, flag: Flag, scope: Scope, checkUndefined: boolean, role: WordRole) => {
-    if (flag.value === undefined || !flag.valueRange) return;
+    if (flag.value === undefined || !flag.valueRange || (role !== 'from-platform' && isPlain(flag.value, escapeChar))) return;
     const quoted = flag.valueText !== undefined && /^["']/.test(flag.valueText);
     const verbatim = flag.valueText === flag.value || (quoted && flag.valueText!.slice(1, -1) === flag.value);
     const start = verbatim && flag.valueRange.start.line === flag.valueRange.end.line ? model.offsetAt(flag.valueRange.start) + (quoted ? 1 : 0) : -1;
@@ -113,7 +121,7 @@ function collect(ctx: LintContext): ExpandedWord[] {
           const scope = scopes.scopeBefore(i);
           for (const m of i.mounts) {
             for (const o of m.options) {
-              if (o.value === undefined || !o.valueRange) continue;
+              if (o.value === undefined || !o.valueRange || isPlain(o.value, escapeChar)) continue;
               const r = o.valueRange;
               const verbatim = r.start.line === r.end.line && r.end.character - r.start.character === o.value.length;
               out.push(new ExpandedWord(model, i, 'value', o.value, scope, expand(o.value, scope, escapeChar), true, r, undefined, verbatim ? model.offsetAt(r.start) : -1));
