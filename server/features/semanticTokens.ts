@@ -4,12 +4,15 @@
 // exec-form strings. Heredoc bodies get no tokens, so the grammar's embedded shell shows through.
 import { SemanticTokensBuilder, type Range, type SemanticTokens, type SemanticTokensLegend } from 'vscode-languageserver';
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile';
+import { PREDEFINED_ARGS } from '../../engine/dockerfile/expand';
 import { symbolIndex } from './symbolIndex';
 
 const tokenTypes = ['keyword', 'parameter', 'variable', 'string', 'comment', 'macro', 'namespace', 'class', 'label'] as const;
 const tokenModifiers = ['declaration', 'deprecated', 'defaultLibrary'] as const;
 type TokenType = typeof tokenTypes[number];
 type TokenModifier = typeof tokenModifiers[number];
+
+const predefined = new Set(PREDEFINED_ARGS.map((p) => p.name));
 
 export const semanticTokensLegend: SemanticTokensLegend = { tokenTypes: [...tokenTypes], tokenModifiers: [...tokenModifiers] };
 
@@ -40,9 +43,13 @@ export function semanticTokens(model: DockerfileModel, range?: Range): SemanticT
     }
     addInstruction(model, instruction, add);
   }
-  for (const o of symbolIndex(model).occurrences) {
+  const index = symbolIndex(model);
+  for (const o of index.occurrences) {
     if (o.kind === 'heredoc') continue; // the whole `<<EOF` token and terminator are labels already
-    add(o.range, o.kind === 'stage' ? 'namespace' : 'variable', ...(o.isDefinition ? ['declaration' as const] : []));
+    const modifiers: TokenModifier[] = o.isDefinition ? ['declaration'] : [];
+    // `$TARGETARCH`, `$HTTP_PROXY`...: a predefined ARG this file uses without declaring it.
+    if (o.kind === 'variable' && predefined.has(o.name) && !index.of(o.key).some((x) => x.isDefinition)) modifiers.push('defaultLibrary');
+    add(o.range, o.kind === 'stage' ? 'namespace' : 'variable', ...modifiers);
   }
   return encode(tokens);
 }

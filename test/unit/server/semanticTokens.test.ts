@@ -40,7 +40,7 @@ describe('semanticTokens', () => {
       '2:4 V variable+declaration',
       '3:0 FROM keyword',
       '3:5 --platform parameter',
-      '3:17 BUILDPLATFORM variable',
+      '3:17 BUILDPLATFORM variable+defaultLibrary',
       '3:31 golang:1.22 class',
       '3:43 AS keyword',
       '3:46 build namespace+declaration',
