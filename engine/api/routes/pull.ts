@@ -1,7 +1,7 @@
 // POST /images/create: pull (`fromImage`, `tag`, `platform`) or import a rootfs tarball (`fromSrc=-`).
-import { familiarString, parseDockerRef } from '../../image';
+import { familiarName, familiarString, parseDockerRef } from '../../image';
 import { decodeRegistryAuth, pull } from '../../registry';
-import { badRequest, type RequestContext } from '../router';
+import { badRequest, notFound, type RequestContext } from '../router';
 import { DeferredJsonMessageWriter } from '../streams';
 import { importImage } from './import';
 import type { RegisterRoutes } from './types';
@@ -33,8 +33,18 @@ async function pullImage(ctx: RequestContext, fromImage: string): Promise<void> 
     ctx.engine.events.publish('image', 'pull', familiarString(result.reference), { name: familiarString(result.reference) });
     out.end();
   } catch (e) {
-    out.fail(e);
+    out.fail(pullAccessDenied(e, name));
   }
+}
+
+/**
+ * Like dockerd, an unauthorized/denied pull is reported as "pull access denied" (404), never 401:
+ * on a 401 the docker CLI would prompt for credentials on stdin.
+ */
+function pullAccessDenied(e: unknown, name: string): unknown {
+  const kind = (e as { kind?: string }).kind;
+  if (kind !== 'unauthorized' && kind !== 'denied') return e;
+  return notFound(`pull access denied for ${familiarName(parseDockerRef(name))}, repository does not exist or may require 'docker login': ${(e as Error).message}`);
 }
 
 async function createImage(ctx: RequestContext): Promise<void> {

@@ -1,7 +1,7 @@
 // System routes: /_ping (GET and HEAD), /version.
 import * as os from 'node:os';
 import type { RegisterRoutes } from './types';
-import { API_VERSION, ENGINE_VERSION, MIN_API_VERSION, type RequestContext } from '../router';
+import { API_VERSION, ENGINE_VERSION, MIN_API_VERSION, notImplemented, type RequestContext } from '../router';
 
 function ping(ctx: RequestContext): void {
   const headers = {
@@ -42,6 +42,12 @@ function version(ctx: RequestContext): void {
   });
 }
 
+/** buildx's docker driver needs BuildKit's /session and /grpc (h2c): say clearly what to do instead. */
+function noBuildKit(): never {
+  throw notImplemented('BuildKit is not supported by the Dockwright engine: use the classic builder (DOCKER_BUILDKIT=0 docker build …)');
+}
+
 export const register: RegisterRoutes = (router) => {
-  router.get('/_ping', ping).head('/_ping', ping).get('/version', version);
+  router.get('/_ping', ping).head('/_ping', ping).get('/version', version)
+    .post('/session', noBuildKit).post('/grpc', noBuildKit);
 };

@@ -81,6 +81,9 @@ describe('engine daemon', function () {
     const badFilters = await request(engine.socketPath, 'GET', '/images/json?filters=%5Bx');
     assert.equal(badFilters.status, 400);
     assert.match(JSON.parse(badFilters.body).message, /invalid filter/);
+    const session = await request(engine.socketPath, 'POST', '/session');
+    assert.equal(session.status, 501);
+    assert.match(JSON.parse(session.body).message, /DOCKER_BUILDKIT=0/);
     const garbage = await rawUnix(engine.socketPath, 'NOT HTTP AT ALL\r\n\r\n');
     assert.match(garbage, /^HTTP\/1.1 400/);
     assert.match(garbage, /"message":/);

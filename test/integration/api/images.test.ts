@@ -199,6 +199,20 @@ describe('engine image API with dockerode', function () {
     assert.equal(res.headers.get('docker-content-digest'), aux!.aux!.Digest);
   });
 
+  it('docker login stores credentials the CLI then sends with pull and push', async () => {
+    const login = await engine.docker(['login', '-u', creds.username, '--password-stdin', authReg.host], { input: creds.password });
+    assert.match(login.stdout, /Login Succeeded/);
+    await assert.rejects(engine.docker(['login', '-u', creds.username, '--password-stdin', authReg.host], { input: 'wrong' }), /401|unauthorized|failed/i);
+    await engine.docker(['pull', `${reg.host}/bb:latest`]);
+    await engine.docker(['tag', `${reg.host}/bb:latest`, `${authReg.host}/cli/bb:1`]);
+    assert.match((await engine.docker(['push', `${authReg.host}/cli/bb:1`])).stdout, /1: digest: sha256:/);
+    await engine.docker(['rmi', `${authReg.host}/cli/bb:1`]);
+    assert.match((await engine.docker(['pull', `${authReg.host}/cli/bb:1`])).stdout, /Status: Downloaded newer image/);
+    await engine.docker(['logout', authReg.host]);
+    await engine.docker(['rmi', `${authReg.host}/cli/bb:1`]);
+    await assert.rejects(engine.docker(['pull', `${authReg.host}/cli/bb:1`], { input: '' }), /pull access denied for .*cli\/bb, repository does not exist or may require 'docker login'/);
+  });
+
   it('streams image events with filters', async () => {
     const stream = await docker.getEvents({ filters: { type: ['image'], event: ['tag'] } }) as NodeJS.ReadableStream & { destroy(): void };
     const got = new Promise<{ Action: string; Actor: { Attributes: { name: string } } }>((resolve) => {
