@@ -126,6 +126,7 @@ export class Builder {
   async prune(): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
     const { deleted, bytes } = await this.cache.prune();
     await fs.promises.rm(path.join(this.buildRoot, 'mounts'), { recursive: true, force: true });
+    await fs.promises.rm(path.join(this.buildRoot, 'contexts'), { recursive: true, force: true });
     return { CachesDeleted: deleted, SpaceReclaimed: bytes };
   }
 
@@ -564,8 +565,10 @@ class BuildRun {
       const user = await resolveUser(rootfs, cfg.User || 'root');
       const runMounts: MountSpec[] = [];
       const releases: (() => Promise<void>)[] = [];
+      let stubs: string[] = [];
       try {
         for (const m of mounts) runMounts.push(await this.mountFor(run, m, releases));
+        stubs = await missingPaths(rootfs, runMounts.map((m) => m.target));
         const id = randomBytes(6).toString('hex');
         this.out(` ---> Running in ${id}\n`);
         const sink = new Writable({
@@ -598,6 +601,7 @@ class BuildRun {
         this.out(`Removing intermediate container ${id}\n`);
       } finally {
         for (const r of releases) await r();
+        await removeStubs(rootfs, stubs);
       }
     });
   }
@@ -670,3 +674,31 @@ class BuildRun {
   }
 }
 
+
+/** The components of `targets` that do not exist in `rootfs` yet (mount points the runtime will create). */
+async function missingPaths(rootfs: string, targets: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const t of targets) {
+    let cur = '';
+    for (const c of t.split('/').filter(Boolean)) {
+      cur = `${cur}/${c}`;
+      const r = await resolveInRoot(rootfs, cur);
+      if (!(await fs.promises.lstat(r.hostPath).catch(() => null)) && !out.includes(cur)) out.push(cur);
+    }
+  }
+  return out;
+}
+
+/**
+ * Removes the mount stubs a RUN's mounts left behind (empty dirs/files that did not exist before),
+ * deepest first, re-resolved inside the rootfs after the step (CVE-2024-23652).
+ */
+async function removeStubs(rootfs: string, stubs: string[]): Promise<void> {
+  for (const s of [...stubs].sort((a, b) => b.length - a.length)) {
+    const r = await resolveInRoot(rootfs, s);
+    const st = await fs.promises.lstat(r.hostPath).catch(() => null);
+    if (!st) continue;
+    if (st.isDirectory()) await fs.promises.rmdir(r.hostPath).catch(() => undefined);
+    else if (st.isFile() && st.size === 0) await fs.promises.unlink(r.hostPath).catch(() => undefined);
+  }
+}

@@ -81,10 +81,16 @@ function componentMatcher(pattern: string): RegExp {
 }
 
 const fileHashes = new Map<string, string>();
+const memoKey = (st: fs.Stats) => `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+
+/** The content digest of a file hashed earlier and unchanged since (same inode, size, mtime, ctime). */
+export function knownDigest(st: fs.Stats): string | undefined {
+  return fileHashes.get(memoKey(st));
+}
 
 /** sha256 of a file's content, memoised by (dev, ino, size, mtime, ctime). */
 async function fileDigest(host: string, st: fs.Stats): Promise<string> {
-  const key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  const key = memoKey(st);
   const hit = fileHashes.get(key);
   if (hit) return hit;
   const h = createHash('sha256');

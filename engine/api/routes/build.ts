@@ -89,7 +89,7 @@ async function postBuild(ctx: RequestContext, builder: Builder): Promise<void> {
   try {
     context = contextDir
       ? await contextFromDir(contextDir, dockerfile)
-      : await contextFromTar(ctx.req, path.join(builder.root, 'tmp'), dockerfile, abort.signal);
+      : await contextFromTar(ctx.req, path.join(builder.root, 'contexts'), dockerfile, abort.signal, JSON.stringify([tags, dockerfile]));
     const result = await builder.build({
       context,
       tags,

@@ -26,6 +26,7 @@
  * - Bounds: entry count, path length, path depth and uncompressed bytes are capped; tar-stream
  *   caps PAX/long headers at 4 MiB and streams padding.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFile } from 'node:child_process';
@@ -34,13 +35,15 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import * as tar from 'tar-stream';
 import { gunzipIfGzip } from './decompress';
-import { cleanRelative, pathComponents, PathEscapeError, resolveInRoot } from './resolveInRoot';
+import { cleanRelative, pathComponents, PathEscapeError, resolveInRootSync } from './resolveInRoot';
 import { CAPABILITY, writeXattrs } from './xattrs';
 
 const execFileP = promisify(execFile);
 const MKNOD = '/usr/bin/mknod';
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE = '.wh..wh..opq';
+/** Mirror mode compares files up to this size in memory; bigger ones are always rewritten. */
+const MIRROR_BUFFER = 8 << 20;
 
 export interface ApplyLimits {
   maxEntries: number;
@@ -66,6 +69,13 @@ export interface ApplyOptions {
    * (build contexts, ADD archives).
    */
   whiteouts?: 'apply' | 'literal';
+  /**
+   * Mirror mode (build contexts re-sent on every build): the tar describes the whole tree. A regular
+   * file already at its path with the same size, mode, mtime (seconds) and content digest is kept
+   * instead of rewritten (`digestOf` returns the sha256 hex of the existing file when known without
+   * reading it), and every path the tar does not name is removed at the end.
+   */
+  mirror?: { digestOf(hostPath: string, st: fs.Stats): string | undefined };
 }
 
 export interface ApplyResult {
@@ -98,6 +108,34 @@ export async function applyLayer(input: Readable, rootDir: string, opts: ApplyOp
   const dirTimes = new Map<string, Date>(); // relative dir path → mtime
   const caps: { hostPath: string; name: string; value: Buffer }[] = [];
   const whiteouts = opts.whiteouts ?? 'apply';
+  /**
+   * Relative paths verified (lstat) or created by us as real directories during this extraction.
+   * Nobody else writes the root while we work, and every path we remove or replace is dropped from
+   * the set with everything below it, so a cached directory can never have become a link.
+   */
+  const knownDirs = new Set<string>(['']);
+  /** Directories we created in this extraction: their only children are entries in `written`. */
+  const fresh = new Set<string>();
+  const forget = (rel: string) => {
+    for (const set of [knownDirs, fresh]) {
+      for (const d of set) if (d === rel || d.startsWith(`${rel}/`)) set.delete(d);
+    }
+  };
+  const hostOf = (rel: string) => (rel ? `${root}/${rel}` : root);
+
+  /** Resolves a directory inside the root (chroot semantics), through the verified cache. */
+  function resolveDir(rel: string): { hostPath: string; rel: string } {
+    if (knownDirs.has(rel)) return { hostPath: hostOf(rel), rel };
+    const r = resolveInRootSync(root, rel, { followFinal: true });
+    if (lstatOrNull(r.hostPath)?.isDirectory()) knownDirs.add(r.rel);
+    return r;
+  }
+
+  /** Removes whatever is at `rel` (never following a link). */
+  function removePath(rel: string): void {
+    fs.rmSync(hostOf(rel), { recursive: true, force: true });
+    forget(rel);
+  }
 
   const extract = tar.extract();
   extract.on('entry', (header, stream, next) => {
@@ -125,12 +163,11 @@ export async function applyLayer(input: Readable, rootDir: string, opts: ApplyOp
     if (base.startsWith(WHITEOUT_PREFIX) && whiteouts !== 'literal') {
       content.resume();
       if (base === '.wh.' || base === '.wh..' || base === '.wh...') throw new LayerError(`invalid whiteout ${JSON.stringify(h.name)}`);
-      const dir = await resolveInRoot(root, parentRel, { followFinal: true });
-      if (base === OPAQUE) {
-        await removeUnwrittenChildren(dir.hostPath, dir.rel);
-      } else {
+      const dir = resolveDir(parentRel);
+      if (base === OPAQUE) removeUnwrittenChildren(dir.hostPath, dir.rel);
+      else {
         const victim = base.slice(WHITEOUT_PREFIX.length);
-        await fs.promises.rm(`${dir.hostPath}/${victim}`, { recursive: true, force: true });
+        removePath(dir.rel ? `${dir.rel}/${victim}` : victim);
       }
       return;
     }
@@ -139,61 +176,87 @@ export async function applyLayer(input: Readable, rootDir: string, opts: ApplyOp
       // The root itself: attributes only, and only from a directory entry.
       content.resume();
       if (h.type !== 'directory') throw new LayerError(`layer entry ${JSON.stringify(h.name)} would replace the root with a ${h.type}`);
-      await setAttributes(root, '', h, 'directory');
+      setAttributes(root, '', h, 'directory');
       dirTimes.set('', h.mtime);
       return;
     }
 
-    const parent = await ensureDir(parentRel);
-    const target = `${parent.hostPath}/${base}`;
+    const parent = ensureDir(parentRel);
     const targetRel = parent.rel ? `${parent.rel}/${base}` : base;
-    const existing = await lstatOrNull(target);
-    if (existing && !(existing.isDirectory() && h.type === 'directory')) {
-      await fs.promises.rm(target, { recursive: true, force: true });
-    }
+    const target = hostOf(targetRel);
+    const existing = fresh.has(parent.rel) && !written.has(targetRel) ? null : lstatOrNull(target);
+    const keepForMirror = opts.mirror && existing?.isFile() && (h.type === 'file' || h.type === 'contiguous-file');
+    if (existing && !(existing.isDirectory() && h.type === 'directory') && !keepForMirror) removePath(targetRel);
     written.add(targetRel);
 
     switch (h.type) {
       case 'directory':
-        if (!existing || !existing.isDirectory()) await fs.promises.mkdir(target, { mode: 0o700 });
+        if (!existing || !existing.isDirectory()) {
+          fs.mkdirSync(target, { mode: 0o700 });
+          fresh.add(targetRel);
+        }
+        knownDirs.add(targetRel);
         content.resume();
-        await setAttributes(target, targetRel, h, 'directory');
+        setAttributes(target, targetRel, h, 'directory');
         dirTimes.set(targetRel, h.mtime);
         break;
       case 'file':
       case 'contiguous-file': {
-        const fh = await fs.promises.open(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+        if (opts.mirror && existing?.isFile() && existing.size === h.size && h.size <= MIRROR_BUFFER
+          && (existing.mode & 0o7777) === (h.mode & 0o7777) && Math.floor(existing.mtimeMs / 1000) === Math.floor(h.mtime.getTime() / 1000)) {
+          const known = opts.mirror.digestOf(target, existing);
+          const chunks: Buffer[] = [];
+          for await (const chunk of content) chunks.push(chunk as Buffer);
+          const data = Buffer.concat(chunks);
+          result.bytes += data.length;
+          if (known && known === createHash('sha256').update(data).digest('hex')) {
+            written.add(targetRel);
+            break;
+          }
+          removePath(targetRel);
+          written.add(targetRel);
+          const fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+          try {
+            writeAll(fd, data);
+            setAttributes(target, targetRel, h, 'file', fd);
+          } finally {
+            fs.closeSync(fd);
+          }
+          break;
+        }
+        if (keepForMirror) removePath(targetRel);
+        const fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
         try {
           let n = 0;
           for await (const chunk of content) {
             n += (chunk as Buffer).length;
             result.bytes += (chunk as Buffer).length;
             if (result.bytes > limits.maxBytes) throw new LayerError(`layer content exceeds ${limits.maxBytes} bytes`);
-            await fh.write(chunk as Buffer);
+            writeAll(fd, chunk as Buffer);
           }
           if (n !== h.size) throw new LayerError(`short entry ${h.name}`);
-          await setAttributes(target, targetRel, h, 'file', fh);
+          setAttributes(target, targetRel, h, 'file', fd);
         } finally {
-          await fh.close();
+          fs.closeSync(fd);
         }
         break;
       }
       case 'symlink':
         content.resume();
-        await fs.promises.symlink(h.linkname, target);
-        await setAttributes(target, targetRel, h, 'symlink');
+        fs.symlinkSync(h.linkname, target);
+        setAttributes(target, targetRel, h, 'symlink');
         break;
       case 'link': {
         content.resume();
         const linkRel = cleanRelative(h.linkname);
         if (linkRel === null || linkRel === '') throw new PathEscapeError(`invalid hardlink ${JSON.stringify(h.name)} -> ${JSON.stringify(h.linkname)}: outside the root`);
-        const linkParent = await resolveInRoot(root, path.posix.dirname(linkRel) === '.' ? '' : path.posix.dirname(linkRel), { followFinal: true });
+        const linkParent = resolveDir(path.posix.dirname(linkRel) === '.' ? '' : path.posix.dirname(linkRel));
         const linkTarget = `${linkParent.hostPath}/${path.posix.basename(linkRel)}`;
         if (linkTarget === target) throw new LayerError(`hardlink ${JSON.stringify(h.name)} points to itself`);
-        const st = await lstatOrNull(linkTarget);
+        const st = lstatOrNull(linkTarget);
         if (!st) throw new LayerError(`hardlink ${JSON.stringify(h.name)}: target ${JSON.stringify(h.linkname)} does not exist`);
         if (st.isDirectory()) throw new LayerError(`hardlink ${JSON.stringify(h.name)}: target is a directory`);
-        await fs.promises.link(linkTarget, target);
+        fs.linkSync(linkTarget, target);
         break;
       }
       case 'character-device':
@@ -203,7 +266,7 @@ export async function applyLayer(input: Readable, rootDir: string, opts: ApplyOp
         if (h.type === 'fifo' || devices) {
           const kind = h.type === 'fifo' ? ['p'] : [h.type === 'block-device' ? 'b' : 'c', String(h.devmajor), String(h.devminor)];
           await execFileP(MKNOD, ['-m', (h.mode & 0o777).toString(8), '--', target, ...kind]);
-          await setAttributes(target, targetRel, h, 'special');
+          setAttributes(target, targetRel, h, 'special');
         }
         break;
       default:
@@ -218,40 +281,50 @@ export async function applyLayer(input: Readable, rootDir: string, opts: ApplyOp
   }
 
   /** Resolves a parent directory inside the root, creating missing components (0755, root-owned). */
-  async function ensureDir(rel: string): Promise<{ hostPath: string; rel: string }> {
-    const r = await resolveInRoot(root, rel, { followFinal: true });
-    const st = await lstatOrNull(r.hostPath);
-    if (st?.isDirectory()) return r;
+  function ensureDir(rel: string): { hostPath: string; rel: string } {
+    const r = resolveDir(rel);
+    if (knownDirs.has(r.rel)) return r;
+    const st = lstatOrNull(r.hostPath);
     if (st) throw new LayerError(`${JSON.stringify(rel)} is not a directory`);
     // Create component by component so that no component is ever a link.
-    let cur = root;
     let curRel = '';
     for (const c of pathComponents(r.rel)) {
-      cur = `${cur}/${c}`;
       curRel = curRel ? `${curRel}/${c}` : c;
-      const s = await lstatOrNull(cur);
+      if (knownDirs.has(curRel)) continue;
+      const s = lstatOrNull(hostOf(curRel));
       if (!s) {
-        await fs.promises.mkdir(cur, { mode: 0o755 });
+        fs.mkdirSync(hostOf(curRel), { mode: 0o755 });
         written.add(curRel);
+        fresh.add(curRel);
       } else if (!s.isDirectory()) throw new LayerError(`${JSON.stringify(curRel)} is not a directory`);
+      knownDirs.add(curRel);
     }
     return r;
   }
 
-  async function removeUnwrittenChildren(dirHost: string, dirRel: string): Promise<void> {
+  /** Mirror mode: removes every path below `dirRel` the tar did not name. */
+  function removeUnnamed(dirRel: string): void {
+    for (const n of fs.readdirSync(hostOf(dirRel))) {
+      const childRel = dirRel ? `${dirRel}/${n}` : n;
+      if (!written.has(childRel)) removePath(childRel);
+      else if (knownDirs.has(childRel)) removeUnnamed(childRel);
+    }
+  }
+
+  function removeUnwrittenChildren(dirHost: string, dirRel: string): void {
     let names: string[];
     try {
-      names = await fs.promises.readdir(dirHost);
+      names = fs.readdirSync(dirHost);
     } catch {
       return;
     }
     for (const n of names) {
       const childRel = dirRel ? `${dirRel}/${n}` : n;
-      if (!written.has(childRel)) await fs.promises.rm(`${dirHost}/${n}`, { recursive: true, force: true });
+      if (!written.has(childRel)) removePath(childRel);
     }
   }
 
-  async function setAttributes(hostPath: string, rel: string, h: tar.Header, kind: 'directory' | 'file' | 'symlink' | 'special', fh?: fs.promises.FileHandle): Promise<void> {
+  function setAttributes(hostPath: string, rel: string, h: tar.Header, kind: 'directory' | 'file' | 'symlink' | 'special', fd?: number): void {
     const uid = h.uid ?? 0;
     const gid = h.gid ?? 0;
     const mode = h.mode & 0o7777;
@@ -260,48 +333,52 @@ export async function applyLayer(input: Readable, rootDir: string, opts: ApplyOp
       else result.ownership.delete(rel);
     }
     if (kind === 'symlink') {
-      if (ownership === 'chown') await fs.promises.lchown(hostPath, uid, gid);
-      await fs.promises.lutimes(hostPath, h.mtime, h.mtime);
+      if (ownership === 'chown') fs.lchownSync(hostPath, uid, gid);
+      fs.lutimesSync(hostPath, h.mtime, h.mtime);
       return;
     }
     if (kind === 'special') {
-      if (ownership === 'chown') await fs.promises.lchown(hostPath, uid, gid);
-      await fs.promises.chmod(hostPath, mode);
-      await fs.promises.lutimes(hostPath, h.mtime, h.mtime);
+      if (ownership === 'chown') fs.lchownSync(hostPath, uid, gid);
+      fs.chmodSync(hostPath, mode);
+      fs.lutimesSync(hostPath, h.mtime, h.mtime);
       return;
     }
-    const handle = fh ?? await fs.promises.open(hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_DIRECTORY);
+    const handle = fd ?? fs.openSync(hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_DIRECTORY);
     try {
-      if (ownership === 'chown') await handle.chown(uid, gid);
-      await handle.chmod(mode);
-      if (kind === 'file') await handle.utimes(h.mtime, h.mtime);
+      if (ownership === 'chown') fs.fchownSync(handle, uid, gid);
+      fs.fchmodSync(handle, mode);
+      if (kind === 'file') fs.futimesSync(handle, h.mtime, h.mtime);
     } finally {
-      if (!fh) await handle.close();
+      if (fd === undefined) fs.closeSync(handle);
     }
   }
 
   await pipeline(input, gunzipIfGzip(), extract, { signal: opts.signal });
+  if (opts.mirror) removeUnnamed('');
   await writeXattrs(caps);
-  // Directory mtimes last (children changed them), deepest first.
-  // Re-resolved and re-checked: a later entry may have replaced the directory or a parent with a link.
+  // Directory mtimes last (children changed them), deepest first; only directories still verified.
   for (const [rel, mtime] of [...dirTimes.entries()].reverse()) {
-    const r = await resolveInRoot(root, rel);
-    if (r.rel !== rel || !(await lstatOrNull(r.hostPath))?.isDirectory()) continue;
-    const fh = await fs.promises.open(r.hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_DIRECTORY);
+    if (!knownDirs.has(rel)) continue;
+    const fd = fs.openSync(hostOf(rel), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_DIRECTORY);
     try {
-      await fh.utimes(mtime, mtime);
+      fs.futimesSync(fd, mtime, mtime);
     } finally {
-      await fh.close();
+      fs.closeSync(fd);
     }
   }
   return result;
 }
 
-async function lstatOrNull(p: string): Promise<fs.Stats | null> {
+function writeAll(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) off += fs.writeSync(fd, buf, off);
+}
+
+function lstatOrNull(p: string): fs.Stats | null {
   try {
-    return await fs.promises.lstat(p);
+    return fs.lstatSync(p);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
     throw e;
   }
 }

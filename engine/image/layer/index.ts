@@ -3,6 +3,6 @@
 // images into snapshots) and engine/build (step layers, ADD extraction).
 export { applyLayer, DEFAULT_LIMITS, LayerError, type ApplyLimits, type ApplyOptions, type ApplyResult } from './apply';
 export { diffDirs, diffOverlayUpper, type LayerEntry } from './diff';
-export { cleanRelative, PathEscapeError, resolveInRoot } from './resolveInRoot';
+export { cleanRelative, PathEscapeError, resolveInRoot, resolveInRootSync } from './resolveInRoot';
 export type { EntryType, TarHeader } from './tarHeader';
 export { LAYER_MEDIA_TYPE_GZIP, LAYER_MEDIA_TYPE_TAR, writeLayer, writeLayerToFile, type LayerDigests, type WriteLayerOptions } from './write';

@@ -49,9 +49,10 @@ export function cleanRelative(p: string): string | null {
 
 /**
  * Resolves `p` (absolute or relative, interpreted inside `root`) to a host path inside `root`.
- * Returns the host path and the components relative to root.
+ * Returns the host path and the components relative to root. Synchronous on purpose: it is a
+ * handful of lstat calls, and the extractor calls it per tar entry.
  */
-export async function resolveInRoot(root: string, p: string, opts: { followFinal?: boolean } = {}): Promise<{ hostPath: string; rel: string }> {
+export function resolveInRootSync(root: string, p: string, opts: { followFinal?: boolean } = {}): { hostPath: string; rel: string } {
   const rootAbs = path.resolve(root);
   let pending = pathComponents(p);
   const resolved: string[] = [];
@@ -63,19 +64,16 @@ export async function resolveInRoot(root: string, p: string, opts: { followFinal
       continue;
     }
     const candidate = resolved.length ? `${rootAbs}/${resolved.join('/')}/${c}` : `${rootAbs}/${c}`;
-    let st: fs.Stats;
+    let st: fs.Stats | undefined;
     try {
-      st = await fs.promises.lstat(candidate);
+      st = fs.lstatSync(candidate);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') {
-        resolved.push(c);
-        continue;
-      }
-      throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
     }
-    if (st.isSymbolicLink() && (pending.length > 0 || opts.followFinal)) {
+    if (st?.isSymbolicLink() && (pending.length > 0 || opts.followFinal)) {
       if (++hops > MAX_LINK_HOPS) throw new PathEscapeError(`too many levels of symbolic links resolving ${p}`);
-      const target = await fs.promises.readlink(candidate);
+      const target = fs.readlinkSync(candidate);
       if (target.startsWith('/')) resolved.length = 0;
       pending = [...pathComponents(target), ...pending];
       continue;
@@ -84,4 +82,9 @@ export async function resolveInRoot(root: string, p: string, opts: { followFinal
   }
   const rel = resolved.join('/');
   return { hostPath: rel ? `${rootAbs}/${rel}` : rootAbs, rel };
+}
+
+/** Promise form of resolveInRootSync for async callers. */
+export async function resolveInRoot(root: string, p: string, opts: { followFinal?: boolean } = {}): Promise<{ hostPath: string; rel: string }> {
+  return resolveInRootSync(root, p, opts);
 }

@@ -4,6 +4,7 @@
 // disconnect, and an image built here pushed to the registry, pulled and run by dockerd.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -181,6 +182,52 @@ COPY --from=main /heredoc-run /
     }, 20_000, 200);
     const active = path.join(engine.dataRoot, 'snapshots/active');
     await waitFor('build snapshots to be removed', () => !fs.existsSync(active) || fs.readdirSync(active).every((n) => !n.startsWith('build-')), 20_000, 200);
+  });
+
+  it('RUN --mount: cache persists across builds, tmpfs is not kept, bind from a stage resolves inside that stage', async () => {
+    const dir = context('mounts', {
+      Dockerfile: `FROM {{BASE}} AS files
+RUN mkdir -p /data && echo from-stage > /data/x && ln -s / /data/root-link
+FROM {{BASE}}
+ARG ROUND=1
+RUN --mount=type=cache,target=/cache,id=bench-cache echo "round $ROUND" >> /cache/log && cat /cache/log > /cache-seen
+RUN --mount=type=tmpfs,target=/scratch touch /scratch/temp && ls /scratch > /tmpfs-seen
+RUN --mount=type=bind,from=files,source=/data,target=/mnt cat /mnt/x > /bound && ls /mnt/root-link/ > /link-listing
+RUN --mount=type=bind,from=files,source=/data/root-link,target=/mnt2 ls /mnt2 > /via-link
+`,
+    });
+    await build(dir, '-t', 'mounts:1', '--build-arg', 'ROUND=1');
+    await build(dir, '-t', 'mounts:2', '--build-arg', 'ROUND=2');
+    const out = path.join(work, 'mounts-flat');
+    await flattenStoreImage(engine.dataRoot, 'mounts:2', out);
+    assert.equal(fs.readFileSync(path.join(out, 'cache-seen'), 'utf8'), 'round 1\nround 2\n');
+    for (const stub of ['cache', 'scratch', 'mnt', 'mnt2']) assert.ok(!fs.existsSync(path.join(out, stub)), `mount stub /${stub} is not in the image`);
+    assert.equal(fs.readFileSync(path.join(out, 'tmpfs-seen'), 'utf8'), 'temp\n');
+    assert.ok(!fs.existsSync(path.join(out, 'scratch/temp')));
+    assert.equal(fs.readFileSync(path.join(out, 'bound'), 'utf8'), 'from-stage\n');
+    // `source=/data/root-link` (a link to /) is the stage's root, never the host's (CVE-2024-1753)
+    const listing = fs.readFileSync(path.join(out, 'via-link'), 'utf8').split('\n');
+    assert.ok(listing.includes('data') && listing.includes('bin') && !listing.includes('work'), listing.join(' '));
+  });
+
+  it('ADD of an http URL verifies --checksum and writes a 0600 file named after the URL', async () => {
+    const body = 'remote content\n';
+    const server = http.createServer((_req, res) => res.end(body));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/files/remote.txt`;
+      const sum = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+      const ok = context('add-url', { Dockerfile: `FROM {{BASE}}\nADD --checksum=${sum} ${url} /dl/\n` });
+      await build(ok, '-t', 'addurl:1');
+      const out = path.join(work, 'addurl-flat');
+      await flattenStoreImage(engine.dataRoot, 'addurl:1', out);
+      assert.equal(fs.readFileSync(path.join(out, 'dl/remote.txt'), 'utf8'), body);
+      assert.equal(fs.statSync(path.join(out, 'dl/remote.txt')).mode & 0o777, 0o600);
+      const bad = context('add-url-bad', { Dockerfile: `FROM {{BASE}}\nADD --checksum=sha256:${'0'.repeat(64)} ${url} /dl/\n` });
+      await assert.rejects(build(bad), /digest mismatch/);
+    } finally {
+      server.close();
+    }
   });
 
   it('an image built here, pushed to the registry, is pulled and run by dockerd', async () => {

@@ -1,6 +1,7 @@
 // applyLayer against hostile tars (moby testBreakout-style: a victim next to the root must stay
 // untouched) and layer semantics (whiteouts, opaque dirs, ownership recording).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
@@ -178,6 +179,23 @@ describe('layer: applyLayer semantics', () => {
     assert.ok(!fs.existsSync(path.join(root, 'a')));
     assert.deepEqual(fs.readdirSync(path.join(root, 'd')), ['new']);
     assert.deepEqual(fs.readdirSync(path.join(root, 'e')).sort(), ['added', 'keep']);
+  });
+
+  it('mirror mode keeps unchanged files, rewrites changed content (same size and mtime) and removes unnamed paths', async () => {
+    const digests = new Map<number, string>();
+    const mirror = { digestOf: (_p: string, st: fs.Stats) => digests.get(st.ino) };
+    const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+    const first = await makeTar([{ name: 'keep', content: 'same' }, { name: 'change', content: 'aaaa' }, { name: 'gone/f', content: 'x' }]);
+    await applyLayer(Readable.from(first), root, { mirror });
+    const keepIno = fs.statSync(path.join(root, 'keep')).ino;
+    const changeIno = fs.statSync(path.join(root, 'change')).ino;
+    digests.set(keepIno, sha('same'));
+    digests.set(changeIno, sha('aaaa'));
+    const second = await makeTar([{ name: 'keep', content: 'same' }, { name: 'change', content: 'bbbb' }, { name: 'new', content: 'n' }]);
+    await applyLayer(Readable.from(second), root, { mirror });
+    assert.equal(fs.statSync(path.join(root, 'keep')).ino, keepIno, 'unchanged file not rewritten');
+    assert.equal(fs.readFileSync(path.join(root, 'change'), 'utf8'), 'bbbb');
+    assert.deepEqual(fs.readdirSync(root).sort(), ['change', 'keep', 'new']);
   });
 
   it('replaces a directory by a file and a file by a directory', async () => {
