@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import type * as http from 'node:http';
 import * as path from 'node:path';
+import type { Logger } from './daemon';
 
 function groupId(group: string): number {
   if (/^\d+$/.test(group)) return Number(group);
@@ -19,12 +20,21 @@ function groupId(group: string): number {
   return Number(line.split(':')[2]);
 }
 
-/** Prepares the socket directory: created 0700 (0750 with a group), refused if it is someone else's. */
-function prepareSocketDir(dir: string, gid?: number): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+/**
+ * Prepares the socket directory: a directory we create (or one holding nothing but our socket) is made
+ * 0700 (0750 with a group); a shared existing directory such as /tmp or /run is never re-moded
+ * (the socket's own 0600/0660 still guards it) and we say so. Someone else's directory is refused.
+ */
+function prepareSocketDir(dir: string, socketName: string, log: Logger, gid?: number): void {
+  const created = fs.mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined;
   const st = fs.statSync(dir);
   const uid = process.getuid?.() ?? 0;
   if (st.uid !== uid) throw new Error(`socket directory ${dir} is owned by uid ${st.uid}, not by this user (${uid})`);
+  const dedicated = created || fs.readdirSync(dir).every((n) => n === socketName);
+  if (!dedicated) {
+    if (st.mode & 0o007) log.warn(`socket directory ${dir} is shared with other users; prefer a private directory for the API socket`);
+    return;
+  }
   if (gid !== undefined) {
     fs.chownSync(dir, uid, gid);
     fs.chmodSync(dir, 0o750);
@@ -34,7 +44,7 @@ function prepareSocketDir(dir: string, gid?: number): void {
 }
 
 /** Listens on `unix:///…` or `tcp://host:port`; resolves with the address to print. */
-export async function listen(server: http.Server, address: string, group?: string): Promise<{ display: string; cleanup(): void }> {
+export async function listen(server: http.Server, address: string, log: Logger, group?: string): Promise<{ display: string; cleanup(): void }> {
   if (address.startsWith('tcp://')) {
     const u = new URL(address);
     await new Promise<void>((resolve, reject) => {
@@ -47,7 +57,7 @@ export async function listen(server: http.Server, address: string, group?: strin
   }
   const socketPath = address.slice('unix://'.length);
   const gid = group === undefined ? undefined : groupId(group);
-  prepareSocketDir(path.dirname(socketPath), gid);
+  prepareSocketDir(path.dirname(socketPath), path.basename(socketPath), log, gid);
   fs.rmSync(socketPath, { force: true }); // a stale socket of a previous run (we hold the data-root lock)
   const oldMask = process.umask(0o177); // the socket never exists with looser permissions
   try {

@@ -53,7 +53,7 @@ export async function startDaemon(opts: DaemonOptions, announce: (line: string) 
       server.on('upgrade', router.handleUpgrade);
       server.on('clientError', router.handleClientError);
       servers.push(server);
-      const l = await listen(server, host, opts.group);
+      const l = await listen(server, host, log, opts.group);
       cleanups.push(l.cleanup);
       addresses.push(l.display);
       announce(`API listen on ${l.display}`);

@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { startEngine, type TestEngine } from '../../harness/engine';
+import { removeDir, tempDir, waitFor } from '../../harness/services';
 
 const engineJs = path.resolve(__dirname, '../../../dist/engine.js');
 
@@ -127,6 +128,24 @@ describe('engine daemon options', function () {
     assert.ok(info.includes('name=rootless'));
   });
 
+  it('never re-modes a shared existing directory (like /run) that holds the socket', async () => {
+    const shared = tempDir('shared-run');
+    try {
+      fs.chmodSync(shared, 0o755);
+      fs.writeFileSync(path.join(shared, 'someone-else.pid'), '1\n');
+      const engine = await startEngine({ extraArgs: ['-H', `unix://${shared}/engine.sock`] });
+      started.push(engine);
+      await waitFor('the second listener', () => engine.logs().includes(`API listen on ${shared}/engine.sock`));
+      assert.equal(fs.statSync(shared).mode & 0o777, 0o755);
+      assert.equal(fs.statSync(path.join(shared, 'engine.sock')).mode & 0o777, 0o600);
+      assert.match(engine.logs(), /is shared with other users/);
+      await engine.terminate();
+      assert.ok(!fs.existsSync(path.join(shared, 'engine.sock')));
+    } finally {
+      removeDir(shared);
+    }
+  });
+
   it('with --group makes the socket 0660 for that group, and listens on tcp too; SIGINT stops it', async () => {
     spawnSync('sh', ['-c', 'getent group dwsock >/dev/null || groupadd dwsock']);
     const gid = Number(spawnSync('getent', ['group', 'dwsock'], { encoding: 'utf8' }).stdout.split(':')[2]);
@@ -137,7 +156,7 @@ describe('engine daemon options', function () {
     assert.equal(sock.mode & 0o777, 0o660);
     assert.equal(sock.gid, gid);
     assert.equal(fs.statSync(path.dirname(engine.socketPath)).mode & 0o777, 0o750);
-    const tcp = /API listen on (127\.0\.0\.1:\d+)/.exec(engine.logs())![1];
+    const tcp = await waitFor('the tcp listener', () => /API listen on (127\.0\.0\.1:\d+)/.exec(engine.logs())?.[1]);
     const res = await fetch(`http://${tcp}/v1.41/version`);
     assert.equal(((await res.json()) as { ApiVersion: string }).ApiVersion, '1.43');
     process.kill(engine.process.pid!, 'SIGINT');
