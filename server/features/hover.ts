@@ -106,10 +106,12 @@ function label(stage: Stage): string {
   return stage.nameText ? `\`${stage.nameText}\`` : `#${stage.index}`;
 }
 
+/** What the stage is built from, `FROM $BASE` expanded with the global ARGs' defaults. */
 function base(model: DockerfileModel, stage: Stage): string {
-  switch (stage.base.kind) {
-    case 'image': return `image \`${stage.base.image}\``;
-    case 'stage': return `stage ${label(model.stages[stage.base.stageIndex])}`;
+  const resolved = scopeModel(model).resolvedBase(stage);
+  switch (resolved.kind) {
+    case 'image': return `image \`${resolved.image}\``;
+    case 'stage': return `stage ${label(model.stages[resolved.stageIndex])}`;
     case 'scratch': return '`scratch` (empty)';
     default: return 'nothing (FROM has no image)';
   }

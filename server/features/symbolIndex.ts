@@ -9,6 +9,7 @@ import type { DockerfileModel, Heredoc, Instruction, Position, Range, Word } fro
 import { wordSubRange } from '../../engine/dockerfile';
 import { expandWord } from '../../engine/dockerfile/expand';
 import { comparePositions, contains, lineText, touches } from './positions';
+import { scopeModel } from './scopes';
 
 export interface Occurrence {
   kind: 'stage' | 'variable' | 'heredoc';
@@ -46,10 +47,13 @@ function buildIndex(model: DockerfileModel): SymbolIndex {
   const scopeKeys: string[] = [];
   const add = (o: Omit<Occurrence, 'key'>, scope: string) => { raw.push(o); scopeKeys.push(scope); };
 
-  // A stage's variables live in the family of stages rooted at the first non-stage base.
+  // A stage's variables live in the family of stages rooted at the first non-stage base
+  // (`FROM $BASE` counts as the stage it expands to).
+  const scopes = scopeModel(model);
   const family = model.stages.map((s) => s.index);
   for (const stage of model.stages) {
-    if (stage.base.kind === 'stage' && stage.base.stageIndex < stage.index) family[stage.index] = family[stage.base.stageIndex];
+    const base = scopes.resolvedBase(stage);
+    if (base.kind === 'stage' && base.stageIndex < stage.index) family[stage.index] = family[base.stageIndex];
   }
   const globalArgs = new Set(model.globalArgs.flatMap((a) => a.pairs.map((p) => p.key)));
 

@@ -52,6 +52,10 @@ describe('hover', () => {
     assert.match(hoverAt(text.replace('AS build', 'AS bu|ild').replace('te|st', 'test'))!.text, /Built from image `golang:1\.22`, 2 instructions\.\n\nUsed by `test`\./);
   });
 
+  it('shows the base a FROM $ARG expands to', () => {
+    assert.match(hoverAt('ARG IMG=node:20\nFROM $IMG AS a|pp')!.text, /Built from image `node:20`/);
+  });
+
   it('links a base image to its registry page', () => {
     assert.deepEqual(hoverAt('FROM node:2|0-alpine'), { text: '**Base image** `node:20-alpine`\n\n[Registry page](https://hub.docker.com/_/node)', range: range(0, 5, 0, 19) });
     assert.match(hoverAt('FROM scr|atch')!.text, /the empty image/);

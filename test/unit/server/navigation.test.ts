@@ -100,4 +100,9 @@ describe('navigation: definition, references, rename, highlight', () => {
     assert.equal(prepareRename(heredocs, at(5, 8)), undefined, 'a partly quoted delimiter is left alone');
     assert.throws(() => rename(heredocs, uri, at(1, 7), 'not valid'), ResponseError);
   });
+
+  it('shares variables with a stage chosen through a global ARG (FROM $BASE)', () => {
+    const viaArg = parseDockerfile('ARG BASE=build\nFROM alpine AS build\nENV HOME_DIR=/h\nFROM $BASE\nRUN ls $HOME_DIR');
+    assert.deepEqual(texts(definition(viaArg, uri, at(4, 9)), viaArg.text), ['2:HOME_DIR']);
+  });
 });
