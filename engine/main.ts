@@ -25,6 +25,8 @@ async function main(): Promise<void> {
       process.exit(1);
     });
   };
+  // A daemon that holds containers must not die on one forgotten promise: log it instead.
+  process.on('unhandledRejection', (e) => daemon.engine.log.error(`unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`));
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }
