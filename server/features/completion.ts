@@ -76,7 +76,9 @@ function replace(start: Position, end: Position): Range {
 function keywordItems(model: DockerfileModel, context: Extract<CursorContext, { kind: 'keyword' }>, position: Position, options: CompletionOptions): CompletionItem[] {
   const firstFrom = model.stages[0]?.from.keywordRange.start;
   const beforeFirstFrom = !firstFrom || comparePositions(position, firstFrom) <= 0;
-  const range = replace(context.start, position);
+  // Replace the whole keyword under the cursor (`RU|N` → `RUN`, not `RUNN`).
+  const rest = /^[A-Za-z]*/.exec(lineText(model, position.line).slice(position.character))![0];
+  const range = replace(context.start, { line: position.line, character: position.character + rest.length });
   const names = INSTRUCTION_NAMES.filter((name) => {
     if (name === 'MAINTAINER') return false;
     if (context.onbuild) return name !== 'ONBUILD' && name !== 'FROM' && instructionSpec(name)?.onbuild !== false;

@@ -24,6 +24,11 @@ describe('completion', () => {
       assert.deepEqual([...names].sort(), ['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
     });
 
+    it('replaces the whole keyword under the cursor', () => {
+      const run = complete('FROM a\nRU|N echo').find((i) => i.filterText === 'RUN');
+      assert.deepEqual(edit(run), { range: range(1, 0, 1, 3), newText: 'RUN ${1:command}' });
+    });
+
     it('offers plain keywords to clients without snippet support', () => {
       const { model, position } = withCursor('FROM a\nRU|');
       const run = completion(model, position, { snippets: false, images: [] }).find((i) => i.label === 'RUN');
