@@ -205,3 +205,19 @@ describe('lint: exec form with single quotes', () => {
     assert.deepEqual(codes('FROM alpine:3\nENV a\n'), ['ParseError']);
   });
 });
+
+describe('lint: syntax version gates', () => {
+  ruleTable('FlagRequiresNewerSyntax', {
+    valid: [
+      '# syntax=docker/dockerfile:1\nFROM alpine\nCOPY --parents a /b/\n',
+      '# syntax=docker/dockerfile:1.20\nFROM alpine\nCOPY --parents --link a /b/\n',
+      'FROM alpine\nCOPY --parents a /b/\n',
+      '# syntax=docker/dockerfile:1.14-labs\nFROM alpine\nRUN --device=x true\n',
+      '# syntax=docker/dockerfile:1.19-labs\nFROM alpine\nCOPY --parents a /b/\n',
+    ],
+    invalid: [
+      { text: '# syntax=docker/dockerfile:1.4\nFROM alpine\nCOPY --parents a /b/\n', range: [2, 5, 2, 14], message: /needs Dockerfile syntax 1.20/, fixed: '# syntax=docker/dockerfile:1.20\nFROM alpine\nCOPY --parents a /b/\n' },
+      { text: '# syntax=docker/dockerfile:1.20\nFROM alpine\nRUN --device=x true\n', range: [2, 4, 2, 12], fixed: '# syntax=docker/dockerfile:1.20-labs\nFROM alpine\nRUN --device=x true\n' },
+    ],
+  });
+});

@@ -19,6 +19,7 @@ import DuplicateStageName from './DuplicateStageName';
 import ExposeInvalidFormat from './ExposeInvalidFormat';
 import ExposeProtoCasing from './ExposeProtoCasing';
 import ExtraArguments from './ExtraArguments';
+import FlagRequiresNewerSyntax from './FlagRequiresNewerSyntax';
 import FromAsCasing from './FromAsCasing';
 import FromPlatformFlagConstDisallowed from './FromPlatformFlagConstDisallowed';
 import InvalidCheckDirective from './InvalidCheckDirective';
@@ -79,6 +80,7 @@ export const rules: readonly Rule[] = [
   ExposeInvalidFormat,
   ExposeProtoCasing,
   ExtraArguments,
+  FlagRequiresNewerSyntax,
   FromAsCasing,
   FromPlatformFlagConstDisallowed,
   InvalidCheckDirective,

@@ -6,8 +6,6 @@ const SIGNALS = [
 ];
 const RT = /^RTMIN(\+([1-9]|1[0-5]))?$|^RTMAX(-([1-9]|1[0-4]))?$/;
 
-export const SIGNAL_NAMES: readonly string[] = SIGNALS.map((s) => `SIG${s}`);
-
 export function isValidSignal(text: string): boolean {
   if (/^\d+$/.test(text)) return Number(text) > 0 && Number(text) <= 64;
   const name = text.toUpperCase().replace(/^SIG/, '');
