@@ -210,9 +210,22 @@ describe('language server over node IPC (dist/server.js --node-ipc)', function (
     assert.equal(result.serverInfo?.name, 'dockwright-language-server');
     await connection.sendNotification('initialized', {});
     const uri = 'file:///tmp/dockwright-ipc/Dockerfile';
-    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text: 'FROM a AS b\nRUN x\n' } });
+    const published: PublishDiagnosticsParams[] = [];
+    connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => { published.push(p); });
+    const codes = async (count: number) => {
+      for (const deadline = Date.now() + 10_000; published.length < count;) {
+        assert.ok(Date.now() < deadline, `only ${published.length} diagnostics notifications`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return published[count - 1].diagnostics.map((d) => d.code);
+    };
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text: 'FROM a AS b\nMAINTAINER me\n' } });
     const symbols = await connection.sendRequest<{ name: string }[]>('textDocument/documentSymbol', { textDocument: { uri } });
     assert.deepEqual(symbols.map((s) => s.name), ['b']);
+    // No workspace/configuration support: defaults first, then the settings the client pushes.
+    assert.ok((await codes(1)).includes('MaintainerDeprecated'));
+    await connection.sendNotification('workspace/didChangeConfiguration', { settings: { dockwright: { lint: { rules: { MaintainerDeprecated: 'off' } } } } });
+    assert.ok(!(await codes(2)).includes('MaintainerDeprecated'));
     const exited = new Promise<number | null>((resolve) => server!.once('exit', (code) => resolve(code)));
     await connection.sendRequest('shutdown');
     await connection.sendNotification('exit');
