@@ -2,7 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { createLogger, type Engine } from '../../../engine/api/daemon';
+import { ApiError, statusOf } from '../../../engine/api/errors';
 import { EventBus } from '../../../engine/api/events';
+import { imageSummaryJson } from '../../../engine/api/routes/images';
+import { DeferredJsonMessageWriter } from '../../../engine/api/streams';
 import {
   badRequest, boolParam, JsonMessageWriter, parseFilters, parseStdcopy, Router, stdcopyFrame, stdcopyWriter, STDERR, STDOUT, versionAtLeast,
 } from '../../../engine/api/router';
@@ -23,7 +26,7 @@ async function serve(router: Router): Promise<{ port: number; close(): Promise<v
 }
 
 /** Raw HTTP/1.1 exchange: sends `request` and returns everything the server wrote until it closed. */
-function raw(port: number, request: string, waitMs = 300): Promise<string> {
+function raw(port: number, request: string, waitMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
     const sock = net.connect(port, '127.0.0.1', () => sock.write(request));
     let out = '';
@@ -55,6 +58,13 @@ describe('api router', () => {
         w.progress('abc', 'Downloading', 5, 10);
         w.error(new Error('digest mismatch'));
         w.end();
+      })
+      .get('/deferred/{mode}', (ctx) => {
+        const out = new DeferredJsonMessageWriter(ctx.res, (m) => !m.status?.startsWith('Pulling from'));
+        out.write({ status: 'Pulling from x' });
+        if (ctx.params.mode === 'early') return out.fail(Object.assign(new Error('manifest unknown'), { kind: 'notFound' }));
+        out.write({ status: 'Downloading', id: 'l1' });
+        out.fail(new Error('connection reset'));
       })
       .post('/containers/{id}/attach', (ctx) => {
         const s = ctx.hijack({ multiplexed: true });
@@ -147,6 +157,16 @@ describe('api router', () => {
     ]);
   });
 
+  it('defers a progress stream: an early failure is an HTTP status, a late one an in-stream error', async () => {
+    const early = await fetch(url('/deferred/early'));
+    assert.equal(early.status, 404);
+    assert.deepEqual(await early.json(), { message: 'manifest unknown' });
+    const late = await fetch(url('/deferred/late'));
+    assert.equal(late.status, 200);
+    const lines = (await late.text()).trim().split(/\r?\n/).map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => l.status ?? l.error), ['Pulling from x', 'Downloading', 'connection reset']);
+  });
+
   it('hijacks an Upgrade request with 101 UPGRADED and a raw multiplexed stream', async () => {
     const out = await raw(srv.port, 'POST /v1.43/containers/abc/attach?stream=1 HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n');
     const [head, body] = [out.slice(0, out.indexOf('\r\n\r\n')), Buffer.from(out.slice(out.indexOf('\r\n\r\n') + 4), 'latin1')];
@@ -185,6 +205,25 @@ describe('api helpers', () => {
     const w = stdcopyWriter(target, STDOUT);
     await new Promise<void>((r) => w.write('xyz', () => r()));
     assert.deepEqual(parseStdcopy(Buffer.concat(chunks)).frames.map((f) => f.payload.toString()), ['xyz']);
+  });
+
+  it('maps error kinds from other engine modules to HTTP statuses', () => {
+    assert.equal(statusOf(new ApiError(409, 'x')), 409);
+    assert.equal(statusOf(Object.assign(new Error('x'), { kind: 'notFound' })), 404);
+    assert.equal(statusOf(Object.assign(new Error('x'), { kind: 'invalidArgument' })), 400);
+    assert.equal(statusOf(Object.assign(new Error('x'), { kind: 'conflict' })), 409);
+    assert.equal(statusOf(Object.assign(new Error('x'), { name: 'InvalidReferenceError' })), 400);
+    assert.equal(statusOf(Object.assign(new Error('x'), { status: 403 })), 403);
+    assert.equal(statusOf(Object.assign(new Error('x'), { code: 'ENOENT' })), 500);
+    assert.equal(statusOf('weird'), 500);
+  });
+
+  it('lists untagged images with <none> placeholders before API 1.44 only', () => {
+    const s = { id: 'sha256:a', parentId: '', repoTags: [], repoDigests: [], created: 1, size: 2, labels: {} };
+    assert.deepEqual(imageSummaryJson(s, '1.43').RepoTags, ['<none>:<none>']);
+    assert.deepEqual(imageSummaryJson(s, '1.43').RepoDigests, ['<none>@<none>']);
+    assert.deepEqual(imageSummaryJson(s, '1.44').RepoTags, []);
+    assert.deepEqual(imageSummaryJson({ ...s, repoDigests: ['x@sha256:b'] }, '1.41').RepoTags, []);
   });
 
   it('compares API versions and Docker booleans', () => {
