@@ -112,18 +112,18 @@ async function hashTree(h: ReturnType<typeof createHash>, src: PlannedPath, sr: 
   if (st.isSymbolicLink()) h.update(`${await fs.promises.readlink(src.host)}\0`);
   else if (st.isFile()) h.update(`${st.size}\0${await fileDigest(src.host, st)}\0`);
   else if (st.isDirectory()) {
-    for (const child of await listDir(src, sr, excludes, relBelow)) await hashTree(h, child.src, sr, excludes, child.relBelow);
+    for (const child of listDir(src, sr, excludes, relBelow)) await hashTree(h, child.src, sr, excludes, child.relBelow);
   }
 }
 
-async function listDir(dir: PlannedPath, sr: CopySourceRoot, excludes: IgnoreMatcher | undefined, relBelow: string): Promise<{ src: PlannedPath; relBelow: string }[]> {
-  const names = (await fs.promises.readdir(dir.host)).sort();
+function listDir(dir: PlannedPath, sr: CopySourceRoot, excludes: IgnoreMatcher | undefined, relBelow: string): { src: PlannedPath; relBelow: string }[] {
+  const names = fs.readdirSync(dir.host).sort();
   const out: { src: PlannedPath; relBelow: string }[] = [];
   for (const n of names) {
     const rel = dir.rel ? `${dir.rel}/${n}` : n;
     const below = relBelow ? `${relBelow}/${n}` : n;
     const host = `${dir.host}/${n}`;
-    const stat = await fs.promises.lstat(host);
+    const stat = fs.lstatSync(host);
     if (sr.ignore?.matches(rel) && !(stat.isDirectory() && sr.ignore.mayContainExceptions(rel))) continue;
     if (excludes?.matches(below)) continue;
     out.push({ src: { host, rel, stat }, relBelow: below });
@@ -260,45 +260,56 @@ function ownerOf(w: Writer, st: fs.Stats): { uid: number; gid: number } {
   return w.sr.preserveOwnership ? { uid: st.uid, gid: st.gid } : { uid: 0, gid: 0 };
 }
 
-/** Copies one source entry to `target` (a host path whose parent is a real dir inside the rootfs). */
-async function copyEntry(w: Writer, src: PlannedPath, target: string, relBelow: string): Promise<void> {
+/**
+ * Copies one source entry to `target` (a host path whose parent is a real dir inside the rootfs).
+ * Synchronous file-system calls: thousands of small files, each a handful of syscalls.
+ */
+function copyEntry(w: Writer, src: PlannedPath, target: string, relBelow: string): void {
   const st = src.stat;
-  const existing = await lstatOrNull(target);
+  const existing = lstatSyncOrNull(target);
   const owner = ownerOf(w, st);
   const mode = w.opts.chmod ?? (st.mode & 0o7777);
   if (st.isDirectory()) {
-    if (existing && !existing.isDirectory()) await fs.promises.rm(target, { recursive: true, force: true });
-    if (!existing || !existing.isDirectory()) await fs.promises.mkdir(target, { mode: 0o700 });
-    await copyDirContents(w, src, target, relBelow);
-    await fs.promises.lchown(target, owner.uid, owner.gid);
-    await fs.promises.chmod(target, mode);
-    await fs.promises.utimes(target, st.atime, st.mtime);
+    if (existing && !existing.isDirectory()) fs.rmSync(target, { recursive: true, force: true });
+    if (!existing || !existing.isDirectory()) fs.mkdirSync(target, { mode: 0o700 });
+    copyDirContents(w, src, target, relBelow);
+    fs.lchownSync(target, owner.uid, owner.gid);
+    fs.chmodSync(target, mode);
+    fs.utimesSync(target, st.atime, st.mtime);
     return;
   }
-  if (existing) await fs.promises.rm(target, { recursive: true, force: true });
+  if (existing) fs.rmSync(target, { recursive: true, force: true });
   if (st.isSymbolicLink()) {
-    await fs.promises.symlink(await fs.promises.readlink(src.host), target);
-    await fs.promises.lchown(target, owner.uid, owner.gid);
-    await fs.promises.lutimes(target, st.atime, st.mtime);
+    fs.symlinkSync(fs.readlinkSync(src.host), target);
+    fs.lchownSync(target, owner.uid, owner.gid);
+    fs.lutimesSync(target, st.atime, st.mtime);
     return;
   }
   if (!st.isFile()) return; // sockets, fifos and devices are not copied from a context
   const inodeKey = `${st.dev}:${st.ino}`;
   const first = st.nlink > 1 ? w.inodes.get(inodeKey) : undefined;
   if (first) {
-    await fs.promises.link(first, target);
+    fs.linkSync(first, target);
     return;
   }
-  await fs.promises.copyFile(src.host, target, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE);
-  await fs.promises.lchown(target, owner.uid, owner.gid);
-  await fs.promises.chmod(target, mode);
-  await fs.promises.utimes(target, st.atime, st.mtime);
+  fs.copyFileSync(src.host, target, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE);
+  fs.lchownSync(target, owner.uid, owner.gid);
+  fs.chmodSync(target, mode);
+  fs.utimesSync(target, st.atime, st.mtime);
   if (st.nlink > 1) w.inodes.set(inodeKey, target);
 }
 
-async function copyDirContents(w: Writer, dir: PlannedPath, targetDir: string, relBelow: string): Promise<void> {
-  for (const child of await listDir(dir, w.sr, w.excludes, relBelow)) {
-    await copyEntry(w, child.src, `${targetDir}/${path.basename(child.src.host)}`, child.relBelow);
+function copyDirContents(w: Writer, dir: PlannedPath, targetDir: string, relBelow: string): void {
+  for (const child of listDir(dir, w.sr, w.excludes, relBelow)) {
+    copyEntry(w, child.src, `${targetDir}/${path.basename(child.src.host)}`, child.relBelow);
+  }
+}
+
+function lstatSyncOrNull(p: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return null;
   }
 }
 
@@ -338,20 +349,20 @@ export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: Copy
       const pivot = src.rel.includes('/./') ? src.rel.slice(src.rel.indexOf('/./') + 3) : src.rel;
       const parentDir = path.posix.dirname(pivot);
       const base = await mkdirAll(rootfs, parentDir === '.' ? opts.dest : `${opts.dest}/${parentDir}`, dirOwner);
-      await copyEntry(w, src, `${base}/${path.posix.basename(pivot)}`, '');
+      copyEntry(w, src, `${base}/${path.posix.basename(pivot)}`, '');
       continue;
     }
     if (src.stat.isDirectory()) {
       // An existing destination directory keeps its attributes; a new one gets the source
       // directory's (BuildKit's copyDirectory), its parents 0755.
       const existing = await resolveInRoot(rootfs, opts.dest, { followFinal: true });
-      if ((await lstatOrNull(existing.hostPath))?.isDirectory()) await copyDirContents(w, src, existing.hostPath, '');
+      if ((await lstatOrNull(existing.hostPath))?.isDirectory()) copyDirContents(w, src, existing.hostPath, '');
       else {
         const parent = await mkdirAll(rootfs, path.posix.dirname(opts.dest), dirOwner);
-        await copyEntry(w, src, `${parent}/${path.posix.basename(opts.dest)}`, '');
+        copyEntry(w, src, `${parent}/${path.posix.basename(opts.dest)}`, '');
       }
       continue;
     }
-    await copyEntry(w, src, await fileTarget(path.posix.basename(src.rel) || path.basename(src.host)), '');
+    copyEntry(w, src, await fileTarget(path.posix.basename(src.rel) || path.basename(src.host)), '');
   }
 }

@@ -48,23 +48,46 @@ async function* tarChunks(entries: Iterable<LayerEntry> | AsyncIterable<LayerEnt
     yield encodeHeader({ ...e, mtime });
     if (e.type !== 'file' || e.size === 0) continue;
     if (!e.source) throw new Error(`layer entry ${e.name} has no content source`);
-    let n = 0;
-    const fh = await fs.promises.open(e.source, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-    try {
-      const buf = Buffer.allocUnsafe(Math.min(1 << 20, e.size));
-      while (n < e.size) {
-        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, e.size - n), n);
-        if (bytesRead === 0) throw new Error(`${e.source} shrank while it was being archived`);
-        n += bytesRead;
-        yield Buffer.from(buf.subarray(0, bytesRead));
+    if (e.size <= SMALL_FILE) {
+      // small files in one synchronous read: far fewer event-loop hops for trees of many files
+      const fd = fs.openSync(e.source, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      try {
+        const buf = Buffer.allocUnsafe(e.size);
+        let n = 0;
+        while (n < e.size) {
+          const got = fs.readSync(fd, buf, n, e.size - n, n);
+          if (got === 0) throw new Error(`${e.source} shrank while it was being archived`);
+          n += got;
+        }
+        yield buf;
+      } finally {
+        fs.closeSync(fd);
       }
-    } finally {
-      await fh.close();
+    } else {
+      yield* readLarge(e.source, e.size);
     }
     const padding = paddingFor(e.size);
     if (padding) yield Buffer.alloc(padding);
   }
   yield END_OF_ARCHIVE;
+}
+
+const SMALL_FILE = 1 << 20;
+
+async function* readLarge(source: string, size: number): AsyncGenerator<Buffer> {
+  let n = 0;
+  const fh = await fs.promises.open(source, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  try {
+    const buf = Buffer.allocUnsafe(Math.min(1 << 20, size));
+    while (n < size) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - n), n);
+      if (bytesRead === 0) throw new Error(`${source} shrank while it was being archived`);
+      n += bytesRead;
+      yield Buffer.from(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Streams the layer for `entries` into `out`; returns both digests. */
