@@ -42,7 +42,3 @@ function lowerRepository(text: string): string {
   const nameEnd = colon > slash ? colon : beforeDigest.length;
   return text.slice(0, nameEnd).toLowerCase() + text.slice(nameEnd);
 }
-
-export function isImageReference(text: string): boolean {
-  return !('error' in parseImageReference(text));
-}
