@@ -6,9 +6,9 @@ import { DeferredJsonMessageWriter } from '../streams';
 import type { RegisterRoutes } from './types';
 
 async function tagsToPush(ctx: RequestContext, name: string, tag: string | null): Promise<string[]> {
-  const repo = parseDockerRef(name);
+  const repo = parseReference(name);
   if (tag || repo.tag || repo.digest) {
-    const ref = tag ? `${repositoryName({ ...repo, tag: undefined, digest: undefined })}:${tag}` : referenceString(repo);
+    const ref = tag ? `${repositoryName(repo)}:${tag}` : referenceString(repo);
     try {
       await ctx.engine.images.resolve(ref);
     } catch {

@@ -82,6 +82,11 @@ describe('engine image API with the docker CLI', function () {
     assert.match(stdout, new RegExp(`v1: digest: ${bbDigest} size: \\d+`));
     assert.equal(await manifestDigest(reg, 'team/app', 'v1'), bbDigest);
     await assert.rejects(engine.docker(['push', `${reg.host}/team/app:missing`]), /does not exist locally/);
+    await engine.docker(['tag', img, `${reg.host}/team/app:v2`]);
+    const all = (await engine.docker(['push', '--all-tags', `${reg.host}/team/app`])).stdout;
+    assert.match(all, new RegExp(`v1: digest: ${bbDigest}`));
+    assert.match(all, new RegExp(`v2: digest: ${bbDigest}`));
+    assert.equal(await manifestDigest(reg, 'team/app', 'v2'), bbDigest);
     await assert.rejects(engine.docker(['tag', img, 'Bad/Name']), /invalid reference format|lowercase/);
   });
 
