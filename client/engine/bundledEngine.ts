@@ -43,10 +43,19 @@ export class BundledEngine implements vscode.Disposable {
     });
     fs.closeSync(log);
     child.unref();
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the bundled engine exited with code ${code}; see the Dockwright Engine output`))));
+    const exited = new Promise<never>((_, reject) => child.once('exit', (code) =>
+      reject(new Error(`the bundled engine exited with code ${code}: ${this.logTail()}`))));
     this.followLog();
     await Promise.race([waitForEngine(this.socketPath, 30000), exited]);
     this.output.appendLine(`bundled engine ready (pid ${child.pid})`);
+  }
+
+  private logTail(): string {
+    try {
+      return fs.readFileSync(this.logFile, 'utf8').trim().split('\n').slice(-3).join(' | ');
+    } catch {
+      return '(no log)';
+    }
   }
 
   /** The running daemon's pid from its data-root lock file (`engine.pid`). */

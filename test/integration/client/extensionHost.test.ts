@@ -23,11 +23,12 @@ describe('extension host: commands and trees against real engines (code-server)'
   before(async () => {
     [dockerd, other, registry] = await Promise.all([startDockerd(), startDockerd(), startRegistry()]);
     const busybox = await busyboxRootfsTar();
+    engineDir = tempDir('it-engine');
+    fs.writeFileSync(path.join(engineDir, 'busybox.tar'), busybox);
     await dockerd.docker(['import', '--change', 'CMD ["sh"]', '-', 'busybox:latest'], { input: busybox });
     await other.docker(['import', '-', 'other-only:1'], { input: busybox });
     execFileSync('node', ['scripts/build.mjs'], { cwd: repoRoot, stdio: 'pipe' });
     workspace = tempDir('it-ws');
-    engineDir = tempDir('it-engine');
     fs.writeFileSync(path.join(workspace, 'Dockerfile'), [
       'FROM busybox:latest AS base',
       'ARG GREETING=hello',
@@ -47,12 +48,16 @@ describe('extension host: commands and trees against real engines (code-server)'
       settings: { 'dockwright.engine': dockerd.host },
       // The bundled engine (if anything starts it) gets a private socket and data root.
       env: { DOCKWRIGHT_ENGINE_SOCKET: path.join(engineDir, 'engine.sock'), DOCKWRIGHT_DATA_ROOT: path.join(engineDir, 'data'),
-        DW_IT_WORKSPACE: workspace, DW_IT_DOCKERD_HOST: dockerd.host, DW_IT_OTHER_HOST: other.host, DW_IT_REGISTRY: registry.host },
+        DW_IT_WORKSPACE: workspace, DW_IT_BUSYBOX_TAR: path.join(engineDir, 'busybox.tar'), DW_IT_DOCKERD_HOST: dockerd.host, DW_IT_OTHER_HOST: other.host, DW_IT_REGISTRY: registry.host },
     });
   });
 
   after(async () => {
     await server?.stop();
+    if (engineDir) {
+      await stopBundledEngine(path.join(engineDir, 'data'));
+      unmountUnder(engineDir);
+    }
     await Promise.all([dockerd?.stop(), other?.stop(), registry?.stop()]);
     if (workspace) removeDir(workspace);
     if (engineDir) removeDir(engineDir);
@@ -74,4 +79,28 @@ function extensionHostLog(server: CodeServer): string {
   const logs = path.join(server.userDataDir, 'logs');
   const files = fs.existsSync(logs) ? fs.readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => /exthost\.log$/.test(f)) : [];
   return files.map((f) => `${f}:\n${tail(path.join(logs, f), 60)}`).join('\n') || '(no extension host log)';
+}
+
+/** Stops the bundled engine the extension started (detached, so it outlives code-server) by its pid file. */
+async function stopBundledEngine(dataRoot: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number.parseInt(fs.readFileSync(path.join(dataRoot, 'engine.pid'), 'utf8'), 10);
+  } catch {
+    return; // never started
+  }
+  try { process.kill(pid, 'SIGTERM'); } catch { return; }
+  for (let i = 0; i < 100; i++) {
+    try { process.kill(pid, 0); } catch { return; }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+}
+
+/** Lazily unmounts whatever the engine left mounted under `dir` (deepest first), so the dir can be removed. */
+function unmountUnder(dir: string): void {
+  const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m && (m === dir || m.startsWith(`${dir}/`)));
+  for (const m of mounts.sort((a, b) => b.length - a.length)) {
+    try { execFileSync('umount', ['-l', m], { stdio: 'pipe' }); } catch { /* already gone */ }
+  }
 }
