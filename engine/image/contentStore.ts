@@ -332,7 +332,19 @@ class LayerHasher {
       this.size += chunk.length;
       return;
     }
-    if (!this.gunzip.write(chunk)) await new Promise<void>((r) => this.gunzip!.once('drain', r));
+    if (this.gunzip.write(chunk)) return;
+    // wait for room; an error or close settles the wait too, so a broken stream never hangs us
+    const gz = this.gunzip;
+    await new Promise<void>((resolve, reject) => {
+      const done = (e?: Error) => {
+        gz.off('drain', onDrain).off('error', done).off('close', onClose);
+        if (e) reject(e);
+        else resolve();
+      };
+      const onDrain = () => done();
+      const onClose = () => done(this.failure ?? new Error('gunzip closed'));
+      gz.once('drain', onDrain).once('error', done).once('close', onClose);
+    });
   }
 
   async finish(compressedDigest: string): Promise<LayerInfo> {

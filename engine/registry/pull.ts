@@ -1,6 +1,5 @@
 // `docker pull`: resolve (HEAD, then GET), choose the platform, download config and layers in
 // parallel straight into the content store (verified while streaming), record the image.
-import { Readable } from 'node:stream';
 import { DigestMismatchError, MediaTypes, SizeMismatchError, familiarString, parseDockerRef, referenceString, shortId, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, type ImageStore, type Reference } from '../image';
 import { RegistryClient } from './client';
 import { RegistryError } from './errors';
@@ -65,7 +64,7 @@ export async function pull(name: string, store: ImageStore, opts: PullOptions = 
       await res.body?.cancel();
       throw new RegistryError('invalid', `blob ${desc.digest}: registry answered range ${res.headers.get('content-range')} for offset ${offset}`);
     }
-    return { stream: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), start };
+    return { stream: bodyChunks(res, opts.signal), start };
   };
   const resume = (error: unknown, attempt: number) => retryDelay(error, attempt, opts.attempts ?? 5);
   await withRetries(opts.attempts, () => store.content.fetch(m.config, blobGet(m.config), { retry: resume }));
@@ -117,6 +116,28 @@ async function resolveManifest(client: RegistryClient, store: ImageStore, repo: 
     }
   }
   return getManifest(client, repo, known?.digest ?? reference, what, known?.digest ?? expectedDigest);
+}
+
+/**
+ * The response body as Buffers. An abort cancels the reader, which settles a pending read at
+ * once (streams spec), so an aborted pull never waits on a body that will not error by itself.
+ */
+async function* bodyChunks(res: Response, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  if (!res.body) return;
+  const reader = res.body.getReader();
+  const onAbort = () => { reader.cancel(signal?.reason).catch(() => {}); };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
+      if (done) return;
+      yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    reader.cancel().catch(() => {});
+  }
 }
 
 /** Retries a whole blob transfer that failed before it could resume (bounded). */
