@@ -1,12 +1,14 @@
 // textDocument/hover: docs of instructions, flags, mount types/keys and parser directives (from
-// engine/dockerfile/spec), the value of a variable at that point, and what a stage is built from.
+// engine/dockerfile/spec), build-check rules named in `# check=`, the value of a variable at that
+// point, what a stage is built from, and a base image's registry page.
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile';
 import { PREDEFINED_ARGS } from '../../engine/dockerfile/expand';
+import { rules } from '../../engine/dockerfile/lint';
 import { DIRECTIVES, instructionSpec, mountKeySpec, mountTypeSpec } from '../../engine/dockerfile/spec';
 import { describeValue, flagDoc } from './describe';
 import { registryPage } from './documentLinks';
-import { innermost, instructionAt, touches } from './positions';
+import { innermost, instructionAt, lineText, touches } from './positions';
 import { scopeModel } from './scopes';
 import { symbolIndex, type Occurrence } from './symbolIndex';
 
@@ -17,6 +19,8 @@ export function hover(model: DockerfileModel, position: Position): Hover | null 
       if (spec) return markdown(`**# ${spec.name}**\n\n${spec.doc}\n\n[Reference](${spec.link})`, directive.nameRange);
     }
   }
+  const rule = checkRuleHover(model, position);
+  if (rule) return rule;
   const occurrence = symbolIndex(model).at(position);
   if (occurrence?.kind === 'stage') return stageHover(model, occurrence);
   if (occurrence?.kind === 'variable') return variableHover(model, occurrence);
@@ -28,6 +32,21 @@ export function hover(model: DockerfileModel, position: Position): Hover | null 
   if (top !== instruction && touches(top.keywordRange, position)) return keywordHover(top);
   if (instruction.kind === 'FROM' && instruction.image && touches(instruction.image.range, position)) return imageHover(instruction.image.text, instruction.image.range);
   return flagHover(instruction, position);
+}
+
+/** A rule name in `# check=skip=...` (the directive or a comment above an instruction). */
+function checkRuleHover(model: DockerfileModel, position: Position): Hover | null {
+  const line = lineText(model, position.line);
+  const check = /^\s*#\s*check\s*=/i.exec(line);
+  if (!check) return null;
+  const word = /[A-Za-z0-9]*$/.exec(line.slice(0, position.character))![0];
+  const name = word + /^[A-Za-z0-9]*/.exec(line.slice(position.character))![0];
+  const rule = rules.find((r) => r.code === name);
+  if (!rule || position.character - word.length < check[0].length) return null;
+  const start = position.character - word.length;
+  const docs = rule.docs ? `\n\n[Documentation](${rule.docs})` : '';
+  return markdown(`**${rule.code}** (${rule.experimental ? 'experimental build check' : 'build check'})\n\n${rule.description}${docs}`,
+    { start: { line: position.line, character: start }, end: { line: position.line, character: start + name.length } });
 }
 
 function markdown(value: string, range: Hover['range']): Hover {

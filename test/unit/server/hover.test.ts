@@ -52,6 +52,14 @@ describe('hover', () => {
     assert.match(hoverAt(text.replace('AS build', 'AS bu|ild').replace('te|st', 'test'))!.text, /Built from image `golang:1\.22`, 2 instructions\.\n\nUsed by `test`\./);
   });
 
+  it('describes the build checks named in # check=', () => {
+    const h = hoverAt('# check=skip=JSONArgs|Recommended,StageNameCasing\nFROM a');
+    assert.match(h!.text, /^\*\*JSONArgsRecommended\*\* \(build check\)\n\n.+\n\n\[Documentation\]\(https:\/\/docs\.docker\.com\/go\/dockerfile\/rule\/json-args-recommended\/\)$/);
+    assert.deepEqual(h!.range, range(0, 13, 0, 32));
+    assert.match(hoverAt('FROM a\n# check=skip=Undefined|Var\nRUN x')!.text, /^\*\*UndefinedVar\*\*/);
+    assert.equal(hoverAt('# che|ck=skip=UndefinedVar\nFROM a')?.text.includes('UndefinedVar') ?? false, false);
+  });
+
   it('shows the base a FROM $ARG expands to', () => {
     assert.match(hoverAt('ARG IMG=node:20\nFROM $IMG AS a|pp')!.text, /Built from image `node:20`/);
   });
