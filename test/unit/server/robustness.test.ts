@@ -54,7 +54,7 @@ function samplePositions(text: string): Position[] {
     const chars = new Set([0, line.length - line.trimStart().length, line.length]);
     const firstSpace = line.indexOf(' ', chars.size > 1 ? line.length - line.trimStart().length : 0);
     if (firstSpace >= 0) chars.add(firstSpace + 1);
-    for (const m of line.matchAll(/[$\-=,{]/g)) if (chars.size < 6) chars.add(m.index + 1);
+    for (const m of line.matchAll(/[$\-=,{]/g)) if (chars.size < 5) chars.add(m.index + 1);
     for (const c of chars) positions.push({ line: i, character: c });
   });
   return positions;
