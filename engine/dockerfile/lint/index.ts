@@ -17,7 +17,7 @@ const CLASS_SEVERITY: Record<Rule['ruleClass'], Severity> = { build: 'error', ch
 
 export function lint(model: DockerfileModel, options: LintOptions = {}): LintProblem[] {
   const ctx = new LintContext(model, options);
-  const fileChecks = fileCheckOptions(model);
+  const fileChecks = fileCheckOptions(model, options.buildArgs);
   for (const rule of rules) {
     if (severityOf(rule, options) === 'off') continue;
     if (rule.ruleClass === 'check') {

@@ -6,11 +6,12 @@ import type { DockerfileModel, Instruction, ParserDirective } from '../model';
 import { emptyCheckOptions, parseCheckOptions, parseInstructionCheckComment, type CheckOptions } from './checkOptions';
 import type { QuickFix } from './types';
 
-/** Options of the file's `# check=` directive (empty when absent or invalid). */
-export function fileCheckOptions(model: DockerfileModel): CheckOptions {
-  const directive = checkDirective(model);
-  if (!directive) return emptyCheckOptions();
-  const parsed = parseCheckOptions(directive.value);
+/** Options of the file's `# check=` directive (empty when absent or invalid); the build arg
+ * `BUILDKIT_DOCKERFILE_CHECK`, when given, replaces the directive as it does in BuildKit. */
+export function fileCheckOptions(model: DockerfileModel, buildArgs?: Record<string, string>): CheckOptions {
+  const value = buildArgs?.BUILDKIT_DOCKERFILE_CHECK ?? checkDirective(model)?.value;
+  if (value === undefined) return emptyCheckOptions();
+  const parsed = parseCheckOptions(value);
   return 'options' in parsed ? parsed.options : emptyCheckOptions();
 }
 
@@ -36,7 +37,6 @@ function commentsByLine(model: DockerfileModel): Map<number, string> {
   if (!map) {
     map = new Map();
     for (const c of model.comments) if (!c.insideInstruction) map.set(c.range.start.line, model.text.slice(model.offsetAt(c.range.start), model.offsetAt(c.range.end)));
-    for (const d of model.directives) map.set(d.range.start.line, model.text.slice(model.offsetAt(d.range.start), model.offsetAt(d.range.end)));
     lineCache.set(model, map);
   }
   return map;
@@ -54,7 +54,9 @@ export function instructionCheckComment(model: DockerfileModel, instruction: Ins
 /** "Skip <rule> for this instruction" and "… for the whole file" fixes. */
 export function skipFixes(model: DockerfileModel, code: string, instruction: Instruction | undefined): QuickFix[] {
   const fixes: QuickFix[] = [];
-  if (instruction) {
+  // Right below the parser directives a new `# check=` line would itself be read as a directive.
+  const belowDirectives = instruction !== undefined && model.directives.some((d) => d.range.start.line === instruction.range.start.line - 1);
+  if (instruction && !belowDirectives) {
     const existing = instructionCheckComment(model, instruction);
     const lineStart = model.lineStarts[instruction.range.start.line];
     const indent = /^[ \t]*/.exec(model.text.slice(lineStart, lineStart + 200))![0];

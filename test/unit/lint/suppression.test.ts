@@ -28,6 +28,11 @@ describe('lint: # check= and severities', () => {
     assert.deepEqual(found.map((p) => [p.code, p.range.start.line]), [['LegacyKeyValueFormat', 4]]);
   });
 
+  it('lets the BUILDKIT_DOCKERFILE_CHECK build arg replace the directive', () => {
+    assert.deepEqual(codes('# check=skip=StageNameCasing\nFROM alpine:3 AS Build\n', { buildArgs: { BUILDKIT_DOCKERFILE_CHECK: 'error=true' } }), ['StageNameCasing:error']);
+    assert.deepEqual(codes('FROM alpine:3 AS Build\n', { buildArgs: { BUILDKIT_DOCKERFILE_CHECK: 'skip=all' } }), []);
+  });
+
   it('does not let # check=skip hide build errors', () => {
     assert.deepEqual(codes('# check=skip=all\nFROM alpine:3\nRUNN x\n'), ['UnknownInstruction:error']);
   });
@@ -60,6 +65,11 @@ describe('lint: # check= and severities', () => {
     const file = p.fixes.find((f) => f.title.includes('this file'))!;
     assert.equal(applyEdits(text, local.edits), '# check=error=true\nFROM alpine:3\n# check=skip=StageNameCasing,LegacyKeyValueFormat\nENV a b\n');
     assert.equal(applyEdits(text, file.edits), '# check=skip=LegacyKeyValueFormat;error=true\nFROM alpine:3\n# check=skip=StageNameCasing\nENV a b\n');
+  });
+
+  it('offers no per-instruction skip right below the parser directives (it would become a directive)', () => {
+    const p = lint(parseDockerfile('# syntax=docker/dockerfile:1\nFROM alpine:3 AS Build\n')).find((x) => x.code === 'StageNameCasing')!;
+    assert.deepEqual(p.fixes.map((f) => f.title), ["Rename stage to 'build'", 'Skip StageNameCasing in this file (# check=skip)']);
   });
 
   it('reports each condition once', () => {
