@@ -108,6 +108,14 @@ describe('syntaxes/dockerfile.tmLanguage.json', () => {
     assert.ok(!scopeOf(tokens, 6, 'WORKDIR').includes('meta.embedded.block.shellscript'));
   });
 
+  it('embeds the bodies of several heredocs on one line up to the last terminator', () => {
+    const tokens = tokenize(grammar, 'COPY <<one <<two /dst/\nfirst\none\nFROM not-an-instruction\ntwo\nUSER x');
+    assert.ok(scopeOf(tokens, 0, 'one').includes('entity.name.tag.heredoc.dockerfile'));
+    assert.ok(scopeOf(tokens, 3, 'FROM not-an-instruction').includes('meta.embedded.block.shellscript'));
+    assert.ok(scopeOf(tokens, 4, 'two').includes('entity.name.tag.heredoc.dockerfile'));
+    assert.ok(scopeOf(tokens, 5, 'USER').includes('keyword.other.special-method.dockerfile'));
+  });
+
   it('does not take a here-string (<<<) or a shift (a<<b) for a heredoc', () => {
     const tokens = tokenize(grammar, 'RUN cat <<<word\nUSER root\nRUN echo $((a<<b))\nUSER nobody');
     assert.ok(scopeOf(tokens, 1, 'USER').includes('keyword.other.special-method.dockerfile'));
