@@ -60,7 +60,7 @@ export function shellCommands(script: string): ShellCommand[] {
     } else {
       // A run of plain characters.
       let j = i + 1;
-      while (j < n && !PLAIN_STOP.has(script[j])) j++;
+      while (j < n && !STOP[script.charCodeAt(j)]) j++;
       word += script.slice(i, j);
       inWord = true;
       i = j - 1;
@@ -70,7 +70,9 @@ export function shellCommands(script: string): ShellCommand[] {
   return commands;
 }
 
-const PLAIN_STOP = new Set([' ', '\t', '\r', ';', '&', '|', '\n', '(', ')', "'", '"', '\\']);
+/** Characters that end a run of plain word characters (indexed by char code). */
+const STOP: boolean[] = [];
+for (const c of ' \t\r;&|\n()\'"\\') STOP[c.charCodeAt(0)] = true;
 
 /** Drops env assignments, `sudo`, `command`, `exec`, `time`, `nice` in front of the command name. */
 function stripPrefix(words: string[]): string[] {
