@@ -60,6 +60,11 @@ describe('registry transport', () => {
     // a different scope needs a new token
     await (await c.request('/v2/other/tags/list', { scopes: [RegistryClient.scope('other', ['pull'])] })).text();
     assert.equal(issued, 2);
+    // anonymous (Docker Hub style): the token is requested without credentials
+    const anon = new RegistryClient(`127.0.0.1:${registry.port}`);
+    await (await anon.request('/v2/library/busybox/manifests/latest', { scopes: [RegistryClient.scope('library/busybox', ['pull'])] })).text();
+    assert.equal(tokens.seen.at(-1)!.auth, undefined);
+    assert.deepEqual(new URL(tokens.seen.at(-1)!.url, 'http://x').searchParams.getAll('scope'), ['repository:library/busybox:pull']);
   });
 
   it('never sends credentials to a realm on another loopback address (http) or a private IP', async () => {
