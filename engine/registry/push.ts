@@ -3,7 +3,7 @@
 // parallel; then PUT the manifest. Reports like Docker (`<tag>: digest: sha256:… size: N`).
 import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { familiarName, parseDockerRef, parseReference, referenceString, repositoryName, shortId, type Descriptor, type ImageStore, type Reference } from '../image';
+import { familiarName, familiarString, parseDockerRef, parseReference, repositoryName, shortId, type Descriptor, type ImageStore, type Reference } from '../image';
 import { RegistryClient } from './client';
 import { RegistryError } from './errors';
 import { mapLimit, throttledProgress, type OnProgress } from './progress';
@@ -27,7 +27,7 @@ export interface PushResult {
 
 export async function push(name: string, store: ImageStore, opts: PushOptions = {}, onProgress?: OnProgress): Promise<PushResult> {
   const ref = parseDockerRef(name);
-  const rec = await store.resolve(referenceString(ref));
+  const rec = await store.resolve(familiarString(ref));
   const { descriptor, manifest } = await store.manifest(rec);
   const client = await clientFor(ref.domain, opts);
   const repo = ref.path;
@@ -56,7 +56,7 @@ export async function push(name: string, store: ImageStore, opts: PushOptions = 
   const target = ref.digest ?? ref.tag!;
   const res = await client.request(`/v2/${repo}/manifests/${target}`, {
     method: 'PUT', headers: { 'Content-Type': descriptor.mediaType }, body: bytes,
-    scopes: [RegistryClient.scope(repo, ['pull', 'push'])], what: `manifest for ${familiarName(ref)}:${target}`,
+    scopes: [RegistryClient.scope(repo, ['pull', 'push'])], what: `manifest for ${familiarName(ref)}${ref.digest ? '@' : ':'}${target}`,
   });
   await res.body?.cancel();
   const returned = res.headers.get('docker-content-digest');
