@@ -34,7 +34,7 @@ describe('registry transport', () => {
 
   it('bearer flow: asks the realm for the exact scopes with basic credentials, caches the token', async () => {
     let issued = 0;
-    const tokens = await serve('127.0.0.1', (req, res) => {
+    const tokens = await serve('127.0.0.1', (_req, res) => {
       issued++;
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ token: `tok-${issued}`, expires_in: 300 }));
