@@ -26,7 +26,7 @@ export async function startDaemon(opts: DaemonOptions, announce: (line: string) 
     dataRoot: opts.dataRoot,
     log,
     events: new EventBus(),
-    images: openImageStore(opts.dataRoot),
+    images: openOrUnlock(() => openImageStore(opts.dataRoot), unlock),
     registry: { insecureRegistries: opts.insecureRegistries, maxConcurrentDownloads: opts.maxConcurrentDownloads, maxConcurrentUploads: opts.maxConcurrentUploads },
     runtime: opts.runtime,
   };
@@ -62,6 +62,15 @@ export async function startDaemon(opts: DaemonOptions, announce: (line: string) 
     return { engine, addresses, close };
   } catch (e) {
     await close();
+    throw e;
+  }
+}
+
+function openOrUnlock<T>(open: () => T, unlock: () => void): T {
+  try {
+    return open();
+  } catch (e) {
+    unlock();
     throw e;
   }
 }
