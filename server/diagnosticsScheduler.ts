@@ -5,7 +5,7 @@ import { CancellationTokenSource, type CancellationToken } from 'vscode-language
 export type DiagnosticsJob = (uri: string, token: CancellationToken) => Promise<void>;
 
 export class DiagnosticsScheduler {
-  private readonly pending = new Map<string, { timer: NodeJS.Timeout; source: CancellationTokenSource }>();
+  private readonly pending = new Map<string, { stopTimer: () => void; source: CancellationTokenSource }>();
 
   constructor(private readonly job: DiagnosticsJob, private readonly delayMs = 150) {}
 
@@ -13,21 +13,30 @@ export class DiagnosticsScheduler {
   schedule(uri: string, immediate = false): void {
     this.cancel(uri);
     const source = new CancellationTokenSource();
-    const timer = setTimeout(() => {
+    const run = () => {
       this.job(uri, source.token)
         .catch(() => undefined) // a failed run publishes nothing; the next edit schedules a new one
         .finally(() => {
           if (this.pending.get(uri)?.source === source) this.pending.delete(uri);
           source.dispose();
         });
-    }, immediate ? 0 : this.delayMs);
-    this.pending.set(uri, { timer, source });
+    };
+    // setImmediate, not setTimeout(0): timers are clamped to at least 1 ms.
+    let stopTimer: () => void;
+    if (immediate) {
+      const handle = setImmediate(run);
+      stopTimer = () => clearImmediate(handle);
+    } else {
+      const handle = setTimeout(run, this.delayMs);
+      stopTimer = () => clearTimeout(handle);
+    }
+    this.pending.set(uri, { stopTimer, source });
   }
 
   cancel(uri: string): void {
     const entry = this.pending.get(uri);
     if (!entry) return;
-    clearTimeout(entry.timer);
+    entry.stopTimer();
     entry.source.cancel();
     this.pending.delete(uri);
   }
