@@ -23,8 +23,12 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>): Promi
     fs.mkdirSync(path.dirname(key), { recursive: true });
     const unlock = await lockfile.lock(key, {
       realpath: false,
-      stale: 10_000,
-      update: 2_000,
+      stale: 30_000,
+      update: 5_000,
+      // the default throws from a timer (crashing the daemon) if our lock was taken over after
+      // the event loop stalled past `stale`; every write here is an atomic rename, so the worst
+      // outcome is one lost metadata update, not a corrupt store
+      onCompromised: () => {},
       retries: { retries: 200, factor: 1.2, minTimeout: 10, maxTimeout: 200 },
     });
     try {
