@@ -61,6 +61,8 @@ describe('e2e: Dockwright in a real VS Code (code-server + Chromium) on a real D
       '',
     ].join('\n'));
     fs.writeFileSync(path.join(workspace, 'message.txt'), 'hello from dockwright\n');
+    fs.mkdirSync(path.join(workspace, 'broken'));
+    fs.writeFileSync(path.join(workspace, 'broken', 'Dockerfile'), 'FROM busybox:latest\nRUNN echo hi\n');
     server = await startCodeServer({
       vsix, settings: { 'dockwright.engine': dockerd.host },
       env: { DOCKWRIGHT_ENGINE_SOCKET: path.join(path.dirname(workspace), 'engine.sock'), DOCKWRIGHT_DATA_ROOT: path.join(path.dirname(workspace), 'engine-data') },
@@ -87,9 +89,46 @@ describe('e2e: Dockwright in a real VS Code (code-server + Chromium) on a real D
     assert.deepEqual(browser.foreignRequests.filter((u) => !/open-vsx|vsda/.test(u)), []);
   });
 
+  it('language server: diagnostics in the Problems panel, FROM completion with the engine\'s images, hover', async () => {
+    await page.keyboard.press('Control+P');
+    const quickOpen = page.locator('.quick-input-widget input');
+    await quickOpen.waitFor();
+    await quickOpen.fill('broken/Dockerfile');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dockerfile' }).first().waitFor();
+    await sleep(300);
+    await quickOpen.press('Enter');
+    await page.locator('.monaco-editor .view-lines', { hasText: 'RUNN' }).waitFor();
+    await page.keyboard.press('Control+Shift+M');
+    const marker = page.locator('.markers-panel .monaco-list-row', { hasText: /Unknown instruction: RUNN \(did you mean RUN\?\)/ });
+    await marker.waitFor({ timeout: 30000 });
+    await screenshot('problems-panel');
+
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('FROM ');
+    await page.keyboard.press('Control+Space');
+    const suggestion = page.locator('.suggest-widget .monaco-list-row', { hasText: 'busybox:latest' });
+    await suggestion.waitFor({ timeout: 20000 });
+    await screenshot('from-completion');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape'); // the signature help
+    await page.keyboard.press('Control+Home');
+    await sleep(300);
+
+    await page.locator('.monaco-editor .view-lines .view-line', { hasText: /FROM.busybox:latest/ }).locator('span', { hasText: 'FROM' }).first().hover({ force: true });
+    const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content');
+    await hover.waitFor({ timeout: 20000 });
+    assert.match(await hover.innerText(), /\S/);
+    await screenshot('hover');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Z');
+    await page.keyboard.press('Control+Z');
+  });
+
   it('right-click Build Image → the image appears → Run → container → View Logs → Stop → Remove', async () => {
     await page.locator('.activitybar .action-item a.action-label[aria-label^="Explorer"]').click();
-    const dockerfileRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^Dockerfile$/ });
+    const dockerfileRow = page.locator('.explorer-folders-view .monaco-list-row[aria-level="1"]', { hasText: /^Dockerfile$/ });
     await dockerfileRow.waitFor();
     await contextMenu(dockerfileRow, /^Build Image\.\.\.$/);
     const input = page.locator('.quick-input-widget input');
