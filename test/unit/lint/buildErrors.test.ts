@@ -203,6 +203,7 @@ describe('lint: exec form with single quotes', () => {
     assert.deepEqual(codes('FROM alpine:3\nEXPOSE 80/XYZ\n'), ['InvalidProtocol']);
     assert.deepEqual(codes('FORM alpine:3\nFROM alpine:3\n'), ['UnknownInstruction']);
     assert.deepEqual(codes('FROM alpine:3\nENV a\n'), ['ParseError']);
+    assert.deepEqual(codes('FROM alpine:3\nCMD [1, 2]\n'), ['JSONNotStringArray']);
   });
 });
 

@@ -1,6 +1,5 @@
 import type { Instruction, Stage } from '../../model';
 import { defineRule } from '../rule';
-import { SINGLE_QUOTED_ARRAY } from './JSONArgsSingleQuotes';
 
 const SHELL_SYNTAX = /[$'"\\&|;<>()*?[\]#~`\n{}]/;
 
@@ -14,12 +13,15 @@ export default defineRule({
       let shellSet = inheritsShell(stages, stage);
       for (const i of stage.instructions) {
         if (i.kind === 'SHELL') shellSet = true;
-        if ((i.kind !== 'CMD' && i.kind !== 'ENTRYPOINT') || i.json || shellSet || i.argsText === '' || !i.argsRange || SINGLE_QUOTED_ARRAY.test(i.argsText)) continue;
+        if ((i.kind !== 'CMD' && i.kind !== 'ENTRYPOINT') || i.json || shellSet || i.argsText === '' || !i.argsRange || looksLikeArray(i.argsText)) continue;
         ctx.reportOn(i, i.argsRange, `JSON arguments recommended for ${i.kind} to prevent unintended behavior related to OS signals: write ${i.kind} ["executable", "arg", ...]`, jsonFix(i));
       }
     }
   },
 });
+
+/** An array that is not valid JSON: JSONArgsSingleQuotes or the parser's JSON error reports it. */
+const looksLikeArray = (text: string) => text.startsWith('[') && text.endsWith(']');
 
 function inheritsShell(stages: Stage[], stage: Stage): boolean {
   const seen = new Set<number>();

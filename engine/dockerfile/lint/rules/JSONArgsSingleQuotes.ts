@@ -1,7 +1,7 @@
 import { defineRule } from '../rule';
 
 /** `['a', 'b']`: a JSON array written with single quotes (JSON needs double quotes). */
-export const SINGLE_QUOTED_ARRAY = /^\[\s*'[^']*'(\s*,\s*'[^']*')*\s*\]$/;
+const SINGLE_QUOTED_ARRAY = /^\[\s*'[^']*'(\s*,\s*'[^']*')*\s*\]$/;
 const KINDS = ['RUN', 'CMD', 'ENTRYPOINT', 'COPY', 'ADD', 'VOLUME'];
 
 export default defineRule({
