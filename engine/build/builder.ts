@@ -284,7 +284,7 @@ class BuildRun {
       for (const t of triggers) {
         const inst = parseDockerfile(`FROM scratch\n${t}\n`).instructions[1];
         if (!inst) continue;
-        await this.dispatch(run, inst, true);
+        await this.dispatch(run, inst);
       }
     }
     return run;
@@ -317,7 +317,7 @@ class BuildRun {
     return env;
   }
 
-  private async dispatch(run: StageRun, inst: Instruction, trigger = false): Promise<void> {
+  private async dispatch(run: StageRun, inst: Instruction): Promise<void> {
     switch (inst.kind) {
       case 'ARG':
         return this.arg(run, inst);
@@ -325,7 +325,7 @@ class BuildRun {
         return this.runStep(run, inst);
       case 'COPY':
       case 'ADD':
-        return this.copyStep(run, inst, trigger);
+        return this.copyStep(run, inst);
       case 'WORKDIR':
         return this.workdir(run, inst);
       case 'FROM':
@@ -485,7 +485,7 @@ class BuildRun {
     };
   }
 
-  private async copyStep(run: StageRun, inst: CopyInstruction, _trigger: boolean): Promise<void> {
+  private async copyStep(run: StageRun, inst: CopyInstruction): Promise<void> {
     const env = this.env(run);
     const cfg = run.state.config.config!;
     const flag = (n: string) => inst.flags.filter((f) => f.name.toLowerCase() === n).map((f) => expand(f.value ?? '', env, this.escape));

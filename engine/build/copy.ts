@@ -199,7 +199,7 @@ export interface PlanRequest {
 
 export async function planCopy(sr: CopySourceRoot, req: PlanRequest): Promise<CopyPlan> {
   const items: PlanItem[] = [];
-  const excludes = req.excludes?.length ? new IgnoreMatcher(req.excludes) : undefined;
+  const excludes = req.excludes?.length ? IgnoreMatcher.fromPatterns(req.excludes) : undefined;
   let wildcard = false;
   for (const s of req.sources) {
     if (req.add && /^https?:\/\//i.test(s)) {
@@ -315,7 +315,7 @@ function lstatSyncOrNull(p: string): fs.Stats | null {
 
 /** Writes `plan` into `rootfs` at `opts.dest`. */
 export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: CopyPlan, opts: CopyOptions): Promise<void> {
-  const w: Writer = { rootfs, sr, opts, excludes: opts.excludes?.length ? new IgnoreMatcher(opts.excludes) : undefined, inodes: new Map() };
+  const w: Writer = { rootfs, sr, opts, excludes: opts.excludes?.length ? IgnoreMatcher.fromPatterns(opts.excludes) : undefined, inodes: new Map() };
   const dirOwner = opts.chown ?? { uid: 0, gid: 0 };
   const destIsDir = opts.dest.endsWith('/') || plan.multiple;
   const destResolved = await resolveInRoot(rootfs, opts.dest, { followFinal: true });

@@ -123,14 +123,12 @@ export function applyMetadata(inst: Instruction, ctx: MetaContext): string {
     }
     case 'EXPOSE': {
       cfg.ExposedPorts ??= {};
-      const ports: string[] = [];
       for (const p of inst.ports) {
         for (const w of expandWords(p.word.text, env, escapeChar)) {
           const [range, proto = 'tcp'] = w.split('/');
           const [lo, hi = lo] = range.split('-');
           if (!/^\d+$/.test(lo) || !/^\d+$/.test(hi)) throw new BuildError(`invalid containerPort: ${range}`);
           for (let n = Number(lo); n <= Number(hi); n++) cfg.ExposedPorts[`${n}/${proto.toLowerCase()}`] = {};
-          ports.push(w);
         }
       }
       return `EXPOSE map[${Object.keys(cfg.ExposedPorts).map((k) => `${k}:{}`).join(' ')}]`;

@@ -20,7 +20,7 @@
  */
 import * as path from 'node:path';
 import type { Socket } from 'node:net';
-import { Builder, BuildError } from '../../build/builder';
+import { Builder } from '../../build/builder';
 import { contextFromDir, contextFromTar, type BuildContext } from '../../build/context';
 import { familiarString, parseDockerRef, parseReference } from '../../image';
 import { configKey, pull, type AuthConfig } from '../../registry';
@@ -118,7 +118,7 @@ async function postBuild(ctx: RequestContext, builder: Builder): Promise<void> {
     // With `q`, dockerd's only output is the image ID (the CLI prints what it received).
     if (ctx.bool('q')) out.stream(`${result.imageId}\n`);
   } catch (e) {
-    out.error(e instanceof BuildError || e instanceof Error ? e : new Error(String(e)));
+    out.error(e);
   } finally {
     await context?.dispose();
     out.end();

@@ -83,7 +83,7 @@ describe('build: COPY/ADD semantics', () => {
   });
 
   it('.dockerignore excludes context files (local directory contexts)', async () => {
-    const s = { root: ctx, preserveOwnership: false, ignore: new IgnoreMatcher(['*.txt', '!b.txt', 'dir/sub']) };
+    const s = { root: ctx, preserveOwnership: false, ignore: IgnoreMatcher.fromFile('*.txt\n!b.txt\ndir/sub\n') };
     await copy(['.'], { dest: '/ctx/' }, { src: s });
     assert.deepEqual(fs.readdirSync(path.join(rootfs, 'ctx')).sort(), ['b.txt', 'dir']);
     assert.deepEqual(fs.readdirSync(path.join(rootfs, 'ctx/dir')), ['x']);
