@@ -1,7 +1,9 @@
 import { buildkitDocs, type Rule } from './types';
 
-/** Declares a rule; BuildKit checks get their docs URL from the code. */
+const DOCKERFILE_REFERENCE = 'https://docs.docker.com/reference/dockerfile/';
+
+/** Declares a rule; BuildKit checks get their docs URL from the code, build errors the Dockerfile reference. */
 export function defineRule(rule: Rule): Rule {
-  if (rule.ruleClass === 'check' && !rule.docs) return { ...rule, docs: buildkitDocs(rule.code) };
-  return rule;
+  if (rule.docs) return rule;
+  return { ...rule, docs: rule.ruleClass === 'check' ? buildkitDocs(rule.code) : DOCKERFILE_REFERENCE };
 }
