@@ -153,6 +153,20 @@ class BuildRun {
     this.buildArgs = new Map(Object.entries(opts.buildArgs ?? {}).filter(([, v]) => v !== null) as [string, string][]);
   }
 
+  /**
+   * BuildKit's SOURCE_DATE_EPOCH build arg: layer mtimes are clamped to it and every timestamp in
+   * the config is it, so identical inputs give identical image IDs.
+   */
+  private get sourceDateEpoch(): number | undefined {
+    const v = this.buildArgs.get('SOURCE_DATE_EPOCH');
+    return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+  }
+
+  private now(): string {
+    const epoch = this.sourceDateEpoch;
+    return epoch === undefined ? new Date().toISOString() : new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
+  }
+
   private out(text: string): void {
     if (!this.opts.quiet) this.opts.out(text);
   }
@@ -182,7 +196,7 @@ class BuildRun {
     }
     try {
       const result = await this.buildStage(target.index);
-      const unused = [...this.buildArgs.keys()].filter((k) => !this.usedArgs.has(k) && !PROXY_ARGS.some((p) => p.name === k)).sort();
+      const unused = [...this.buildArgs.keys()].filter((k) => !this.usedArgs.has(k) && k !== 'SOURCE_DATE_EPOCH' && !PROXY_ARGS.some((p) => p.name === k)).sort();
       if (unused.length) this.out(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
       return await this.commit(result.state);
     } finally {
@@ -375,9 +389,9 @@ class BuildRun {
 
   private addHistory(run: StageRun, createdBy: string, empty: boolean): void {
     const h = run.state.config.history ?? [];
-    h.push({ created: new Date().toISOString(), created_by: createdBy, comment: 'buildkit.dockerfile.v0', ...(empty ? { empty_layer: true } : {}) });
+    h.push({ created: this.now(), created_by: createdBy, comment: 'buildkit.dockerfile.v0', ...(empty ? { empty_layer: true } : {}) });
     run.state.config.history = h;
-    run.state.config.created = new Date().toISOString();
+    run.state.config.created = this.now();
   }
 
   /** Uses the cache entry for `key` or runs `work` (which changes the snapshot) and records it. */
@@ -408,7 +422,7 @@ class BuildRun {
       if (entries.length) {
         const pass = new PassThrough();
         const ingest = this.deps.images.content.ingest(pass);
-        const written = await writeLayer(entries, pass, { signal: this.opts.signal });
+        const written = await writeLayer(entries, pass, { signal: this.opts.signal, sourceDateEpoch: this.sourceDateEpoch });
         const stored = await ingest;
         if (stored.digest !== written.digest) throw new BuildError(`layer digest mismatch: ${stored.digest} != ${written.digest}`);
         run.state.layers.push({ mediaType: MediaTypes.ociLayerGzip, digest: written.digest, size: written.size });
@@ -660,7 +674,7 @@ class BuildRun {
     const cfg: ContainerConfig = config.config ?? {};
     if (this.opts.labels && Object.keys(this.opts.labels).length) cfg.Labels = { ...cfg.Labels, ...this.opts.labels };
     config.config = cfg;
-    config.created ??= new Date().toISOString();
+    config.created ??= this.now();
     const rec = await this.deps.images.putImage(config, state.layers);
     const tags: string[] = [];
     for (const t of this.opts.tags ?? []) {

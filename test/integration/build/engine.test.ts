@@ -146,6 +146,24 @@ COPY --from=main /heredoc-run /
     assert.doesNotMatch(noCache.stdout, /Using cache/);
   });
 
+  it('SOURCE_DATE_EPOCH makes rebuilds reproducible: same image ID without the cache', async () => {
+    const dir = context('epoch', {
+      Dockerfile: 'FROM {{BASE}}\nCOPY f /f\nRUN touch /touched && mkdir /made && echo same > /made/file\nENV X=1\n',
+      f: 'content',
+    });
+    const ids: string[] = [];
+    for (const tag of ['epoch:1', 'epoch:2']) {
+      await build(dir, '--no-cache', '--build-arg', 'SOURCE_DATE_EPOCH=1700000000', '-t', tag);
+      ids.push((await engine.docker(['image', 'inspect', '--format', '{{.Id}} {{.Created}}', tag])).stdout.trim());
+      await new Promise((r) => setTimeout(r, 1100));
+    }
+    const out = path.join(work, 'epoch-flat');
+    await flattenStoreImage(engine.dataRoot, 'epoch:1', out);
+    assert.equal(fs.statSync(path.join(out, 'touched')).mtimeMs, 1_700_000_000_000);
+    assert.match(ids[0], /2023-11-14T22:13:20Z$/);
+    assert.equal(ids[1], ids[0], 'a --no-cache rebuild a second later gives the same image ID');
+  });
+
   it('local-directory fast path (unix socket only) applies .dockerignore like the CLI', async () => {
     const dir = context('fastpath', {
       Dockerfile: 'FROM {{BASE}}\nCOPY . /ctx/\n',
@@ -236,7 +254,7 @@ RUN --mount=type=bind,from=files,source=/data/root-link,target=/mnt2 ls /mnt2 > 
       'msg.txt': 'hello from the context\n',
     });
     const ref = `${registry.host}/built/by-dockwright:1`;
-    await build(dir, '-t', ref);
+    await build(dir, '--pull', '-t', ref);
     await engine.docker(['push', ref]);
     await dockerd.docker(['pull', '-q', ref]);
     const out = await dockerd.docker(['run', '--rm', '--network=none', ref]);
