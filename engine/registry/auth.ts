@@ -17,7 +17,10 @@ export interface Challenge {
   params: Record<string, string>;
 }
 
-/** Parses a WWW-Authenticate header (one or more challenges, quoted or token params). */
+/**
+ * Parses a WWW-Authenticate header (one or more challenges, quoted or token params). A few lines
+ * of our own rather than a dependency: this sits on the credential path, so we keep it auditable.
+ */
 export function parseChallenges(header: string | null | undefined): Challenge[] {
   if (!header) return [];
   const out: Challenge[] = [];

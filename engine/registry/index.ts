@@ -1,4 +1,7 @@
 // Public API of the registry client (engine/registry).
+// Hand-written on purpose: the npm OCI/registry clients buffer blobs or write them outside a
+// verified content store, and none implements Docker's credential order, realm policy, cross-repo
+// mounts, chunked uploads and JSON progress together; those are the engine's core behaviour.
 export { pull, type PullOptions, type PullResult } from './pull';
 export { push, type PushOptions, type PushResult } from './push';
 export { RegistryClient, registryEndpointHost, isLoopbackHost, type ClientOptions } from './client';
