@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import * as tar from 'tar-stream';
+import { writeBusyboxOciLayout } from '../../harness/images';
 import { applyChanges, importRootfs, ImageStore, loadImages, parseDockerRef, saveImages, sha256Digest } from '../../../engine/image';
 
 async function tarOf(entries: Array<{ name: string; data?: Buffer | string; type?: 'symlink' | 'directory'; linkname?: string }>): Promise<Buffer> {
@@ -132,6 +133,24 @@ describe('save / load / import', () => {
     assert.equal(d.id, `sha256:${id}`);
     assert.deepEqual(d.layers.map((l) => [l.digest, l.mediaType]), [[sha256Digest(l1), 'application/vnd.oci.image.layer.v1.tar'], [sha256Digest(l1), 'application/vnd.oci.image.layer.v1.tar']]);
     assert.deepEqual(fs.readdirSync(path.join(store.root, 'tmp')), []);
+  });
+
+  it('loads a bare OCI image layout archive (index.json + blobs, as skopeo writes)', async () => {
+    const layout = path.join(dir, 'layout');
+    const manifestDigest = await writeBusyboxOciLayout(layout, { tag: 'v9' });
+    const entries: Array<{ name: string; data: Buffer }> = [];
+    const walk = (rel: string) => {
+      for (const n of fs.readdirSync(path.join(layout, rel))) {
+        const p = path.join(rel, n);
+        if (fs.statSync(path.join(layout, p)).isDirectory()) walk(p);
+        else entries.push({ name: p, data: fs.readFileSync(path.join(layout, p)) });
+      }
+    };
+    walk('');
+    const res = await loadImages(store, Readable.from([await tarOf(entries)]));
+    const d = await store.inspect(res.images[0].id);
+    assert.equal(d.manifest.digest, manifestDigest);
+    assert.deepEqual(res.messages, [`Loaded image ID: ${d.id}`]);
   });
 
   it('refuses archives with unsafe names, escaping symlinks or wrong diffIDs', async () => {
