@@ -10,11 +10,23 @@ export function definePractice(dl: string, rule: Omit<Rule, 'ruleClass' | 'docs'
   return defineRule({ ...rule, ruleClass: 'practice', docs: hadolintDocs(dl), description: `${rule.description} (hadolint ${dl})` });
 }
 
-/** Calls `visit` for every RUN of every stage with its simple commands. */
-export function forEachRun(ctx: LintContext, visit: (run: RunInstruction, stage: Stage, commands: ShellCommand[]) => void): void {
+interface RunText {
+  script: string;
+  commands?: ShellCommand[];
+}
+
+/**
+ * Calls `visit` for every RUN of every stage whose script mentions one of `mentions` (a cheap
+ * prefilter), with its simple commands (each script is read and split once per lint run).
+ */
+export function forEachRun(ctx: LintContext, mentions: string[], visit: (run: RunInstruction, stage: Stage, commands: ShellCommand[]) => void): void {
   for (const stage of ctx.model.stages) {
     for (const i of stage.instructions) {
-      if (i.kind === 'RUN') visit(i, stage, ctx.memo(i, () => shellCommands(runScript(i))));
+      if (i.kind !== 'RUN') continue;
+      const text = ctx.memo<RunInstruction, RunText>(i, () => ({ script: runScript(i) }));
+      if (!mentions.some((m) => text.script.includes(m))) continue;
+      text.commands ??= shellCommands(text.script);
+      visit(i, stage, text.commands);
     }
   }
 }

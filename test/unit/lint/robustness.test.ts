@@ -70,12 +70,16 @@ describe('lint: robustness', function () {
 
   it('takes time linear in the input', () => {
     const unit = 'FROM alpine:3 AS s\nARG V=1\nENV A=$V B=${V:-2}\nRUN --mount=type=cache,target=/c apt-get install -y x | tee y\nCOPY --from=s a b /c/\nEXPOSE 80/TCP\nLABEL a b\n';
+    // The fastest of several runs: robust against other processes on a shared machine.
     const time = (copies: number) => {
       const text = unit.repeat(copies);
-      lint(parseDockerfile(text), everything);
-      const start = performance.now();
-      for (let k = 0; k < 3; k++) lint(parseDockerfile(text), everything);
-      return (performance.now() - start) / 3;
+      let best = Infinity;
+      for (let k = 0; k < 5; k++) {
+        const start = performance.now();
+        lint(parseDockerfile(text), everything);
+        best = Math.min(best, performance.now() - start);
+      }
+      return best;
     };
     const small = time(50);
     const big = time(500);

@@ -5,7 +5,7 @@ export default definePractice('DL3019', {
   code: 'ApkNoCache',
   description: 'Use the --no-cache switch to avoid the need to use --update and remove /var/cache/apk/* when done installing packages',
   check(ctx) {
-    forEachRun(ctx, (run, _stage, commands) => {
+    forEachRun(ctx, ['apk'], (run, _stage, commands) => {
       const adds = commandsWith(commands, ['apk'], 'add').filter((c) => !hasFlag(c, ['--no-cache']));
       if (adds.length === 0) return;
       if (cacheMountTargets(run).some((t) => t === '/var/cache/apk' || t === '/etc/apk/cache')) return;

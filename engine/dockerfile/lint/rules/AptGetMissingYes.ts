@@ -5,7 +5,7 @@ export default definePractice('DL3014', {
   code: 'AptGetMissingYes',
   description: 'Use the -y switch to avoid manual input with apt-get install',
   check(ctx) {
-    forEachRun(ctx, (run, _stage, commands) => {
+    forEachRun(ctx, ['apt-get'], (run, _stage, commands) => {
       const missing = commandsWith(commands, ['apt-get'], 'install')
         .filter((c) => !hasFlag(c, ['--yes', '--assume-yes', '-qq', '-q=2'], ['y']) && !c.words.some((w) => /^-[a-z]*q[a-z]*q/.test(w)));
       if (missing.length === 0) return;

@@ -5,7 +5,7 @@ export default definePractice('DL3015', {
   code: 'AptGetNoInstallRecommends',
   description: 'Avoid additional packages by specifying --no-install-recommends',
   check(ctx) {
-    forEachRun(ctx, (run, _stage, commands) => {
+    forEachRun(ctx, ['apt-get'], (run, _stage, commands) => {
       const installs = commandsWith(commands, ['apt-get'], 'install')
         .filter((c) => !hasFlag(c, ['--no-install-recommends']) && !c.words.some((w) => /APT::Install-Recommends=(false|0)/i.test(w)));
       if (installs.length === 0) return;

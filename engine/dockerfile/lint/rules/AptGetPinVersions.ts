@@ -6,7 +6,7 @@ export default definePractice('DL3008', {
   description: 'Pin versions in apt-get install',
   defaultSeverity: 'off',
   check(ctx) {
-    forEachRun(ctx, (run, _stage, commands) => {
+    forEachRun(ctx, ['apt-get'], (run, _stage, commands) => {
       for (const c of commandsWith(commands, ['apt-get'], 'install')) {
         const packages = c.words.slice(c.words.indexOf('install') + 1).filter((w) => !w.startsWith('-') && !w.includes('$'));
         const unpinned = packages.filter((p) => !p.includes('=') && !p.endsWith('.deb'));

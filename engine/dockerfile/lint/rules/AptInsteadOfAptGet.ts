@@ -5,7 +5,7 @@ export default definePractice('DL3027', {
   code: 'AptInsteadOfAptGet',
   description: 'Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead',
   check(ctx) {
-    forEachRun(ctx, (run, _stage, commands) => {
+    forEachRun(ctx, ['apt'], (run, _stage, commands) => {
       if (commandsWith(commands, ['apt']).length === 0) return;
       const site = matchesIn(ctx, run, /(?<![\w./-])apt(?=\s+(?:-\S+\s+)*(?:install|update|upgrade|remove|purge|autoremove|full-upgrade)\b)/)[0];
       if (!site) return;

@@ -8,7 +8,7 @@ export default definePractice('DL3009', {
   description: 'Delete the apt-get lists after installing something',
   check(ctx) {
     const final = ctx.model.stages[ctx.model.stages.length - 1];
-    forEachRun(ctx, (run, stage, commands) => {
+    forEachRun(ctx, ['apt-get'], (run, stage, commands) => {
       if (stage !== final || commandsWith(commands, ['apt-get'], 'install').length === 0) return;
       if (cacheMountTargets(run).some((t) => t === LISTS || t === '/var/lib/apt')) return;
       const cleaned = commands.some((c) => c.words[0] === 'rm' && c.words.some((w) => w.startsWith(LISTS)))

@@ -5,7 +5,7 @@ export default definePractice('DL3042', {
   code: 'PipNoCacheDir',
   description: 'Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`',
   check(ctx) {
-    forEachRun(ctx, (run, stage, commands) => {
+    forEachRun(ctx, ['pip'], (run, stage, commands) => {
       const installs = commandsWith(commands, ['pip', 'pip3', 'pip2'], 'install')
         .filter((c) => !hasFlag(c, ['--no-cache-dir']));
       const pythonM = commands.filter((c) => /^python[0-9.]*$/.test(c.words[0]) && c.words[1] === '-m' && c.words[2] === 'pip' && c.words.includes('install') && !hasFlag(c, ['--no-cache-dir']));

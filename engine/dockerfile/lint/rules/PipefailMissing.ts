@@ -5,7 +5,7 @@ export default definePractice('DL4006', {
   code: 'PipefailMissing',
   description: 'Set the SHELL option -o pipefail before RUN with a pipe in it',
   check(ctx) {
-    forEachRun(ctx, (run, stage) => {
+    forEachRun(ctx, ['|'], (run, stage) => {
       if (run.json || run.heredocs.length > 0) return;
       if (!/(^|[^|])\|(?!\|)/.test(stripQuoted(run.argsText))) return;
       if (/\bset\s+(-[a-zA-Z]*o\s+pipefail|-o\s+pipefail|.*pipefail)/.test(run.argsText)) return;
