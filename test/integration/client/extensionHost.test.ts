@@ -16,12 +16,14 @@ describe('extension host: commands and trees against real engines (code-server)'
   let dockerd: TestDockerd;
   let other: TestDockerd;
   let registry: TestRegistry;
+  let authRegistry: TestRegistry;
   let server: CodeServer;
   let workspace: string;
   let engineDir: string;
 
   before(async () => {
-    [dockerd, other, registry] = await Promise.all([startDockerd(), startDockerd(), startRegistry()]);
+    [dockerd, other, registry, authRegistry] = await Promise.all([startDockerd(), startDockerd(), startRegistry(),
+      startRegistry({ auth: { username: 'dw-user', password: 'dw-secret' } })]);
     const busybox = await busyboxRootfsTar();
     engineDir = tempDir('it-engine');
     fs.writeFileSync(path.join(engineDir, 'busybox.tar'), busybox);
@@ -48,7 +50,8 @@ describe('extension host: commands and trees against real engines (code-server)'
       settings: { 'dockwright.engine': dockerd.host },
       // The bundled engine (if anything starts it) gets a private socket and data root.
       env: { DOCKWRIGHT_ENGINE_SOCKET: path.join(engineDir, 'engine.sock'), DOCKWRIGHT_DATA_ROOT: path.join(engineDir, 'data'),
-        DW_IT_WORKSPACE: workspace, DW_IT_BUSYBOX_TAR: path.join(engineDir, 'busybox.tar'), DW_IT_DOCKERD_HOST: dockerd.host, DW_IT_OTHER_HOST: other.host, DW_IT_REGISTRY: registry.host },
+        DW_IT_WORKSPACE: workspace, DW_IT_BUSYBOX_TAR: path.join(engineDir, 'busybox.tar'), DW_IT_DOCKERD_HOST: dockerd.host, DW_IT_OTHER_HOST: other.host, DW_IT_REGISTRY: registry.host,
+        DW_IT_AUTH_REGISTRY: authRegistry.host, DW_IT_AUTH_USER: 'dw-user', DW_IT_AUTH_PASSWORD: 'dw-secret' },
     });
   });
 
@@ -58,7 +61,7 @@ describe('extension host: commands and trees against real engines (code-server)'
       await stopBundledEngine(path.join(engineDir, 'data'));
       unmountUnder(engineDir);
     }
-    await Promise.all([dockerd?.stop(), other?.stop(), registry?.stop()]);
+    await Promise.all([dockerd?.stop(), other?.stop(), registry?.stop(), authRegistry?.stop()]);
     if (workspace) removeDir(workspace);
     if (engineDir) removeDir(engineDir);
   });

@@ -147,6 +147,19 @@ describe('commands against a real engine', function () {
     assert.deepEqual(await api.trees.registries.getChildren(), []);
   });
 
+  it('a registry with credentials: wrong password refused, right one kept in SecretStorage and used to push and list', async () => {
+    const host = env('DW_IT_AUTH_REGISTRY');
+    const url = `http://${host}`;
+    assert.equal(await cmd('registries.connect', undefined, undefined, { url, username: env('DW_IT_AUTH_USER'), password: 'wrong' }), false);
+    assert.deepEqual(await api.trees.registries.getChildren(), []);
+    assert.equal(await cmd('registries.connect', undefined, undefined, { url, username: env('DW_IT_AUTH_USER'), password: env('DW_IT_AUTH_PASSWORD') }), true);
+    assert.equal((await api.registries.auth(host))?.password, env('DW_IT_AUTH_PASSWORD'));
+    assert.equal(await cmd('images.push', await imageNode('it-app:1'), undefined, host), true);
+    assert.deepEqual(await treeLabels(api.trees.registries), [host, 'it-app', '1']);
+    await cmd('registries.disconnect', (await api.trees.registries.getChildren())[0]);
+    assert.equal(await api.registries.auth(host), undefined);
+  });
+
   it('Remove Image removes several selected images; Prune removes dangling ones', async () => {
     const nodes = [await imageNode('it-app:tagged'), await imageNode('it-committed:1')];
     await cmd('images.remove', nodes[0], nodes, { confirmed: true });
