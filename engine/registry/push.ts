@@ -147,7 +147,8 @@ async function pushBlob(client: RegistryClient, store: ImageStore, repo: string,
     let sent = 0;
     const res = await client.request(url.href, {
       method: 'PUT', scopes: [pushScope], noRetry: true, what: `upload of ${desc.digest}`,
-      headers: { 'Content-Type': 'application/octet-stream' },
+      // an explicit length (not chunked encoding): some registries refuse chunked monolithic PUTs
+      headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(desc.size) },
       body: () => {
         sent = 0;
         const rs = fs.createReadStream(file, { highWaterMark: 1 << 20 });
