@@ -67,6 +67,9 @@ describe('engine image API with the docker CLI', function () {
     const hist = (await engine.docker(['history', '--no-trunc', '--format', '{{.ID}} {{.CreatedBy}}', img])).stdout.trim().split('\n');
     assert.deepEqual(hist, [`${inspect.Id} dockwright test harness`]);
     await assert.rejects(engine.docker(['image', 'inspect', 'no-such-image']), /No such image/);
+    // `docker inspect` without --type walks container → image → network → volume → swarm on 404s
+    assert.equal((await engine.docker(['inspect', '-f', '{{.Id}}', img], { input: '' })).stdout.trim(), inspect.Id);
+    await assert.rejects(engine.docker(['inspect', 'no-such-object'], { input: '' }), /No such object: no-such-object/);
   });
 
   it('tags, filters by reference and label, pushes with the digest Docker reports', async () => {
