@@ -314,7 +314,10 @@ function lstatSyncOrNull(p: string): fs.Stats | null {
 }
 
 /** Writes `plan` into `rootfs` at `opts.dest`. */
-export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: CopyPlan, opts: CopyOptions): Promise<void> {
+export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: CopyPlan, copyOpts: CopyOptions): Promise<void> {
+  // `..` never survives into a destination: `/etc/..` is `/`, `/..` is `/` (trailing slash kept).
+  const normalized = path.posix.normalize(`/${copyOpts.dest}`);
+  const opts = { ...copyOpts, dest: copyOpts.dest.endsWith('/') && !normalized.endsWith('/') ? `${normalized}/` : normalized };
   const w: Writer = { rootfs, sr, opts, excludes: opts.excludes?.length ? IgnoreMatcher.fromPatterns(opts.excludes) : undefined, inodes: new Map() };
   const dirOwner = opts.chown ?? { uid: 0, gid: 0 };
   const destIsDir = opts.dest.endsWith('/') || plan.multiple;
@@ -325,7 +328,8 @@ export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: Copy
   }
 
   const fileTarget = async (name: string): Promise<string> => {
-    if (destIsDir || destExistingDir) return `${await mkdirAll(rootfs, opts.dest, dirOwner)}/${name}`;
+    if (!name || name === '.' || name === '..' || name.includes('/')) throw new Error(`invalid file name ${JSON.stringify(name)} for ${opts.dest}`);
+    if (destIsDir || destExistingDir || opts.dest === '/') return `${await mkdirAll(rootfs, opts.dest, dirOwner)}/${name}`;
     const parent = await mkdirAll(rootfs, path.posix.dirname(opts.dest), dirOwner);
     return `${parent}/${path.posix.basename(opts.dest)}`;
   };

@@ -111,6 +111,18 @@ describe('build: COPY/ADD semantics', () => {
     assert.equal(fs.lstatSync(path.join(rootfs, 'evil-file')).isFile(), true, 'the planted file link was replaced');
   });
 
+  it('a destination with .. stays inside the rootfs; a file cannot be written as ..', async () => {
+    await copy(['a.txt'], { dest: '/..' });
+    assert.equal(read('a.txt'), 'A');
+    await copy(['b.txt'], { dest: '/etc/..' });
+    assert.equal(read('b.txt'), 'B');
+    assert.deepEqual(fs.readdirSync(path.dirname(rootfs)).includes('a.txt'), false);
+    const s = sr();
+    const plan = await planCopy(s, { sources: [], inline: [{ name: '..', content: Buffer.from('x') }] });
+    await assert.rejects(executeCopy(rootfs, s, plan, { dest: '/' }), /invalid file name/);
+    assert.ok(fs.existsSync(rootfs), 'the rootfs is still there');
+  });
+
   it('ADD extracts local tar archives (plain and gzip) with confinement; other files are copied', async () => {
     const pack = tar.pack();
     const chunks: Buffer[] = [];
