@@ -29,6 +29,7 @@ import type { Executor, MountSpec } from '../runtime/executor';
 import type { LayerSource, Snapshotter } from '../runtime/snapshot';
 import { BuildCache, stepKey, type StepState } from './cache';
 import { killProcessesRootedAt } from './killRooted';
+import { setOwner } from './owner';
 import type { BuildContext } from './context';
 import { executeCopy, planCopy, type CopySourceRoot } from './copy';
 import {
@@ -465,7 +466,7 @@ class BuildRun {
         if (st) throw new BuildError(`mkdir ${dir}: not a directory`);
         await fs.promises.mkdir(cur, { mode: 0o755 });
         await fs.promises.chmod(cur, 0o755);
-        await fs.promises.lchown(cur, owner.uid, owner.gid);
+        setOwner(cur, owner.uid, owner.gid);
       }
     });
   }
@@ -635,7 +636,7 @@ class BuildRun {
       if (!fs.existsSync(dir)) {
         await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
         await fs.promises.chmod(dir, m.mode ? parseInt(m.mode, 8) : 0o755);
-        await fs.promises.chown(dir, Number(m.uid ?? 0), Number(m.gid ?? 0));
+        setOwner(dir, Number(m.uid ?? 0), Number(m.gid ?? 0));
       }
       return { type: 'bind', source: dir, target: safeTarget(target), readonly: m.ro === 'true' || m.readonly === 'true' };
     }

@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyLayer, resolveInRoot } from '../image/layer';
 import { IgnoreMatcher } from './dockerignore';
+import { setOwner } from './owner';
 
 export interface CopySourceRoot {
   root: string;
@@ -250,7 +251,7 @@ async function mkdirAll(rootfs: string, abs: string, owner: { uid: number; gid: 
     if (st) await fs.promises.rm(cur, { recursive: true, force: true });
     await fs.promises.mkdir(cur, { mode: 0o755 });
     await fs.promises.chmod(cur, 0o755);
-    await fs.promises.lchown(cur, owner.uid, owner.gid);
+    setOwner(cur, owner.uid, owner.gid);
   }
   return r.hostPath;
 }
@@ -273,7 +274,7 @@ function copyEntry(w: Writer, src: PlannedPath, target: string, relBelow: string
     if (existing && !existing.isDirectory()) fs.rmSync(target, { recursive: true, force: true });
     if (!existing || !existing.isDirectory()) fs.mkdirSync(target, { mode: 0o700 });
     copyDirContents(w, src, target, relBelow);
-    fs.lchownSync(target, owner.uid, owner.gid);
+    setOwner(target, owner.uid, owner.gid);
     fs.chmodSync(target, mode);
     fs.utimesSync(target, st.atime, st.mtime);
     return;
@@ -281,7 +282,7 @@ function copyEntry(w: Writer, src: PlannedPath, target: string, relBelow: string
   if (existing) fs.rmSync(target, { recursive: true, force: true });
   if (st.isSymbolicLink()) {
     fs.symlinkSync(fs.readlinkSync(src.host), target);
-    fs.lchownSync(target, owner.uid, owner.gid);
+    setOwner(target, owner.uid, owner.gid);
     fs.lutimesSync(target, st.atime, st.mtime);
     return;
   }
@@ -293,7 +294,7 @@ function copyEntry(w: Writer, src: PlannedPath, target: string, relBelow: string
     return;
   }
   fs.copyFileSync(src.host, target, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE);
-  fs.lchownSync(target, owner.uid, owner.gid);
+  setOwner(target, owner.uid, owner.gid);
   fs.chmodSync(target, mode);
   fs.utimesSync(target, st.atime, st.mtime);
   if (st.nlink > 1) w.inodes.set(inodeKey, target);
@@ -339,7 +340,7 @@ export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: Copy
       const target = await fileTarget(it.name);
       await fs.promises.rm(target, { recursive: true, force: true });
       await fs.promises.writeFile(target, it.content, { flag: 'wx', mode: 0o600 });
-      await fs.promises.lchown(target, dirOwner.uid, dirOwner.gid);
+      setOwner(target, dirOwner.uid, dirOwner.gid);
       await fs.promises.chmod(target, opts.chmod ?? (it.kind === 'url' ? 0o600 : it.mode));
       continue;
     }
