@@ -1,6 +1,7 @@
-// Crash safety: kill -9 the daemon in the middle of a pull of a multi-layer image, restart it, and
-// check the store is consistent and the pull completes.
+// Pulls through the daemon: kill -9 in the middle of a pull of a multi-layer image, restart, and
+// check the store is consistent and the pull completes; two concurrent pulls download each layer once.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEngine, type TestEngine } from '../../harness/engine';
 import { pushBusyboxImage } from '../../harness/images';
@@ -8,11 +9,11 @@ import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { waitFor } from '../../harness/services';
 import { bytesUnder, randomLayer, storeProblems, throttledProxy } from './storeCheck';
 
-describe('engine crash safety', function () {
+describe('engine pulls: crash safety and shared work', function () {
   this.timeout(300000);
   let reg: TestRegistry;
   let engine: TestEngine;
-  let proxy: { port: number; close(): Promise<void> };
+  let proxy: Awaited<ReturnType<typeof throttledProxy>>;
   let digest: string;
 
   before(async () => {
@@ -48,5 +49,22 @@ describe('engine crash safety', function () {
     const [img] = JSON.parse((await engine.docker(['image', 'inspect', ref])).stdout);
     assert.equal(img.RootFS.Layers.length, 5);
     assert.deepEqual(img.RepoDigests, [`127.0.0.1:${proxy.port}/big@${digest}`]);
+  });
+
+  it('two concurrent pulls of the same image share the downloads and both succeed', async () => {
+    const ref = `127.0.0.1:${proxy.port}/big:v1`;
+    await engine.docker(['rmi', ref]);
+    await engine.docker(['image', 'prune', '-af']);
+    // blobs stay for a grace period after rmi; a fresh data root makes the downloads real
+    await engine.terminate();
+    fs.rmSync(path.join(engine.dataRoot, 'image'), { recursive: true, force: true });
+    await engine.restart();
+    const before = proxy.bytesServed();
+    const [a, b] = await Promise.all([engine.docker(['pull', ref]), engine.docker(['pull', ref])]);
+    for (const r of [a, b]) assert.match(r.stdout, new RegExp(`Digest: ${digest}`));
+    const served = proxy.bytesServed() - before;
+    assert.ok(served > 80 << 20, `the layers were downloaded (${served} bytes)`);
+    assert.ok(served < 120 << 20, `each layer was downloaded once (${served} bytes for an ~82 MB image)`);
+    assert.deepEqual(await storeProblems(engine.dataRoot), []);
   });
 });

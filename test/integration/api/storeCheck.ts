@@ -64,9 +64,10 @@ export async function randomLayer(name: string, size: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** A TCP proxy to `target` that delivers the target's responses at about `bytesPerSecond` per connection. */
-export async function throttledProxy(target: { host: string; port: number }, bytesPerSecond: number): Promise<{ port: number; close(): Promise<void> }> {
+/** A TCP proxy to `target` that delivers the target's responses at about `bytesPerSecond` per connection, counting them. */
+export async function throttledProxy(target: { host: string; port: number }, bytesPerSecond: number): Promise<{ port: number; bytesServed(): number; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
+  let served = 0;
   const server = net.createServer((client) => {
     const upstream = net.connect(target.port, target.host);
     sockets.add(client);
@@ -74,6 +75,7 @@ export async function throttledProxy(target: { host: string; port: number }, byt
     client.pipe(upstream);
     upstream.on('data', (chunk: Buffer) => {
       upstream.pause();
+      served += chunk.length;
       client.write(chunk);
       setTimeout(() => upstream.resume(), (chunk.length / bytesPerSecond) * 1000);
     });
@@ -87,6 +89,7 @@ export async function throttledProxy(target: { host: string; port: number }, byt
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
     port: (server.address() as net.AddressInfo).port,
+    bytesServed: () => served,
     close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
   };
 }
