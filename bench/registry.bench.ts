@@ -15,7 +15,7 @@ import { pushBusyboxImage } from '../test/harness/images';
 import { startRegistry, type TestRegistry } from '../test/harness/registry';
 
 const root = path.resolve(__dirname, '..');
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const LAYERS = 6;
 const LAYER_MB = 33;
 
@@ -62,10 +62,11 @@ async function main(): Promise<void> {
       // a fresh engine each run: nothing cached in its content store
       const engine = await startEngine({ logLevel: 'warn' });
       engines.push(engine);
-      pulls.ours.push(await timed(() => engine.docker(['pull', image], { timeoutMs: 600000 })));
-      pulls.dockerd.push(await timed(() => dockerd.docker(['pull', image], { timeoutMs: 600000 })));
-      pushes.ours.push(await timePush(engine.docker, image));
-      pushes.dockerd.push(await timePush(dockerd.docker, image));
+      // alternate who goes first so that drift in the machine's load does not favour one side
+      const order = run % 2 === 0 ? (['ours', 'dockerd'] as const) : (['dockerd', 'ours'] as const);
+      const cli = { ours: engine.docker, dockerd: dockerd.docker };
+      for (const who of order) pulls[who].push(await timed(() => cli[who](['pull', image], { timeoutMs: 600000 })));
+      for (const who of order) pushes[who].push(await timePush(cli[who], image));
       await dockerd.docker(['rmi', image]);
       await engine.stop();
       engines.pop();
@@ -102,7 +103,7 @@ function writeReport(bytes: number, r: Record<'pull' | 'push', { ours: number[];
     'Each pull starts with nothing cached (a fresh engine data root; `docker rmi` on dockerd); each push goes to a fresh,',
     'empty registry, so every layer is uploaded. dockerd also unpacks layers during pull and re-compresses them on push;',
     'Dockwright verifies each blob (digest, size, diffID) while it streams and keeps the compressed blobs, unpacking',
-    `only when a container needs the layers. Median of ${RUNS} runs; "ratio" is dockerd's time divided by ours (above 1 = we are faster).`,
+    `only when a container needs the layers. Median of ${RUNS} runs (alternating which engine goes first); "ratio" is dockerd's time divided by ours (above 1 = we are faster).`,
     `Measured on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores, shared), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
     '',
     `| operation | Dockwright | dockerd ${dockerdVersion} | ratio |`,
