@@ -184,29 +184,36 @@ function completionPoint(text: string): { line: number; character: number } {
   return { line: lines.length - 1, character: 0 };
 }
 
-async function measure(server: ServerUnderTest, label: string, text: string): Promise<Measurement> {
-  const client = new Client(server);
+/** Measures every server on one input, alternating between them run by run so that load changes on a
+ * shared machine hit both alike. */
+async function measure(label: string, text: string): Promise<Measurement[]> {
+  const clients = servers.map((server) => new Client(server));
   try {
-    await client.initialize();
-    // Warm-up: the first open pays for JIT and module loading in both servers.
-    await client.openAndWait(`file:///bench/${label}/warmup/Dockerfile`, text);
-    await client.close(`file:///bench/${label}/warmup/Dockerfile`);
-    const diagnostics: number[] = [];
-    const completions: number[] = [];
-    let count = 0;
+    await Promise.all(clients.map((c) => c.initialize()));
+    // Warm-up: the first open pays for JIT and module loading in every server.
+    for (const client of clients) {
+      await client.openAndWait(`file:///bench/${label}/warmup/Dockerfile`, text);
+      await client.close(`file:///bench/${label}/warmup/Dockerfile`);
+    }
+    const diagnostics: number[][] = clients.map(() => []);
+    const completions: number[][] = clients.map(() => []);
+    const counts: number[] = clients.map(() => 0);
     const at = completionPoint(text);
     for (let run = 0; run < RUNS; run++) {
-      const uri = `file:///bench/${label}/${run}/Dockerfile`;
-      const result = await client.openAndWait(uri, text);
-      diagnostics.push(result.ms);
-      count = result.count;
-      completions.push(await client.completionMs(uri, at.line, at.character));
-      if (run < RUNS - 1) await client.close(uri);
+      for (const [n, client] of clients.entries()) {
+        const uri = `file:///bench/${label}/${run}/Dockerfile`;
+        const result = await client.openAndWait(uri, text);
+        diagnostics[n].push(result.ms);
+        counts[n] = result.count;
+        completions[n].push(await client.completionMs(uri, at.line, at.character));
+        if (run < RUNS - 1) await client.close(uri);
+      }
     }
-    const rssMiB = client.rssMiB();
-    return { diagnosticsMs: median(diagnostics), completionMs: median(completions), rssMiB, diagnosticCount: count };
+    return clients.map((client, n) => ({
+      diagnosticsMs: median(diagnostics[n]), completionMs: median(completions[n]), rssMiB: client.rssMiB(), diagnosticCount: counts[n],
+    }));
   } finally {
-    await client.dispose();
+    await Promise.all(clients.map((c) => c.dispose()));
   }
 }
 
@@ -251,8 +258,9 @@ async function main(): Promise<void> {
   const results = new Map<string, Map<string, Measurement>>();
   for (const input of inputs) {
     const perServer = new Map<string, Measurement>();
-    for (const server of servers) {
-      const m = await measure(server, input.label, input.text);
+    const measured = await measure(input.label, input.text);
+    for (const [n, server] of servers.entries()) {
+      const m = measured[n];
       perServer.set(server.name, m);
       console.log(`${input.title} — ${server.name}: diagnostics ${fmt(m.diagnosticsMs)} ms (${m.diagnosticCount} items), completion ${fmt(m.completionMs)} ms, RSS ${m.rssMiB.toFixed(0)} MiB`);
     }
@@ -279,7 +287,7 @@ function writeReport(results: Map<string, Map<string, Measurement>>, titles: str
     '## Language server',
     '',
     `Dockwright's \`dist/server.js\` against \`dockerfile-language-server-nodejs\` ${peerVersion()}, both spawned with \`--stdio\` in the same run`,
-    `and driven over JSON-RPC by the same client. Each number is the median of ${RUNS} runs after one warm-up open;`,
+    `and driven over JSON-RPC by the same client, alternating run by run. Each number is the median of ${RUNS} runs after one warm-up open;`,
     '"ratio" is how many times faster (or smaller) Dockwright is. Completion is requested at the start of the last,',
     'empty line (instruction keywords). Measured on ' + `${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores, shared), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
     '',
