@@ -20,8 +20,18 @@ export class BundledEngine implements vscode.Disposable {
     return process.platform === 'linux';
   }
 
+  private ensuring: Promise<void> | undefined;
+
   /** Makes sure a bundled engine of this extension's version answers on the socket; starts one if not. */
-  async ensureRunning(): Promise<void> {
+  ensureRunning(): Promise<void> {
+    if (!this.ensuring) {
+      const attempt = this.check().finally(() => { if (this.ensuring === attempt) this.ensuring = undefined; });
+      this.ensuring = attempt;
+    }
+    return this.ensuring;
+  }
+
+  private async check(): Promise<void> {
     const running = await engineVersion(this.socketPath).catch(() => undefined);
     if (running && running.Version === this.expectedVersion) return this.followLog();
     if (running) {
@@ -43,11 +53,13 @@ export class BundledEngine implements vscode.Disposable {
     });
     fs.closeSync(log);
     child.unref();
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) =>
-      reject(new Error(`the bundled engine exited with code ${code}: ${this.logTail()}`))));
+    // Another window may win the race for the data-root lock: then its engine answers and ours exits.
+    const exited = new Promise<void>((resolve, reject) => child.once('exit', (code) => {
+      engineVersion(this.socketPath).then(() => resolve(), () => reject(new Error(`the bundled engine exited with code ${code}: ${this.logTail()}`)));
+    }));
     this.followLog();
     await Promise.race([waitForEngine(this.socketPath, 30000), exited]);
-    this.output.appendLine(`bundled engine ready (pid ${child.pid})`);
+    this.output.appendLine('bundled engine ready');
   }
 
   private logTail(): string {

@@ -29,6 +29,23 @@ describe('commands against a real engine', function () {
     assert.equal(busybox.children[0].contextValue, 'image');
   });
 
+  it('dangling images are hidden unless toggled', async () => {
+    const tar = Buffer.from(await (await import('node:fs/promises')).readFile(env('DW_IT_BUSYBOX_TAR')));
+    const stream = await (docker.importImage((await import('node:stream')).Readable.from(tar) as any, {} as any) as unknown as Promise<NodeJS.ReadableStream>);
+    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
+    const groups = async () => (await api.trees.images.refresh()).map((g: any) => g.label);
+    assert.ok(!(await groups()).includes('<none>'));
+    await cmd('images.showDangling');
+    try {
+      await until('the <none> group', async () => (await groups()).includes('<none>'));
+      const dangling = (await api.trees.images.allNodes()).find((n: any) => n.contextValue === 'image:dangling');
+      assert.match(String(dangling.label), /^[0-9a-f]{12}$/);
+    } finally {
+      await cmd('images.hideDangling');
+    }
+    await until('the <none> group hidden again', async () => !(await groups()).includes('<none>'));
+  });
+
   it('Build Image builds the Dockerfile with its tag, args and target, and the image appears in the tree', async () => {
     const dockerfile = vscode.Uri.file(path.join(workspace, 'Dockerfile'));
     const outcome = await cmd('images.build', dockerfile, undefined, { tag: 'it-app:1', buildArgs: { GREETING: 'hi-from-arg' }, target: 'final' });
