@@ -25,17 +25,23 @@ export function dockerignoreFor(uri: string): string[] | undefined {
 }
 
 function readCached(file: string): string[] | undefined {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
+  const stat = statOrUndefined(file);
+  if (!stat?.isFile()) {
     cache.delete(file);
     return undefined;
   }
-  if (!stat.isFile()) return undefined;
   const hit = cache.get(file);
   if (hit && hit.mtimeMs === stat.mtimeMs) return hit.patterns;
   const patterns = fs.readFileSync(file, 'utf8').split(/\r?\n/);
   cache.set(file, { file, mtimeMs: stat.mtimeMs, patterns });
   return patterns;
+}
+
+/** stat without exceptions for the common "no such file" case (cheap on every diagnostics run). */
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // unreadable (EACCES, ...): treat as absent
+  }
 }
