@@ -1,8 +1,11 @@
 /** Small text helpers shared by rules. */
 import type { Range } from '../model';
 
-export const isUpper = (s: string): boolean => s === s.toUpperCase();
-export const isLower = (s: string): boolean => s === s.toLowerCase();
+const ASCII = /^[\x00-\x7f]*$/;
+/** No lowercase letter (regex for ASCII, so no string is allocated for keywords). */
+export const isUpper = (s: string): boolean => (ASCII.test(s) ? !/[a-z]/.test(s) : s === s.toUpperCase());
+/** No uppercase letter. */
+export const isLower = (s: string): boolean => (ASCII.test(s) ? !/[A-Z]/.test(s) : s === s.toLowerCase());
 
 /** The whole lines of a range, for deleting an instruction. */
 export function wholeLines(range: Range): Range {

@@ -1,4 +1,4 @@
-import { instructionSpec } from '../../spec';
+import { specOf } from '../specOf';
 import { defineRule } from '../rule';
 
 export default defineRule({
@@ -8,7 +8,7 @@ export default defineRule({
   check(ctx) {
     for (const i of ctx.withFlags()) {
       if (i.flags.length < 2) continue;
-      const spec = i.kind === 'UNKNOWN' ? undefined : instructionSpec(i.kind);
+      const spec = specOf(i);
       if (!spec) continue;
       const seen = new Set<string>();
       for (const flag of i.flags) {

@@ -1,4 +1,4 @@
-import { instructionSpec } from '../../spec';
+import { specOf } from '../specOf';
 import { defineRule } from '../rule';
 
 export default defineRule({
@@ -20,7 +20,7 @@ export default defineRule({
         continue;
       }
       if (i.kind === 'UNKNOWN') continue;
-      const spec = instructionSpec(i.kind);
+      const spec = specOf(i);
       if (!spec || spec.maxArgs === undefined || i.args.length <= spec.maxArgs) continue;
       const extra = i.args.slice(spec.maxArgs);
       ctx.reportOn(i, { start: extra[0].range.start, end: extra[extra.length - 1].range.end }, `${i.keyword} requires exactly ${spec.maxArgs === 1 ? 'one argument' : `${spec.maxArgs} arguments`}: remove the extra argument`);

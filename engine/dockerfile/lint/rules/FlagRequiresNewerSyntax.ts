@@ -1,4 +1,4 @@
-import { instructionSpec } from '../../spec';
+import { specOf } from '../specOf';
 import { defineRule } from '../rule';
 
 /** `docker/dockerfile:1.N[.P][-labs]` pinned by `# syntax=` (undefined for `:1`, upstream or other frontends). */
@@ -16,7 +16,7 @@ export default defineRule({
     const pinned = directive && pinnedSyntax(directive.value);
     if (!directive || !pinned) return;
     for (const i of ctx.withFlags()) {
-      const spec = i.kind === 'UNKNOWN' ? undefined : instructionSpec(i.kind);
+      const spec = specOf(i);
       for (const flag of i.flags) {
         const min = spec?.flags.find((f) => f.name === flag.name)?.minSyntax;
         const m = min && /^1\.(\d+)(-labs)?$/.exec(min);

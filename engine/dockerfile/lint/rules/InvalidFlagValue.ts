@@ -1,5 +1,6 @@
 import type { Flag, Instruction } from '../../model';
-import { instructionSpec, type FlagSpec } from '../../spec';
+import type { FlagSpec } from '../../spec';
+import { specOf } from '../specOf';
 import { defineRule } from '../rule';
 import { suggest } from '../text';
 import { parsePlatform } from '../values/platform';
@@ -16,7 +17,7 @@ export default defineRule({
   description: 'A flag value the builder rejects (missing value, not a boolean, not an allowed value, bad platform, stage or permissions)',
   check(ctx) {
     for (const i of ctx.withFlags()) {
-      const spec = i.kind === 'UNKNOWN' ? undefined : instructionSpec(i.kind);
+      const spec = specOf(i);
       if (!spec) continue;
       for (const flag of i.flags) {
         const flagSpec = spec.flags.find((f) => f.name === flag.name);

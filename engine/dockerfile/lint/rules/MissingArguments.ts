@@ -1,4 +1,4 @@
-import { instructionSpec } from '../../spec';
+import { specOf } from '../specOf';
 import { defineRule } from '../rule';
 
 const COUNT = ['', 'one', 'two', 'three'];
@@ -10,7 +10,7 @@ export default defineRule({
   check(ctx) {
     for (const i of ctx.allInstructions()) {
       if (i.kind === 'UNKNOWN' || i.kind === 'HEALTHCHECK' || i.kind === 'ONBUILD' && i.trigger) continue;
-      const spec = instructionSpec(i.kind);
+      const spec = specOf(i);
       if (!spec) continue;
       const count = i.kind === 'ENV' || i.kind === 'LABEL' || i.kind === 'ARG' ? Math.max(i.args.length, i.pairs.length) : i.args.length;
       if (count >= spec.minArgs) continue;

@@ -1,4 +1,4 @@
-import { instructionSpec } from '../../spec';
+import { specOf } from '../specOf';
 import { defineRule } from '../rule';
 import { suggest } from '../text';
 
@@ -9,7 +9,7 @@ export default defineRule({
   check(ctx) {
     for (const i of ctx.withFlags()) {
       if (i.flags.length === 0) continue;
-      const spec = i.kind === 'UNKNOWN' ? undefined : instructionSpec(i.kind);
+      const spec = specOf(i);
       if (!spec) continue;
       const names = spec.flags.map((f) => f.name);
       for (const flag of i.flags) {
