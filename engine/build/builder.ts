@@ -24,14 +24,15 @@ import {
   type RunInstruction, type Stage,
 } from '../dockerfile';
 import { MediaTypes, parseReference, type ContainerConfig, type Descriptor, type ImageConfig, type ImageStore } from '../image';
-import { resolveInRoot, writeLayer } from '../image/layer';
+import { resolveInRoot, writeLayer, type LayerEntry } from '../image/layer';
 import type { Executor, MountSpec } from '../runtime/executor';
 import type { LayerSource, Snapshotter } from '../runtime/snapshot';
 import { BuildCache, stepKey, type StepState } from './cache';
 import { killProcessesRootedAt } from './killRooted';
 import { setOwner } from './owner';
+import { StepStacks, type Stack, type StepMount } from './stepStack';
 import type { BuildContext } from './context';
-import { executeCopy, planCopy, type CopySourceRoot } from './copy';
+import { executeCopy, planCopy, type CopyPlan, type CopySourceRoot } from './copy';
 import {
   applyMetadata, BuildError, commandLine, DEFAULT_PATH, DEFAULT_SHELL, envToMap, expand, instructionText,
 } from './instructions';
@@ -91,6 +92,7 @@ interface StageResult {
   key: string;
   /** ARGs in scope at the end of the stage (inherited by stages built FROM it). */
   args: Map<string, string | undefined>;
+  stack?: Stack;
 }
 
 interface StageRun {
@@ -99,6 +101,8 @@ interface StageRun {
   key: string;
   args: Map<string, string | undefined>;
   cmdSet: boolean;
+  /** Overlay stack of this stage's uncached steps (overlay snapshots only). */
+  stack?: Stack;
 }
 
 export class Builder {
@@ -147,9 +151,11 @@ class BuildRun {
   private readonly stepNumbers = new Map<Instruction, number>();
   private totalSteps = 0;
   private readonly snapshots = new Set<string>();
+  private readonly stacks: StepStacks;
 
   constructor(private readonly builder: Builder, private readonly deps: BuilderDeps, private readonly opts: BuildOptions) {
     this.model = parseDockerfile(opts.context.dockerfileText);
+    this.stacks = new StepStacks(builder.root);
     this.escape = this.model.escapeChar;
     this.buildArgs = new Map(Object.entries(opts.buildArgs ?? {}).filter(([, v]) => v !== null) as [string, string][]);
   }
@@ -201,6 +207,7 @@ class BuildRun {
       if (unused.length) this.out(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
       return await this.commit(result.state);
     } finally {
+      await this.stacks.dispose();
       for (const key of this.snapshots) await this.deps.snapshotter.remove(key).catch(() => undefined);
     }
   }
@@ -264,7 +271,7 @@ class BuildRun {
       this.step(inst);
       await this.dispatch(run, inst);
     }
-    return { state: run.state, key: run.key, args: run.args };
+    return { state: run.state, key: run.key, args: run.args, stack: run.stack };
   }
 
   private async from(stage: Stage): Promise<StageRun> {
@@ -278,7 +285,7 @@ class BuildRun {
     let run: StageRun;
     if (parentStage) {
       const parent = await this.buildStage(parentStage.index);
-      run = { stage, state: clone(parent.state), key: parent.key, args: new Map(parent.args), cmdSet: false };
+      run = { stage, state: clone(parent.state), key: parent.key, args: new Map(parent.args), cmdSet: false, stack: parent.stack };
     } else if (lower === 'scratch') {
       const config: ImageConfig = {
         architecture: HOST_ARCH, os: HOST_OS, config: { Env: [DEFAULT_PATH] }, rootfs: { type: 'layers', diff_ids: [] }, history: [],
@@ -407,18 +414,34 @@ class BuildRun {
         return;
       }
     }
-    const snapKey = `build-${randomBytes(8).toString('hex')}`;
-    this.snapshots.add(snapKey);
+    const layers: LayerSource[] = run.state.layers.map((l, i) => ({
+      diffID: run.state.config.rootfs.diff_ids[i],
+      open: () => this.deps.images.content.openLayer(l.digest),
+    }));
+    const stacked = (await this.deps.snapshotter.mode()) === 'overlay';
+    let snapKey: string | undefined;
+    if (!stacked || !run.stack || run.stack.covered !== run.state.layers.length) {
+      snapKey = `build-${randomBytes(8).toString('hex')}`;
+      this.snapshots.add(snapKey);
+    }
+    let committed = false;
+    let step: StepMount | undefined;
     try {
-      const layers: LayerSource[] = run.state.layers.map((l, i) => ({
-        diffID: run.state.config.rootfs.diff_ids[i],
-        open: () => this.deps.images.content.openLayer(l.digest),
-      }));
-      const rootfs = await this.deps.snapshotter.prepare(snapKey, layers);
-      await work(rootfs);
-      await this.deps.snapshotter.unmount(snapKey);
-      this.checkCancelled();
-      const entries = await this.deps.snapshotter.changes(snapKey);
+      let entries: LayerEntry[];
+      if (stacked) {
+        if (snapKey) run.stack = { base: await this.deps.snapshotter.prepare(snapKey, layers), uppers: [], covered: run.state.layers.length };
+        step = await this.stacks.mountStep(run.stack!);
+        await work(step.rootfs);
+        await step.unmount();
+        this.checkCancelled();
+        entries = await step.changes();
+      } else {
+        const rootfs = await this.deps.snapshotter.prepare(snapKey!, layers);
+        await work(rootfs);
+        await this.deps.snapshotter.unmount(snapKey!);
+        this.checkCancelled();
+        entries = await this.deps.snapshotter.changes(snapKey!);
+      }
       let size = 0;
       if (entries.length) {
         const pass = new PassThrough();
@@ -430,13 +453,21 @@ class BuildRun {
         run.state.config.rootfs.diff_ids.push(written.diffID);
         size = written.size;
       }
+      if (step) {
+        run.stack = { ...run.stack!, uppers: [...run.stack!.uppers, step.upper], covered: run.stack!.covered + (entries.length ? 1 : 0) };
+        committed = true;
+      }
       this.addHistory(run, createdBy, entries.length === 0);
       await this.builder.cache.put(key, run.key, createdBy, run.state, size);
       run.key = key;
       this.out(` ---> ${shortId(configId(run.state.config))}\n`);
     } finally {
-      await this.deps.snapshotter.remove(snapKey).catch(() => undefined);
-      this.snapshots.delete(snapKey);
+      if (step && !committed) await step.discard();
+      // with a stack the base snapshot stays until the build ends (its rootfs is a lower layer)
+      if (snapKey && !stacked) {
+        await this.deps.snapshotter.remove(snapKey).catch(() => undefined);
+        this.snapshots.delete(snapKey);
+      }
     }
   }
 
@@ -473,16 +504,25 @@ class BuildRun {
 
   // ---------------------------------------------------------------- COPY / ADD
 
-  /** A read-only rootfs of another stage or image for COPY --from / mounts. */
-  private async viewOf(run: StageRun, from: string): Promise<{ root: string; release: () => Promise<void> }> {
+  /** The earlier stage `from` names (by name or index), if it names one. */
+  private stageRef(run: StageRun, from: string): Stage | undefined {
     const expanded = expand(from, this.env(run), this.escape);
     const byName = this.model.stages.find((s) => s.name === expanded.toLowerCase() && s.index < run.stage.index);
     const byIndex = /^\d+$/.test(expanded) ? this.model.stages[Number(expanded)] : undefined;
     if (byIndex && byIndex.index >= run.stage.index) throw new BuildError(`invalid from flag value ${expanded}: refers to current or future build stage`);
-    const stage = byName ?? byIndex;
+    return byName ?? byIndex;
+  }
+
+  /** A read-only rootfs of another stage or image for COPY --from / mounts. */
+  private async viewOf(run: StageRun, from: string): Promise<{ root: string; release: () => Promise<void> }> {
+    const expanded = expand(from, this.env(run), this.escape);
+    const stage = this.stageRef(run, from);
     let state: StepState;
-    if (stage) state = (await this.buildStage(stage.index)).state;
-    else {
+    if (stage) {
+      const result = await this.buildStage(stage.index);
+      if (result.stack && result.stack.covered === result.state.layers.length) return this.stacks.view(result.stack);
+      state = result.state;
+    } else {
       const img = await this.baseImage(expanded);
       state = { config: img.config, layers: img.layers };
     }
@@ -528,24 +568,40 @@ class BuildRun {
     const sources = inst.sources.filter((s) => !(s.text.startsWith('<<') && heredocNames.has(s.text.replace(/^<<-?/, '').replace(/["']/g, ''))))
       .map((s) => expand(s.text, env, this.escape));
 
-    const view = from ? await this.viewOf(run, from) : undefined;
-    try {
-      const sr: CopySourceRoot = view
-        ? { root: view.root, preserveOwnership: true }
-        : { root: this.opts.context.root, ignore: this.opts.context.ignore, preserveOwnership: false };
-      const plan = await planCopy(sr, {
-        sources, inline, add: inst.kind === 'ADD', excludes,
-        fetchUrl: (url) => this.fetchUrl(url, checksum),
+    const createdBy = `${inst.kind} ${[...inst.flags.filter((f) => f.name.toLowerCase() !== 'from').map((f) => `--${f.name}=${f.value ?? ''}`), ...sources, ...inline.map((i) => `<<${i.name}`), dest].join(' ')}`;
+    const copy = async (rootfs: string, sr: CopySourceRoot, plan: CopyPlan) => {
+      const chown = chownSpec ? await resolveUser(rootfs, chownSpec, { forChown: true }) : undefined;
+      await executeCopy(rootfs, sr, plan, { dest, chown, chmod, parents, excludes });
+    };
+    const request = { sources, inline, add: inst.kind === 'ADD', excludes, fetchUrl: (url: string) => this.fetchUrl(url, checksum) };
+    if (from) {
+      // --from: the source is identified by its layers, so a cache lookup needs no view of its
+      // filesystem; the view is made only when the step runs.
+      const source = await this.sourceIdentity(run, from);
+      await this.cachedStep(run, stepKey(run.key, [createdBy, source, chownSpec ?? '']), createdBy, async (rootfs) => {
+        const view = await this.viewOf(run, from);
+        try {
+          const sr: CopySourceRoot = { root: view.root, preserveOwnership: true };
+          await copy(rootfs, sr, await planCopy(sr, request));
+        } finally {
+          await view.release();
+        }
       });
-      const createdBy = `${inst.kind} ${[...inst.flags.filter((f) => f.name.toLowerCase() !== 'from').map((f) => `--${f.name}=${f.value ?? ''}`), ...sources, ...inline.map((i) => `<<${i.name}`), dest].join(' ')}`;
-      const key = stepKey(run.key, [createdBy, from ?? '', plan.contentHash, chownSpec ?? '']);
-      await this.cachedStep(run, key, createdBy, async (rootfs) => {
-        const chown = chownSpec ? await resolveUser(rootfs, chownSpec, { forChown: true }) : undefined;
-        await executeCopy(rootfs, sr, plan, { dest, chown, chmod, parents, excludes });
-      });
-    } finally {
-      await view?.release();
+      return;
     }
+    const sr: CopySourceRoot = { root: this.opts.context.root, ignore: this.opts.context.ignore, preserveOwnership: false };
+    const plan = await planCopy(sr, request);
+    await this.cachedStep(run, stepKey(run.key, [createdBy, plan.contentHash, chownSpec ?? '']), createdBy, (rootfs) => copy(rootfs, sr, plan));
+  }
+
+  /**
+   * The cache identity of a `--from` source: the diffIDs of its layers, which determine its
+   * filesystem exactly (a stage rerun that produced other content has other diffIDs).
+   */
+  private async sourceIdentity(run: StageRun, from: string): Promise<string> {
+    const stage = this.stageRef(run, from);
+    const config = stage ? (await this.buildStage(stage.index)).state.config : (await this.baseImage(expand(from, this.env(run), this.escape))).config;
+    return createHash('sha256').update(JSON.stringify(config.rootfs.diff_ids)).digest('hex');
   }
 
   private async fetchUrl(url: string, checksum?: string): Promise<{ name: string; content: Buffer }> {

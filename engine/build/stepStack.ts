@@ -1,0 +1,105 @@
+/**
+ * Consecutive uncached steps of a stage as stacked overlay layers: each step mounts
+ * `lowerdir=<previous steps' upper dirs>:<base view>` with a fresh upper dir, so a step never waits
+ * for the previous layer to be unpacked into a new full tree (the Snapshotter's chains are whole
+ * trees, built by copying). The base view is a Snapshotter snapshot of the layers the stack starts
+ * from; committed upper dirs keep overlay's own whiteouts/opaque markers and serve as lower layers
+ * as they are. Everything lives under one directory per build and is removed with it.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { diffOverlayUpper, type LayerEntry } from '../image/layer';
+
+const execFileP = promisify(execFile);
+const MOUNT = '/bin/mount';
+const UMOUNT = '/bin/umount';
+const OPTIONS = 'index=off,redirect_dir=off,metacopy=off';
+
+/** Mount points the runtime creates when missing (kept out of layers, like Docker's init layer). */
+const INIT_PATHS = ['proc', 'dev', 'sys', 'etc/hosts', 'etc/hostname', 'etc/resolv.conf'];
+
+export interface Stack {
+  /** Rootfs of the base view (a Snapshotter snapshot). */
+  base: string;
+  /** Committed upper dirs, bottom first. */
+  uppers: string[];
+  /** How many image layers the stack represents (base layers + non-empty steps). */
+  covered: number;
+}
+
+export interface StepMount {
+  rootfs: string;
+  /** Unmounts; then `changes()` gives the layer entries and `commit()` pushes the upper on the stack. */
+  unmount(): Promise<void>;
+  changes(): Promise<LayerEntry[]>;
+  /** Discards the step's dirs (when it is not committed). */
+  discard(): Promise<void>;
+  upper: string;
+}
+
+export class StepStacks {
+  private readonly mounted = new Set<string>();
+  private readonly dir: string;
+
+  constructor(buildRoot: string) {
+    this.dir = path.join(buildRoot, 'steps', randomBytes(8).toString('hex'));
+  }
+
+  private lowerdir(stack: Stack): string {
+    return [...stack.uppers].reverse().concat(stack.base).join(':');
+  }
+
+  /** Mounts a writable step on top of `stack`. */
+  async mountStep(stack: Stack): Promise<StepMount> {
+    const d = path.join(this.dir, randomBytes(6).toString('hex'));
+    const upper = path.join(d, 'upper');
+    const work = path.join(d, 'work');
+    const rootfs = path.join(d, 'rootfs');
+    for (const x of [upper, work, rootfs]) await fs.promises.mkdir(x, { recursive: true, mode: 0o755 });
+    await execFileP(MOUNT, ['-t', 'overlay', 'overlay', '-o', `lowerdir=${this.lowerdir(stack)},upperdir=${upper},workdir=${work},${OPTIONS}`, rootfs]);
+    this.mounted.add(rootfs);
+    const preexisting = new Set(INIT_PATHS.filter((p) => fs.existsSync(path.join(rootfs, p))));
+    const unmount = async () => {
+      if (!this.mounted.delete(rootfs)) return;
+      await execFileP(UMOUNT, [rootfs]);
+    };
+    return {
+      rootfs,
+      upper,
+      unmount,
+      changes: async () => (await diffOverlayUpper(upper)).filter((e) => {
+        const name = e.name.replace(/\/+$/, '');
+        return !(INIT_PATHS.includes(name) && !preexisting.has(name));
+      }),
+      discard: async () => {
+        await unmount();
+        await fs.promises.rm(d, { recursive: true, force: true });
+      },
+    };
+  }
+
+  /** A read-only view of everything in `stack` (for COPY --from / mounts from a stage). */
+  async view(stack: Stack): Promise<{ root: string; release: () => Promise<void> }> {
+    if (stack.uppers.length === 0) return { root: stack.base, release: async () => undefined };
+    const root = path.join(this.dir, `view-${randomBytes(6).toString('hex')}`);
+    await fs.promises.mkdir(root, { recursive: true });
+    await execFileP(MOUNT, ['-t', 'overlay', 'overlay', '-o', `ro,lowerdir=${this.lowerdir(stack)},${OPTIONS}`, root]);
+    this.mounted.add(root);
+    return {
+      root,
+      release: async () => {
+        if (this.mounted.delete(root)) await execFileP(UMOUNT, [root]).catch(() => undefined);
+      },
+    };
+  }
+
+  /** Unmounts everything and removes the build's step dirs. */
+  async dispose(): Promise<void> {
+    for (const m of [...this.mounted].reverse()) await execFileP(UMOUNT, [m]).catch(() => execFileP(UMOUNT, ['-l', m]).catch(() => undefined));
+    this.mounted.clear();
+    await fs.promises.rm(this.dir, { recursive: true, force: true });
+  }
+}
