@@ -30,6 +30,8 @@ export async function startDaemon(opts: DaemonOptions, announce: (line: string) 
     registry: { insecureRegistries: opts.insecureRegistries, maxConcurrentDownloads: opts.maxConcurrentDownloads, maxConcurrentUploads: opts.maxConcurrentUploads },
     runtime: opts.runtime,
   };
+  // A crash (kill -9) may have left temp ingest files; blobs and references need no repair.
+  await engine.images.recover();
   const servers: http.Server[] = [];
   const cleanups: Array<() => void> = [];
   const close = async () => {

@@ -277,7 +277,7 @@ export class ContentStore {
     await fd.close();
     const blob = this.read(digest, { verify: true });
     if (head[0] !== GZIP_MAGIC[0] || head[1] !== GZIP_MAGIC[1]) return blob;
-    const gunzip = zlib.createGunzip();
+    const gunzip = zlib.createGunzip({ chunkSize: 1 << 20 });
     blob.on('error', (e) => gunzip.destroy(e));
     return blob.pipe(gunzip);
   }
@@ -319,7 +319,7 @@ class LayerHasher {
 
   constructor(gzip: boolean) {
     if (gzip) {
-      this.gunzip = zlib.createGunzip();
+      this.gunzip = zlib.createGunzip({ chunkSize: 1 << 20 });
       this.gunzip.on('data', (c: Buffer) => { this.hash.update(c); this.size += c.length; });
       this.gunzip.on('error', (e) => { this.failure = e; });
     }

@@ -46,7 +46,7 @@ export async function importRootfs(store: ImageStore, input: Readable | AsyncIte
       if (!decided) {
         decided = true;
         if (chunk[0] === 0x1f && chunk[1] === 0x8b) {
-          gunzip = zlib.createGunzip();
+          gunzip = zlib.createGunzip({ chunkSize: 1 << 20 });
           gunzip.on('data', (d: Buffer) => this.push(d));
           gunzip.on('error', (e) => this.destroy(e));
         } else if ((chunk[0] === 0xfd && chunk.subarray(1, 6).toString('latin1') === '7zXZ\0') || chunk.subarray(0, 3).toString('latin1') === 'BZh' || (chunk.length >= 4 && chunk.readUInt32LE(0) === 0xfd2fb528)) {
