@@ -7,8 +7,6 @@ export default defineRule({
   check(ctx) {
     for (const i of ctx.ofKind('HEALTHCHECK')) {
       if (i.kind !== 'HEALTHCHECK') continue;
-      // Defensive: a mode word that is the escape character means the options ended the line.
-      if (i.modeWord && i.modeWord.text === ctx.model.escapeChar) continue;
       if (!i.mode || !i.modeWord) {
         ctx.reportOn(i, i.keywordRange, 'HEALTHCHECK requires at least one argument: write HEALTHCHECK CMD <command> or HEALTHCHECK NONE');
       } else if (i.mode === 'NONE') {
