@@ -160,7 +160,7 @@ describe('lint: flags, arguments and instruction forms', () => {
   ruleTable('ExtraArguments', {
     valid: ['FROM alpine AS a\nWORKDIR /a b\nUSER app:app\n'],
     invalid: [
-      { text: 'FROM alpine a\n', range: [0, 12, 0, 13], message: /one or three arguments/ },
+      { text: 'FROM alpine a\n', range: [0, 12, 0, 13], message: /one or three arguments/, fixed: 'FROM alpine AS a\n' },
       { text: 'FROM alpine IS a\n', range: [0, 12, 0, 14], message: /should be AS/, fixed: 'FROM alpine AS a\n' },
     ],
   });

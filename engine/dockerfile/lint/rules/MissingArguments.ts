@@ -9,7 +9,7 @@ export default defineRule({
   description: 'An instruction with fewer arguments than it needs',
   check(ctx) {
     for (const i of ctx.allInstructions()) {
-      if (i.kind === 'UNKNOWN' || i.kind === 'HEALTHCHECK' || i.kind === 'ONBUILD' && i.trigger) continue;
+      if (i.kind === 'UNKNOWN' || i.kind === 'HEALTHCHECK' || (i.kind === 'ONBUILD' && i.trigger)) continue;
       const spec = specOf(i);
       if (!spec) continue;
       const count = i.kind === 'ENV' || i.kind === 'LABEL' || i.kind === 'ARG' ? Math.max(i.args.length, i.pairs.length) : i.args.length;
