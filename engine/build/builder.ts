@@ -152,8 +152,13 @@ class BuildRun {
   private totalSteps = 0;
   private readonly snapshots = new Set<string>();
   private readonly stacks: StepStacks;
+  /** Aborted when the client cancels or any stage fails (parallel stages stop too). */
+  private readonly abort = new AbortController();
+  private readonly signal = this.abort.signal;
 
   constructor(private readonly builder: Builder, private readonly deps: BuilderDeps, private readonly opts: BuildOptions) {
+    if (opts.signal?.aborted) this.abort.abort();
+    opts.signal?.addEventListener('abort', () => this.abort.abort(), { once: true });
     this.model = parseDockerfile(opts.context.dockerfileText);
     this.stacks = new StepStacks(builder.root);
     this.escape = this.model.escapeChar;
@@ -179,7 +184,7 @@ class BuildRun {
   }
 
   private checkCancelled(): void {
-    if (this.opts.signal?.aborted) throw new BuildError('build cancelled');
+    if (this.signal.aborted) throw new BuildError('build cancelled');
   }
 
   async run(): Promise<BuildResult> {
@@ -206,7 +211,11 @@ class BuildRun {
       const unused = [...this.buildArgs.keys()].filter((k) => !this.usedArgs.has(k) && k !== 'SOURCE_DATE_EPOCH' && !PROXY_ARGS.some((p) => p.name === k)).sort();
       if (unused.length) this.out(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
       return await this.commit(result.state);
+    } catch (e) {
+      this.abort.abort();
+      throw e;
     } finally {
+      await Promise.allSettled(this.stageRuns.values());
       await this.stacks.dispose();
       for (const key of this.snapshots) await this.deps.snapshotter.remove(key).catch(() => undefined);
     }
@@ -245,8 +254,8 @@ class BuildRun {
     return env;
   }
 
-  private step(inst: Instruction, prefix = ''): void {
-    this.out(`${prefix}Step ${this.stepNumbers.get(inst) ?? '?'}/${this.totalSteps} : ${instructionText(this.model, inst)}\n`);
+  private step(inst: Instruction): void {
+    this.out(`Step ${this.stepNumbers.get(inst) ?? '?'}/${this.totalSteps} : ${instructionText(this.model, inst)}\n`);
   }
 
   private buildStage(index: number): Promise<StageResult> {
@@ -318,7 +327,7 @@ class BuildRun {
     if (!this.opts.pull) id = await images.resolve(ref).then((r) => r.id, () => undefined);
     if (!id) {
       if (!this.opts.pullImage) throw new BuildError(`pull access denied for ${ref}: no registry client is available and the image is not present`);
-      id = await this.opts.pullImage(ref, (t) => this.out(t), this.opts.signal);
+      id = await this.opts.pullImage(ref, (t) => this.out(t), this.signal);
     }
     const rec = await images.resolve(id);
     const config = clone(await images.config(rec));
@@ -446,7 +455,7 @@ class BuildRun {
       if (entries.length) {
         const pass = new PassThrough();
         const ingest = this.deps.images.content.ingest(pass);
-        const written = await writeLayer(entries, pass, { signal: this.opts.signal, sourceDateEpoch: this.sourceDateEpoch });
+        const written = await writeLayer(entries, pass, { signal: this.signal, sourceDateEpoch: this.sourceDateEpoch });
         const stored = await ingest;
         if (stored.digest !== written.digest) throw new BuildError(`layer digest mismatch: ${stored.digest} != ${written.digest}`);
         run.state.layers.push({ mediaType: MediaTypes.ociLayerGzip, digest: written.digest, size: written.size });
@@ -605,7 +614,7 @@ class BuildRun {
   }
 
   private async fetchUrl(url: string, checksum?: string): Promise<{ name: string; content: Buffer }> {
-    const res = await fetch(url, { signal: this.opts.signal });
+    const res = await fetch(url, { signal: this.signal });
     if (!res.ok) throw new BuildError(`failed to download ${url}: ${res.status} ${res.statusText}`);
     const content = Buffer.from(await res.arrayBuffer());
     if (checksum) {
@@ -655,14 +664,14 @@ class BuildRun {
           void killProcessesRootedAt(path.dirname(rootfs));
           killer ??= setInterval(() => void killProcessesRootedAt(path.dirname(rootfs)), 250);
         };
-        this.opts.signal?.addEventListener('abort', killStep, { once: true });
+        this.signal.addEventListener('abort', killStep, { once: true });
         const { exitCode } = await this.deps.executor().run({
           rootfs, args, env: [...(cfg.Env ?? []), ...argEnv, ...proxyEnv], cwd: cfg.WorkingDir || '/',
           // Like dockerd/runc, the primary group is also a supplementary group (`id` shows groups=<gid>).
           user: { uid: user.uid, gid: user.gid, additionalGids: [user.gid, ...user.additionalGids] },
           mounts: runMounts, network: network === 'none' ? 'none' : 'host', hostname: id,
-        }, { stdout: sink, stderr: sink, signal: this.opts.signal }).finally(() => {
-          this.opts.signal?.removeEventListener('abort', killStep);
+        }, { stdout: sink, stderr: sink, signal: this.signal }).finally(() => {
+          this.signal.removeEventListener('abort', killStep);
           clearInterval(killer);
         });
         this.checkCancelled();

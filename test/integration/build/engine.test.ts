@@ -121,6 +121,23 @@ COPY --from=main /heredoc-run /
     await assert.rejects(build(dir, '--target', 'broken'), /returned a non-zero code: 3/);
   });
 
+  it('independent stages run in parallel and a failing stage stops the others', async () => {
+    const dir = context('parallel', {
+      Dockerfile: 'FROM {{BASE}} AS slow\nRUN sleep 3132\nFROM {{BASE}} AS failing\nRUN sleep 1 && exit 5\nFROM {{BASE}}\nCOPY --from=slow /etc/passwd /a\nCOPY --from=failing /etc/passwd /b\n',
+    });
+    const t0 = Date.now();
+    await assert.rejects(build(dir), /returned a non-zero code: 5/);
+    assert.ok(Date.now() - t0 < 60_000, 'the build did not wait for the slow stage');
+    await waitFor('the slow stage to be killed', () => {
+      try {
+        execFileSync('pgrep', ['-f', 'sleep 3132']);
+        return false;
+      } catch {
+        return true;
+      }
+    }, 20_000, 200);
+  });
+
   it('refuses a foreign platform clearly', async () => {
     const dir = context('platform', { Dockerfile: 'FROM {{BASE}}\n' });
     await assert.rejects(build(dir, '--platform', 'linux/s390x'), /only for the host platform/);
