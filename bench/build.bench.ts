@@ -110,7 +110,7 @@ function writeReport(r: Record<'cold' | 'noop', { ours: number[]; dockerd: numbe
     '"no-op" rebuilds an unchanged context with everything cached (Dockwright: content-hash keys; the classic builder:',
     `config matching). Median of ${RUNS} runs; "ratio" is our time divided by dockerd's (below 1 = we are faster; the issue's goals`,
     'are ≤ 0.7× BuildKit cold and ≤ 0.5× BuildKit no-op).',
-    buildkit ? '' : 'BuildKit: not measured — the docker CLI 28 sends BuildKit builds only through the buildx plugin, which is not installed here and not available from this machine's package sources, and dockerd 20.10 alone cannot serve `DOCKER_BUILDKIT=1` to this CLI.',
+    buildkit ? '' : 'BuildKit: not measured — the docker CLI 28 sends BuildKit builds only through the buildx plugin, which is not installed here and not available from the package sources of this machine, and dockerd 20.10 alone cannot serve `DOCKER_BUILDKIT=1` to this CLI.',
     `Measured on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores, shared), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
     '',
     `| build | Dockwright | dockerd ${dockerdVersion} (classic) | ratio |`,
