@@ -210,7 +210,7 @@ export const register: RegisterRoutes = async (router: Router, engine: Engine) =
     };
     if (r.State.Running) await wire().catch(() => client.end());
     else {
-      const cancel = m.onNextStart(r.Id, wire);
+      const cancel = m.onNextStart(r.Id, wire, () => client.end());
       client.once('close', cancel);
     }
   });

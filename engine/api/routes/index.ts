@@ -11,3 +11,6 @@ export { register as push } from './push';
 export { register as build } from './build';
 export { register as archive } from './archive';
 export { register as containers } from './containers';
+export { register as exec } from './exec';
+export { register as volumes } from './volumes';
+export { register as commit } from './commit';

@@ -97,6 +97,7 @@ export class ExecManager {
     if (stdinWanted && child.stdin) {
       stream!.on('data', (d: Buffer) => child.stdin!.write(d));
       stream!.once('end', () => child.stdin!.end());
+      stream!.resume();
     }
     stream?.on('error', () => undefined);
     return new Promise((resolve, reject) => {

@@ -232,14 +232,18 @@ export class ContainerManager {
   }
 
   /** Attach sockets waiting for the next start (docker run attaches before it starts). */
-  private readonly pendingAttach = new Map<string, Set<() => Promise<void>>>();
+  private readonly pendingAttach = new Map<string, Set<{ connect: () => Promise<void>; abort: () => void }>>();
 
-  /** Registers `connect`, called when the container's next monitor is listening and before its process starts. */
-  onNextStart(id: string, connect: () => Promise<void>): () => void {
+  /**
+   * Registers `connect`, called when the container's next monitor is listening and before its
+   * process starts; `abort` is called instead when that start fails.
+   */
+  onNextStart(id: string, connect: () => Promise<void>, abort: () => void): () => void {
     let set = this.pendingAttach.get(id);
     if (!set) this.pendingAttach.set(id, (set = new Set()));
-    set.add(connect);
-    return () => set!.delete(connect);
+    const entry = { connect, abort };
+    set.add(entry);
+    return () => set!.delete(entry);
   }
 
   private async launch(rec: ContainerRecord): Promise<void> {
@@ -261,9 +265,10 @@ export class ContainerManager {
         stdinOnce: !!rec.Config.StdinOnce,
         logPath: this.logPath(rec.Id),
       }, async () => {
-        for (const connect of pending) await connect().catch(() => undefined);
+        for (const p of pending.splice(0)) await p.connect().catch(() => p.abort());
       });
     } catch (e) {
+      for (const p of pending) p.abort();
       rec.State = { ...rec.State, Status: 'created', Error: (e as Error).message, ExitCode: 128 };
       this.save(rec);
       throw new RuntimeError(500, `failed to start container ${rec.Id.slice(0, 12)}: ${(e as Error).message}`);

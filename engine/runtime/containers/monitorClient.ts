@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { FILES, type ExitStatus, type MonitorConfig, type Request } from '../monitor/protocol';
+import { FILES, socketPath, type ExitStatus, type MonitorConfig, type Request } from '../monitor/protocol';
 import { alive } from '../monitor/procTree';
 
 /**
@@ -64,7 +64,7 @@ export async function startMonitor(command: string[], dir: string, config: Monit
 /** Opens a connection to the monitor of `dir` and sends `req`. */
 export function connectMonitor(dir: string, req: Request): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const sock = net.createConnection({ path: path.join(dir, FILES.socket), allowHalfOpen: true });
+    const sock = net.createConnection({ path: socketPath(dir), allowHalfOpen: true });
     sock.once('error', reject);
     sock.once('connect', () => {
       sock.off('error', reject);

@@ -36,7 +36,7 @@ export class OciExecutor implements Executor {
     fs.writeFileSync(tmp, JSON.stringify(config));
     fs.renameSync(tmp, path.join(stateDir, 'config.json'));
     const argv = [this.opts.binary, '--root', this.opts.stateRoot, 'run', '--bundle', stateDir, id];
-    return { argv: spec.tty ? withPty(argv) : argv, cleanupArgv: [this.opts.binary, '--root', this.opts.stateRoot, 'delete', '--force', id] };
+    return { argv: spec.tty ? withPty(argv, { transparent: true }) : argv, cleanupArgv: [this.opts.binary, '--root', this.opts.stateRoot, 'delete', '--force', id] };
   }
 
   prepareExec(id: string, spec: ExecSpec, stateDir: string): PreparedProcess {
@@ -44,7 +44,7 @@ export class OciExecutor implements Executor {
     const config = generateOciSpec({ ...spec, rootfs: '/', network: 'host' }).process;
     fs.writeFileSync(procFile, JSON.stringify(config));
     const argv = [this.opts.binary, '--root', this.opts.stateRoot, 'exec', '--process', procFile, id];
-    return { argv: spec.tty ? withPty(argv) : argv };
+    return { argv: spec.tty ? withPty(argv, { transparent: true }) : argv };
   }
 
   async pause(id: string): Promise<void> {

@@ -18,8 +18,11 @@ export function shellQuote(args: string[]): string {
  * forward its window size (SIGWINCH); bubblewrap passes it to the process as is. A resize is then
  * `stty -F <pty slave> rows R cols C` (host binary) on the PTY `script` allocated.
  */
-export function withPty(argv: string[]): string[] {
-  return [SCRIPT, '-q', '-e', '-f', '-c', shellQuote(argv), '/dev/null'];
+export function withPty(argv: string[], opts: { transparent?: boolean } = {}): string[] {
+  // transparent: the runtime allocates the container's own console and relays to this PTY, so
+  // this outer one is made raw and silent (else input would be echoed twice, plus a stray ^@)
+  const cmd = opts.transparent ? `/bin/stty raw -echo; exec ${shellQuote(argv)}` : shellQuote(argv);
+  return [SCRIPT, '-q', '-e', '-f', '-c', cmd, '/dev/null'];
 }
 
 /** Exit code like a shell reports it: 128+N when killed by signal N. */

@@ -10,7 +10,7 @@ import { constants } from 'node:os';
 import * as path from 'node:path';
 import { JsonFileLog } from './jsonFileLog';
 import { containerInit, execDone, terminalOf } from './procTree';
-import { FILES, frame, STREAM_STDERR, STREAM_STDOUT, type ExitStatus, type MonitorConfig, type Request } from './protocol';
+import { FILES, frame, socketPath, STREAM_STDERR, STREAM_STDOUT, type ExitStatus, type MonitorConfig, type Request } from './protocol';
 
 const STTY = '/bin/stty';
 
@@ -55,7 +55,7 @@ class Monitor {
   }
 
   listen(): Promise<void> {
-    const sockPath = path.join(this.dir, FILES.socket);
+    const sockPath = socketPath(this.dir);
     fs.rmSync(sockPath, { force: true });
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
@@ -155,7 +155,7 @@ class Monitor {
     const line = `${JSON.stringify(this.exit)}\n`;
     for (const w of this.waiters) w.end(line);
     this.server.close();
-    fs.rmSync(path.join(this.dir, FILES.socket), { force: true });
+    fs.rmSync(socketPath(this.dir), { force: true });
     fs.rmSync(path.join(this.dir, FILES.pid), { force: true });
     // let the sockets flush, then leave
     setTimeout(() => process.exit(0), 50).unref();

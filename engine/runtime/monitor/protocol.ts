@@ -15,6 +15,11 @@
 // stdin when `stdinOnce`. `wait`: the monitor answers one JSON line (ExitStatus) when the process
 // ended. `resize`: sets the terminal size and closes.
 
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
 export interface MonitorConfig {
   id: string;
   /** the runtime command (from Executor.prepare) */
@@ -48,6 +53,24 @@ export const FILES = {
   exit: 'exit.json',
   socket: 'monitor.sock',
 } as const;
+
+const MAX_SOCKET_PATH = 100;
+
+/**
+ * The monitor's socket for the container dir `dir`: `<dir>/monitor.sock`, or — when that is longer
+ * than a unix socket path may be (108 bytes) — a file named by the dir's hash in a private
+ * per-user directory (`$TMPDIR/dockwright-mon-<uid>`, mode 0700, ownership checked).
+ */
+export function socketPath(dir: string): string {
+  const inDir = path.join(dir, FILES.socket);
+  if (Buffer.byteLength(inDir) <= MAX_SOCKET_PATH) return inDir;
+  const uid = process.getuid?.() ?? 0;
+  const priv = path.join(os.tmpdir(), `dockwright-mon-${uid}`);
+  fs.mkdirSync(priv, { recursive: true, mode: 0o700 });
+  const st = fs.lstatSync(priv);
+  if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) throw new Error(`${priv} is not a private directory of uid ${uid}`);
+  return path.join(priv, `${createHash('sha256').update(dir).digest('hex').slice(0, 32)}.sock`);
+}
 
 export const STREAM_STDOUT = 1;
 export const STREAM_STDERR = 2;
