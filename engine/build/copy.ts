@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyLayer, resolveInRoot } from '../image/layer';
 import { IgnoreMatcher } from './dockerignore';
-import { setOwner } from './owner';
+import { isRoot, setOwner } from './owner';
 
 export interface CopySourceRoot {
   root: string;
@@ -346,7 +346,8 @@ export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: Copy
     }
     if (it.kind === 'archive') {
       const into = await mkdirAll(rootfs, opts.dest, dirOwner);
-      await applyLayer(fs.createReadStream(it.src.host), into, { whiteouts: 'literal', ownership: 'chown' });
+      // like BuildKit, `--chown` also applies to what an archive unpacks
+      await applyLayer(fs.createReadStream(it.src.host), into, { whiteouts: 'literal', ownership: isRoot ? 'chown' : 'record', owner: opts.chown });
       continue;
     }
     const src = it.src;

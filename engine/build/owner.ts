@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 
-const isRoot = process.getuid?.() === 0;
+export const isRoot = process.getuid?.() === 0;
 
 export function setOwner(hostPath: string, uid: number, gid: number): void {
   if (isRoot) fs.lchownSync(hostPath, uid, gid);

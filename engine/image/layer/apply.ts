@@ -76,6 +76,8 @@ export interface ApplyOptions {
    * reading it), and every path the tar does not name is removed at the end.
    */
   mirror?: { digestOf(hostPath: string, st: fs.Stats): string | undefined };
+  /** Owner for every entry instead of the tar's (`ADD --chown` of an archive). */
+  owner?: { uid: number; gid: number };
 }
 
 export interface ApplyResult {
@@ -325,8 +327,8 @@ export async function applyLayer(input: Readable, rootDir: string, opts: ApplyOp
   }
 
   function setAttributes(hostPath: string, rel: string, h: tar.Header, kind: 'directory' | 'file' | 'symlink' | 'special', fd?: number): void {
-    const uid = h.uid ?? 0;
-    const gid = h.gid ?? 0;
+    const uid = opts.owner?.uid ?? h.uid ?? 0;
+    const gid = opts.owner?.gid ?? h.gid ?? 0;
     const mode = h.mode & 0o7777;
     if (ownership === 'record') {
       if (uid !== 0 || gid !== 0) result.ownership.set(rel, { uid, gid });

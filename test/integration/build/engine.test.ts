@@ -265,6 +265,20 @@ RUN --mount=type=bind,from=files,source=/data/root-link,target=/mnt2 ls /mnt2 > 
     }
   });
 
+  it('build cache shows in docker system df and docker builder prune empties it', async () => {
+    await build(context('before-prune', { Dockerfile: 'FROM {{BASE}}\nRUN echo cached > /cached\n' }), '-t', 'before-prune:1');
+    const df = await engine.docker(['system', 'df', '--format', '{{.Type}} {{.TotalCount}}']);
+    const count = Number(/Build Cache (\d+)/.exec(df.stdout)?.[1]);
+    assert.ok(count > 0, df.stdout);
+    const pruned = await engine.docker(['builder', 'prune', '-f']);
+    assert.match(pruned.stdout, /Total:?\s+(reclaimed space:\s+)?[\d.]+\s?[kMG]?B/i);
+    const after = await engine.docker(['system', 'df', '--format', '{{.Type}} {{.TotalCount}}']);
+    assert.match(after.stdout, /Build Cache 0/);
+    const dir = context('after-prune', { Dockerfile: 'FROM {{BASE}}\nRUN echo again > /again\n' });
+    const rebuilt = await build(dir, '-t', 'after-prune:1');
+    assert.doesNotMatch(rebuilt.stdout, /Using cache/);
+  });
+
   it('an image built here, pushed to the registry, is pulled and run by dockerd', async () => {
     const dir = context('push', {
       Dockerfile: 'FROM {{BASE}}\nCOPY msg.txt /msg.txt\nRUN echo built-by-dockwright >> /msg.txt\nCMD ["cat", "/msg.txt"]\n',

@@ -139,6 +139,8 @@ describe('build: COPY/ADD semantics', () => {
     assert.deepEqual([fs.statSync(path.join(rootfs, 'x/pkg/f')).uid, fs.statSync(path.join(rootfs, 'x/pkg/f')).gid], [7, 8]);
     assert.equal(read('x/a.txt'), 'A');
     assert.deepEqual(fs.readdirSync(outside), ['secret']);
+    await copy(['p.tar.gz'], { dest: '/z/', chown: { uid: 42, gid: 43 } }, { add: true });
+    assert.deepEqual([fs.statSync(path.join(rootfs, 'z/pkg/f')).uid, fs.statSync(path.join(rootfs, 'z/pkg/f')).gid], [42, 43], '--chown applies to unpacked files');
     await copy(['p.tar.gz'], { dest: '/y/' });
     assert.equal(fs.statSync(path.join(rootfs, 'y/p.tar.gz')).isFile(), true, 'COPY never extracts');
   });
