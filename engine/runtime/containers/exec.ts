@@ -78,7 +78,7 @@ export class ExecManager {
     const tty = !!e.config.Tty;
     const prepared = this.containers.executor.prepareExec(c.Id, {
       args: e.config.Cmd, env, cwd, user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids }, tty,
-      capAdd: e.config.Privileged ? ['ALL'] : c.Process.capAdd, capDrop: c.Process.capDrop,
+      capAdd: e.config.Privileged ? ['ALL'] : c.Process.capAdd, capDrop: c.Process.capDrop, network: c.Process.network,
     }, path.join(this.containers.dir(c.Id), 'bundle'), c.State.Pid);
     const stdinWanted = !!e.config.AttachStdin && !!stream;
     const child = spawn(prepared.argv[0], prepared.argv.slice(1), { env: commandEnv(prepared), stdio: [stdinWanted || tty ? 'pipe' : 'ignore', 'pipe', 'pipe'] });

@@ -41,7 +41,7 @@ export class OciExecutor implements Executor {
 
   prepareExec(id: string, spec: ExecSpec, stateDir: string): PreparedProcess {
     const procFile = path.join(stateDir, `exec-${randomBytes(8).toString('hex')}.json`);
-    const config = generateOciSpec({ ...spec, rootfs: '/', network: 'host' }).process;
+    const config = generateOciSpec({ ...spec, rootfs: '/' }).process;
     fs.writeFileSync(procFile, JSON.stringify(config));
     const argv = [this.opts.binary, '--root', this.opts.stateRoot, 'exec', '--process', procFile, id];
     return { argv: spec.tty ? withPty(argv, { transparent: true }) : argv };

@@ -73,7 +73,8 @@ export class RootlessExecutor implements Executor {
     // Join every namespace of the container's pid 1 and its root, keeping our credentials through the
     // user namespace join: the calling user is the only mapped uid, i.e. the container's user.
     // nsenter hands its own environment to the process, so the container env is the command's env.
-    const argv = [this.opts.nsenter, '-t', String(containerPid), '--user', '--mount', '--pid', '--uts', '--ipc', '--net',
+    // a host-network container shares the host's network namespace, which we may not (and need not) join
+    const argv = [this.opts.nsenter, '-t', String(containerPid), '--user', '--mount', '--pid', '--uts', '--ipc', ...(spec.network === 'none' ? ['--net'] : []),
       '--root', `--wd=${spec.cwd}`, '--preserve-credentials', ...spec.args];
     return { argv: spec.tty ? withPty(argv) : argv, env: envObject(spec.env), cleanEnv: true };
   }

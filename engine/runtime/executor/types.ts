@@ -86,7 +86,7 @@ export interface PreparedProcess {
 }
 
 /** What `exec` runs inside an existing container. */
-export type ExecSpec = Pick<ProcessSpec, 'args' | 'env' | 'cwd' | 'user' | 'tty' | 'capAdd' | 'capDrop'>;
+export type ExecSpec = Pick<ProcessSpec, 'args' | 'env' | 'cwd' | 'user' | 'tty' | 'capAdd' | 'capDrop' | 'network'>;
 
 export interface Executor {
   /** `crun`, `runc` or `rootless` */
