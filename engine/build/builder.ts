@@ -63,6 +63,8 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** Receives the build's text output (Docker's `stream` lines). */
   out: (text: string) => void;
+  /** `host:ip` entries added to /etc/hosts in RUN steps (`--add-host`). */
+  extraHosts?: string[];
   /** Pulls `ref` into the image store (with this request's credentials); returns the image id. */
   pullImage?: (ref: string, out: (text: string) => void, signal?: AbortSignal) => Promise<string>;
 }
@@ -648,8 +650,9 @@ class BuildRun {
       let stubs: string[] = [];
       try {
         for (const m of mounts) runMounts.push(await this.mountFor(run, m, releases));
-        stubs = await missingPaths(rootfs, runMounts.map((m) => m.target));
         const id = randomBytes(6).toString('hex');
+        runMounts.push(...await this.networkFiles(id, releases));
+        stubs = await missingPaths(rootfs, runMounts.map((m) => m.target));
         this.out(` ---> Running in ${id}\n`);
         const sink = new Writable({
           write: (chunk: Buffer, _e, cb) => {
@@ -684,6 +687,30 @@ class BuildRun {
         await removeStubs(rootfs, stubs);
       }
     });
+  }
+
+  /**
+   * /etc/hosts (localhost, the step's hostname, `--add-host` entries) and /etc/resolv.conf (the
+   * host's) for a RUN, bind-mounted like dockerd does, so they never end up in the layer.
+   */
+  private async networkFiles(hostname: string, releases: (() => Promise<void>)[]): Promise<MountSpec[]> {
+    const dir = await fs.promises.mkdtemp(path.join(this.builder.root, 'net-'));
+    releases.push(() => fs.promises.rm(dir, { recursive: true, force: true }));
+    const hosts = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', `127.0.1.1\t${hostname}`];
+    for (const h of this.opts.extraHosts ?? []) {
+      const i = h.indexOf(':');
+      if (i <= 0) throw new BuildError(`invalid extra host ${JSON.stringify(h)}: expected host:ip`);
+      hosts.push(`${h.slice(i + 1).replace(/^\[|\]$/g, '')}\t${h.slice(0, i)}`);
+    }
+    await fs.promises.writeFile(path.join(dir, 'hosts'), `${hosts.join('\n')}\n`);
+    const systemd = '/run/systemd/resolve/resolv.conf';
+    const hostResolv = await fs.promises.readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+    const resolv = /nameserver\s+127\./.test(hostResolv) ? await fs.promises.readFile(systemd, 'utf8').catch(() => hostResolv) : hostResolv;
+    await fs.promises.writeFile(path.join(dir, 'resolv.conf'), resolv);
+    return [
+      { type: 'bind', source: path.join(dir, 'hosts'), target: '/etc/hosts' },
+      { type: 'bind', source: path.join(dir, 'resolv.conf'), target: '/etc/resolv.conf' },
+    ];
   }
 
   private async mountFor(run: StageRun, m: Record<string, string>, releases: (() => Promise<void>)[]): Promise<MountSpec> {

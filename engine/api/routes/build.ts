@@ -100,6 +100,7 @@ async function postBuild(ctx: RequestContext, builder: Builder): Promise<void> {
       pull: ctx.bool('pull'),
       platform: q.get('platform') || undefined,
       networkMode: q.get('networkmode') || undefined,
+      extraHosts: q.getAll('extrahosts').flatMap((h) => h.split(',')).filter(Boolean),
       quiet: ctx.bool('q'),
       signal: abort.signal,
       out: (text) => out.stream(text),

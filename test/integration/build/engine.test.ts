@@ -138,6 +138,15 @@ COPY --from=main /heredoc-run /
     }, 20_000, 200);
   });
 
+  it('RUN sees /etc/hosts with --add-host entries and /etc/resolv.conf, which stay out of the image', async () => {
+    const dir = context('hosts', { Dockerfile: 'FROM {{BASE}}\nRUN grep myhost /etc/hosts > /found && grep -c localhost /etc/hosts > /local && test -f /etc/resolv.conf\n' });
+    await build(dir, '--add-host', 'myhost:10.1.2.3', '-t', 'hosts:1');
+    const out = path.join(work, 'hosts-flat');
+    await flattenStoreImage(engine.dataRoot, 'hosts:1', out);
+    assert.equal(fs.readFileSync(path.join(out, 'found'), 'utf8'), '10.1.2.3\tmyhost\n');
+    assert.ok(!fs.existsSync(path.join(out, 'etc/hosts')) && !fs.existsSync(path.join(out, 'etc/resolv.conf')), 'mount stubs removed');
+  });
+
   it('refuses a foreign platform clearly', async () => {
     const dir = context('platform', { Dockerfile: 'FROM {{BASE}}\n' });
     await assert.rejects(build(dir, '--platform', 'linux/s390x'), /only for the host platform/);
