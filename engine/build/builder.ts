@@ -15,10 +15,12 @@
  * Output is the classic builder's text (`Step N/M : …`, ` ---> …`) because the classic `/build`
  * endpoint is what the docker CLI talks to here.
  */
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
+import { promisify } from 'node:util';
 import {
   parseDockerfile, PLATFORM_ARGS, PROXY_ARGS, platformArgValues, type CopyInstruction, type DockerfileModel, type Instruction, type KeyValueInstruction,
   type RunInstruction, type Stage,
@@ -39,6 +41,8 @@ import {
 import { resolveUser } from './users';
 
 export { BuildError } from './instructions';
+
+const execFileP = promisify(execFile);
 
 export interface BuilderDeps {
   dataRoot: string;
@@ -139,6 +143,31 @@ export class Builder {
 
   get root(): string {
     return this.buildRoot;
+  }
+
+  /**
+   * After a crash: kills step processes and removes what running builds left behind (step
+   * overlays, build snapshots, network files, rw copies). Cache records, cache mounts and mirrored
+   * contexts are kept.
+   */
+  async recover(): Promise<void> {
+    const steps = path.join(this.buildRoot, 'steps');
+    await killProcessesRootedAt(steps);
+    for (const key of this.deps.snapshotter.list()) {
+      if (/^(build|view)-/.test(key)) {
+        await killProcessesRootedAt(path.dirname(this.deps.snapshotter.rootfs(key)));
+        await this.deps.snapshotter.remove(key).catch(() => undefined);
+      }
+    }
+    const info = await fs.promises.readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
+    const mounts = info.split('\n').map((l) => l.split(' ')[4]).filter((m) => m?.startsWith(`${steps}/`));
+    for (const m of mounts.sort((a, b) => b.length - a.length)) {
+      await execFileP('/bin/umount', ['-l', m]).catch(() => undefined);
+    }
+    await fs.promises.rm(steps, { recursive: true, force: true });
+    for (const n of await fs.promises.readdir(this.buildRoot).catch(() => [] as string[])) {
+      if (/^(net|rw|empty)-/.test(n)) await fs.promises.rm(path.join(this.buildRoot, n), { recursive: true, force: true });
+    }
   }
 }
 

@@ -126,8 +126,9 @@ async function postBuild(ctx: RequestContext, builder: Builder): Promise<void> {
   }
 }
 
-export const register: RegisterRoutes = (router, engine) => {
+export const register: RegisterRoutes = async (router, engine) => {
   const builder = builderOf(engine);
+  await builder.recover();
   router.post('/build', (ctx) => postBuild(ctx, builder));
   router.post('/build/prune', async (ctx) => ctx.send(200, await builder.prune()));
   engine.builder = { diskUsage: () => builder.diskUsage() };

@@ -288,6 +288,30 @@ RUN --mount=type=bind,from=files,source=/data/root-link,target=/mnt2 ls /mnt2 > 
     assert.doesNotMatch(rebuilt.stdout, /Using cache/);
   });
 
+  it('after a daemon crash mid-build, a restart kills the step, removes its mounts and builds again', async () => {
+    const dir = context('crash', { Dockerfile: 'FROM {{BASE}}\nCOPY Dockerfile /d\nRUN echo crash-started && sleep 3133\n' });
+    await new Promise<void>((resolve) => {
+      void apiBuild(engine.socketPath, { 'dockwright.contextDir': dir }, (m) => {
+        if (m.stream === 'crash-started\n') resolve();
+      });
+    });
+    await engine.kill9();
+    await engine.restart();
+    const steps = path.join(engine.dataRoot, 'build/steps');
+    await waitFor('the orphaned step to be killed', () => {
+      try {
+        execFileSync('pgrep', ['-f', 'sleep 3133']);
+        return false;
+      } catch {
+        return true;
+      }
+    }, 20_000, 200);
+    assert.doesNotMatch(fs.readFileSync('/proc/self/mountinfo', 'utf8'), new RegExp(steps.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.ok(!fs.existsSync(steps));
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), `FROM ${base}\nRUN echo after-crash > /ok\n`);
+    await build(dir, '-t', 'after-crash:1');
+  });
+
   it('an image built here, pushed to the registry, is pulled and run by dockerd', async () => {
     const dir = context('push', {
       Dockerfile: 'FROM {{BASE}}\nCOPY msg.txt /msg.txt\nRUN echo built-by-dockwright >> /msg.txt\nCMD ["cat", "/msg.txt"]\n',
