@@ -150,10 +150,11 @@ class Monitor {
     this.log.close();
     this.exit = { exitCode, finishedAt: new Date().toISOString() };
     writeAtomic(path.join(this.dir, FILES.exit), JSON.stringify(this.exit));
-    if (this.config.cleanupArgv) spawnSync(this.config.cleanupArgv[0], this.config.cleanupArgv.slice(1), { stdio: 'ignore' });
     for (const c of this.attached) c.sock.end();
     const line = `${JSON.stringify(this.exit)}\n`;
     for (const w of this.waiters) w.end(line);
+    // after telling everyone (the runtime normally removed its state already; this catches leftovers)
+    if (this.config.cleanupArgv) spawnSync(this.config.cleanupArgv[0], this.config.cleanupArgv.slice(1), { stdio: 'ignore' });
     this.server.close();
     fs.rmSync(socketPath(this.dir), { force: true });
     fs.rmSync(path.join(this.dir, FILES.pid), { force: true });

@@ -23,7 +23,6 @@ const execFileP = promisify(execFile);
 const CP = '/bin/cp';
 const MOUNT = '/bin/mount';
 const UMOUNT = '/bin/umount';
-const MOUNTPOINT = '/bin/mountpoint';
 
 /** One layer of the parent image: its diffID and a way to read its (possibly gzipped) tar. */
 export interface LayerSource {
@@ -245,11 +244,10 @@ export class Snapshotter {
   }
 }
 
+/** True when `p` is a mount point (read from /proc/self/mountinfo; no process spawned). */
 async function isMountpoint(p: string): Promise<boolean> {
-  try {
-    await execFileP(MOUNTPOINT, ['-q', p]);
-    return true;
-  } catch {
-    return false;
-  }
+  const target = path.resolve(p);
+  const info = await fs.promises.readFile('/proc/self/mountinfo', 'utf8');
+  const unescape = (s: string) => s.replace(/\\(\d{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
+  return info.split('\n').some((l) => l && unescape(l.split(' ')[4] ?? '') === target);
 }
