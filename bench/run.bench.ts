@@ -116,8 +116,8 @@ async function main(): Promise<void> {
     const met = ours / theirs <= 0.2;
     const notes = [
       `The goal of ≤ 0.2× dockerd is **${met ? 'met' : 'not met'}** (${(ours / theirs).toFixed(2)}×).`
-        + ' Where our time goes: the CLI\'s own round trips (create, attach, wait, start, inspect), starting the per-container monitor (a Node process, ~40-60 ms),'
-        + ' the runtime itself (runc, Go), the overlay mount and snapshot removal for `--rm`.',
+        + ' Not profiled yet; the steps on the path are the CLI\'s own round trips (create, attach, wait, start), starting the per-container'
+        + ' monitor (a Node process), the runtime itself (runc), the overlay mount, and unmount + removal of the snapshot for `--rm`.',
       'crun would be the faster floor, but crun 1.8 refuses this host (hybrid cgroups with controllers on the v2 mount), so the engine picks runc here.',
     ];
     writeSection(rows, notes);
