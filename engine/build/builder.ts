@@ -664,7 +664,10 @@ class BuildRun {
     let args: string[];
     const heredoc = inst.heredocs.length === 1 && inst.argsText.trim().startsWith('<<') ? inst.heredocs[0] : undefined;
     if (heredoc) args = [...shell, heredoc.content];
-    else args = commandLine(inst, shell);
+    else if (inst.heredocs.length && !inst.json) {
+      // BuildKit hands the shell the command line followed by the heredoc bodies and terminators
+      args = [...shell, `${inst.argsText}\n${inst.heredocs.map((h) => `${h.content}${h.name}\n`).join('')}`];
+    } else args = commandLine(inst, shell);
     const argEnv = [...run.args].filter(([k, v]) => v !== undefined && !envToMap(cfg.Env).has(k)).map(([k, v]) => `${k}=${v}`).sort();
     const proxyEnv = PROXY_ARGS.filter((p) => this.buildArgs.has(p.name) && !run.args.has(p.name)).map((p) => `${p.name}=${this.buildArgs.get(p.name)}`);
     const network = inst.network?.value ?? (this.opts.networkMode === 'none' ? 'none' : 'default');

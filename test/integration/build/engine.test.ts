@@ -91,6 +91,11 @@ EOF
 RUN <<EOT
 echo "from heredoc $STEM" > /heredoc-run
 EOT
+RUN cat <<EOF > /heredoc-cat && cat <<'RAW' > /heredoc-raw
+home=$HOME
+EOF
+home=$HOME
+RAW
 FROM scratch AS empty
 COPY --from=main /heredoc-run /
 `,
@@ -105,6 +110,8 @@ COPY --from=main /heredoc-run /
     assert.deepEqual(Object.keys(v).filter((k) => k.startsWith('/logs/')), ['/logs/b.txt']);
     assert.equal(fs.readFileSync(path.join(out, 'etc/heredoc.conf'), 'utf8'), 'stem=archive\n');
     assert.equal(fs.readFileSync(path.join(out, 'heredoc-run'), 'utf8'), 'from heredoc archive\n');
+    assert.equal(fs.readFileSync(path.join(out, 'heredoc-cat'), 'utf8'), 'home=/root\n');
+    assert.equal(fs.readFileSync(path.join(out, 'heredoc-raw'), 'utf8'), 'home=$HOME\n');
     const env = JSON.parse((await engine.docker(['image', 'inspect', '--format', '{{json .Config.Env}}', 'bk:first'])).stdout) as string[];
     assert.ok(env.includes('STEM=archive') && env.includes('EXT=tar.gz') && env.includes('SWAP=archive.zip.gz'), env.join(' '));
     await build(dir, '-t', 'bk:scratch');
