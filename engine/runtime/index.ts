@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { ImageStore } from '../image';
 import { ContainerManager, type ContainerEvent } from './containers/manager';
 import { ExecManager } from './containers/exec';
+import { HealthChecker } from './containers/health';
 import { createExecutor, type RuntimeChoice } from './executor';
 import { Snapshotter } from './snapshot';
 import { VolumeStore } from './volumes';
@@ -28,7 +29,16 @@ export async function openRuntime(o: { dataRoot: string; images: ImageStore; run
   const executor = createExecutor(o.runtime, path.join(o.dataRoot, 'runtime'));
   const snapshots = new Snapshotter(path.join(o.dataRoot, 'snapshots'));
   const volumes = new VolumeStore(path.join(o.dataRoot, 'volumes'));
-  const manager = new ContainerManager({ dataRoot: o.dataRoot, images: o.images, executor, snapshots, volumes, onEvent: o.onEvent, warn: o.warn });
+  let health: HealthChecker | undefined;
+  const onEvent: ContainerEvent = (action, rec, extra) => {
+    if (action === 'start') health?.begin(rec);
+    if (action === 'die') health?.end(rec.Id);
+    o.onEvent?.(action, rec, extra);
+  };
+  const manager = new ContainerManager({ dataRoot: o.dataRoot, images: o.images, executor, snapshots, volumes, onEvent, warn: o.warn });
+  const execs = new ExecManager(manager);
+  health = new HealthChecker(manager, execs);
   await manager.init();
-  return { manager, execs: new ExecManager(manager), volumes, snapshots };
+  for (const rec of manager.list()) if (rec.State.Running) health.begin(rec);
+  return { manager, execs, volumes, snapshots };
 }

@@ -121,8 +121,14 @@ export class ExecManager {
     if (tty && height > 0 && width > 0) spawnSync(STTY, ['-F', tty, 'rows', String(height), 'cols', String(width)], { stdio: 'ignore' });
   }
 
-  /** Execs of a container (for inspect's ExecIDs) — and forgets those of removed containers. */
+  /** Execs of a container (for inspect's ExecIDs). */
   ofContainer(containerId: string): string[] {
     return [...this.execs.values()].filter((e) => e.containerId === containerId).map((e) => e.id);
+  }
+
+  /** Drops a finished exec (health probes) and the execs of containers that no longer exist. */
+  forget(id: string): void {
+    this.execs.delete(id);
+    for (const e of this.execs.values()) if (!e.running && !this.containers.find(e.containerId)) this.execs.delete(e.id);
   }
 }

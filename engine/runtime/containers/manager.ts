@@ -401,6 +401,15 @@ export class ContainerManager {
     this.event('unpause', rec);
   }
 
+  /** Records a health check result (HealthChecker); `changed` publishes `health_status: <status>`. */
+  setHealth(id: string, health: NonNullable<ContainerState['Health']>, changed: boolean): void {
+    const rec = this.records.get(id);
+    if (!rec?.State.Running) return;
+    rec.State.Health = health;
+    this.save(rec);
+    if (changed) this.event(`health_status: ${health.Status}`, rec);
+  }
+
   /** Runs `fn` with the container frozen when it runs and the runtime can freeze (docker cp into a running container, commit). */
   async whileFrozen<T>(ref: string, fn: () => Promise<T>): Promise<T> {
     const rec = this.get(ref);

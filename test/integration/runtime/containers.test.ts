@@ -128,6 +128,17 @@ function suite(label: string, opts: { asUser?: string; runtime?: 'auto' | 'rootl
       assert.match(await dockerFails(engine, ['inspect', 'loop']), /No such/);
     });
 
+    it('runs the HEALTHCHECK and reports State.Health', async () => {
+      await engine.docker(['run', '-d', '--name', 'health', '--health-cmd', 'test -f /tmp/ok', '--health-interval', '300ms', '--health-retries', '1', 'busybox', 'sleep', '300']);
+      const status = async () => (await engine.docker(['inspect', '-f', '{{.State.Health.Status}}', 'health'])).stdout.trim();
+      await waitFor('unhealthy', async () => (await status()) === 'unhealthy', 15000, 200);
+      await engine.docker(['exec', 'health', 'touch', '/tmp/ok']);
+      await waitFor('healthy', async () => (await status()) === 'healthy', 15000, 200);
+      const { stdout: ps } = await engine.docker(['ps', '--format', '{{.Status}}', '--filter', 'name=health']);
+      assert.match(ps, /\(healthy\)/);
+      await engine.docker(['rm', '-f', 'health']);
+    });
+
     it('exec -it and run -it get a terminal', async () => {
       await engine.docker(['run', '-d', '--name', 'tty', 'busybox', 'sleep', '300']);
       const out = await dockerInPty(engine, ['exec', '-it', 'tty', 'sh', '-c', '[ -t 0 ] && [ -t 1 ] && echo IS-A-TTY']);
