@@ -139,6 +139,36 @@ function suite(label: string, opts: { asUser?: string; runtime?: 'auto' | 'rootl
       await engine.docker(['rm', '-f', 'health']);
     });
 
+    it('applies restart policies, renames, prunes, adds hosts and refuses port remapping', async () => {
+      await engine.docker(['run', '-d', '--name', 'flaky', '--restart', 'on-failure:2', 'busybox', 'sh', '-c', 'exit 1']);
+      await waitFor('two restarts', async () => (await engine.docker(['inspect', '-f', '{{.RestartCount}} {{.State.Status}}', 'flaky'])).stdout.trim() === '2 exited', 20000, 200);
+      await engine.docker(['rename', 'flaky', 'flaky2']);
+      assert.equal((await engine.docker(['ps', '-a', '--filter', 'name=flaky2', '--format', '{{.Names}}'])).stdout.trim(), 'flaky2');
+      const { stdout: pruned } = await engine.docker(['container', 'prune', '-f']);
+      assert.match(pruned, /Deleted Containers:/);
+      assert.match(await dockerFails(engine, ['inspect', 'flaky2']), /No such/);
+      const { stdout: hosts } = await engine.docker(['run', '--rm', '--network', 'none', '--add-host', 'db.local:10.1.2.3', 'busybox', 'cat', '/etc/hosts']);
+      assert.match(hosts, /10\.1\.2\.3\s+db\.local/);
+      assert.match(await dockerFails(engine, ['run', '--rm', '-p', '8080:80', 'busybox', 'true']), /host port 80; remapping ports is not supported/);
+    });
+
+    it('keeps docker cp inside the container rootfs (symlinks resolve inside it)', async () => {
+      const secret = path.join(work, 'secret');
+      fs.mkdirSync(secret, { recursive: true });
+      fs.writeFileSync(path.join(secret, 'host-only'), 'host secret');
+      await engine.docker(['run', '-d', '--name', 'cpx', 'busybox', 'sleep', '300']);
+      await engine.docker(['exec', 'cpx', 'ln', '-s', secret, '/leak']);
+      await engine.docker(['exec', 'cpx', 'ln', '-s', '../../../../../../..', '/up']);
+      assert.match(await dockerFails(engine, ['cp', 'cpx:/leak/host-only', path.join(work, 'stolen')]), /Could not find|No such/);
+      assert.match(await dockerFails(engine, ['cp', `cpx:/up${secret}/host-only`, path.join(work, 'stolen')]), /Could not find|No such/);
+      fs.writeFileSync(path.join(work, 'payload'), 'written');
+      await engine.docker(['exec', 'cpx', 'mkdir', '-p', secret]);
+      await engine.docker(['cp', path.join(work, 'payload'), 'cpx:/leak/']);
+      assert.ok(!fs.existsSync(path.join(secret, 'payload')), 'nothing written through the link to the host');
+      assert.equal((await engine.docker(['exec', 'cpx', 'cat', `${secret}/payload`])).stdout, 'written');
+      await engine.docker(['rm', '-f', 'cpx']);
+    });
+
     it('exec -it and run -it get a terminal', async () => {
       await engine.docker(['run', '-d', '--name', 'tty', 'busybox', 'sleep', '300']);
       const out = await dockerInPty(engine, ['exec', '-it', 'tty', 'sh', '-c', '[ -t 0 ] && [ -t 1 ] && echo IS-A-TTY']);
@@ -205,4 +235,26 @@ function suite(label: string, opts: { asUser?: string; runtime?: 'auto' | 'rootl
 }
 
 suite('root', { runtime: 'auto' });
+
+describe('resource limits through the docker CLI (root, cgroup v1)', function () {
+  this.timeout(60000);
+  let engine: TestEngine;
+  before(async () => {
+    engine = await startEngine({ runtime: 'auto' });
+    await loadBusybox(engine);
+  });
+  after(async () => {
+    if (!engine) return;
+    await engine.docker(['rm', '-f', 'limited']).catch(() => undefined);
+    await engine.stop();
+  });
+
+  it('sets memory, pids and CPU limits in the container cgroup', async () => {
+    const { stdout } = await engine.docker(['run', '-d', '--name', 'limited', '-m', '64m', '--pids-limit', '50', '--cpus', '0.5', 'busybox', 'sleep', '300']);
+    const cg = (ctrl: string, file: string) => fs.readFileSync(`/sys/fs/cgroup/${ctrl}/dockwright/${stdout.trim()}/${file}`, 'utf8').trim();
+    assert.equal(cg('memory', 'memory.limit_in_bytes'), String(64 << 20));
+    assert.equal(cg('pids', 'pids.max'), '50');
+    assert.equal(cg('cpu', 'cpu.cfs_quota_us'), '50000');
+  });
+});
 suite('rootless, non-root user', { asUser: 'dwrootless', runtime: 'rootless' });
