@@ -31,7 +31,7 @@ import type { Executor, MountSpec } from '../runtime/executor';
 import type { LayerSource, Snapshotter } from '../runtime/snapshot';
 import { BuildCache, stepKey, type StepState } from './cache';
 import { killProcessesRootedAt } from './killRooted';
-import { setOwner } from './owner';
+import { layerOwners, setOwner } from './owner';
 import { StepStacks, type Stack, type StepMount } from './stepStack';
 import type { BuildContext } from './context';
 import { executeCopy, planCopy, type CopyPlan, type CopySourceRoot } from './copy';
@@ -482,6 +482,7 @@ class BuildRun {
         this.checkCancelled();
         entries = await this.deps.snapshotter.changes(snapKey!);
       }
+      entries = layerOwners(entries);
       let size = 0;
       if (entries.length) {
         const pass = new PassThrough();

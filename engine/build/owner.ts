@@ -2,7 +2,8 @@
  * Ownership of files the builder writes into a snapshot. As root: lchown. Rootless (the daemon is
  * an ordinary user whose uid is root inside the build's user namespace) a chown to other ids is
  * not permitted, so files keep the daemon user's ownership (root in the container).
- * Not yet done for rootless: recording the requested owners and mapping them into the layer.
+ * In layers, what the daemon user owns is written as root (`layerOwners`); other owners requested
+ * by `--chown` are not recorded yet in rootless mode.
  */
 import * as fs from 'node:fs';
 
@@ -10,4 +11,12 @@ export const isRoot = process.getuid?.() === 0;
 
 export function setOwner(hostPath: string, uid: number, gid: number): void {
   if (isRoot) fs.lchownSync(hostPath, uid, gid);
+}
+
+/** Rootless: files of the daemon user are root's in the image (the user is root in the build's user namespace). */
+export function layerOwners<T extends { uid: number; gid: number }>(entries: T[]): T[] {
+  if (isRoot) return entries;
+  const uid = process.getuid?.();
+  const gid = process.getgid?.();
+  return entries.map((e) => ({ ...e, uid: e.uid === uid ? 0 : e.uid, gid: e.gid === gid ? 0 : e.gid }));
 }
