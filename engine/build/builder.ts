@@ -33,7 +33,7 @@ import { BuildCache, stepKey, type StepState } from './cache';
 import { killProcessesRootedAt } from './killRooted';
 import { layerOwners, setOwner } from './owner';
 import { StepStacks, type Stack, type StepMount } from './stepStack';
-import type { BuildContext } from './context';
+import { pruneContexts, type BuildContext } from './context';
 import { executeCopy, planCopy, type CopyPlan, type CopySourceRoot } from './copy';
 import {
   applyMetadata, BuildError, commandLine, DEFAULT_PATH, DEFAULT_SHELL, envToMap, expand, instructionText,
@@ -137,7 +137,7 @@ export class Builder {
   async prune(): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
     const { deleted, bytes } = await this.cache.prune();
     await fs.promises.rm(path.join(this.buildRoot, 'mounts'), { recursive: true, force: true });
-    await fs.promises.rm(path.join(this.buildRoot, 'contexts'), { recursive: true, force: true });
+    await pruneContexts(path.join(this.buildRoot, 'contexts'));
     return { CachesDeleted: deleted, SpaceReclaimed: bytes };
   }
 

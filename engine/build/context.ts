@@ -58,6 +58,14 @@ async function readDockerfile(root: string, dockerfile: string): Promise<string>
 /** Context directories in use by a running build (one build per directory at a time). */
 const busy = new Set<string>();
 
+/** Removes the kept context directories no build is using (`/build/prune`). */
+export async function pruneContexts(workDir: string): Promise<void> {
+  for (const n of await fs.promises.readdir(workDir).catch(() => [] as string[])) {
+    const dir = path.join(workDir, n);
+    if (!busy.has(dir)) await fs.promises.rm(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Extracts an uploaded context. With `reuseKey` (e.g. the tags and Dockerfile of the request) the
  * context is mirrored into a directory kept between builds: files whose size, mode, mtime and
@@ -70,16 +78,19 @@ export async function contextFromTar(body: Readable, workDir: string, dockerfile
   let keep = false;
   const reuseDir = reuseKey ? path.join(workDir, `context-${createHash('sha256').update(reuseKey).digest('hex').slice(0, 16)}`) : undefined;
   if (reuseDir && !busy.has(reuseDir)) {
-    busy.add(reuseDir);
-    await fs.promises.mkdir(reuseDir, { recursive: true, mode: 0o755 });
     root = reuseDir;
     keep = true;
-  } else root = await fs.promises.mkdtemp(path.join(workDir, 'context-tmp-'));
+    busy.add(root);
+    await fs.promises.mkdir(root, { recursive: true, mode: 0o755 });
+  } else {
+    root = await fs.promises.mkdtemp(path.join(workDir, 'context-tmp-'));
+    busy.add(root);
+  }
   await fs.promises.chmod(root, 0o755); // the context root's mode is what `COPY . /new/` gives /new
-  const release = () => { if (keep) busy.delete(root); };
+  const release = () => { busy.delete(root); };
   const dispose = async () => {
-    if (keep) release();
-    else await fs.promises.rm(root, { recursive: true, force: true });
+    if (!keep) await fs.promises.rm(root, { recursive: true, force: true });
+    release();
   };
   try {
     await applyLayer(body, root, {
