@@ -24,7 +24,7 @@ export const register: RegisterRoutes = async (router: Router, engine: Engine) =
 
   router.post('/exec/{id}/start', async (ctx) => {
     const e = rt.execs.get(ctx.params.id);
-    type StartBody = { Detach?: boolean; Tty?: boolean };
+    type StartBody = { Detach?: boolean; Tty?: boolean; ConsoleSize?: [number, number] | null };
     // With `Upgrade: tcp`, Node hands the request body over as the first bytes of the upgraded
     // socket: read Content-Length bytes from there so they never reach the process stdin.
     const upgraded = !!ctx.req.headers.upgrade;
@@ -45,8 +45,9 @@ export const register: RegisterRoutes = async (router: Router, engine: Engine) =
     return run(e, body, ctx.hijack({ multiplexed: !e.config.Tty }));
   });
 
-  async function run(e: ExecRecord, body: { Tty?: boolean }, stream: Duplex): Promise<void> {
+  async function run(e: ExecRecord, body: { Tty?: boolean; ConsoleSize?: [number, number] | null }, stream: Duplex): Promise<void> {
     if (body.Tty !== undefined) e.config.Tty = body.Tty;
+    if (body.ConsoleSize) e.config.ConsoleSize = body.ConsoleSize;
     publish('exec_start', e.containerId, e.id, e.config.Cmd);
     stream.on('error', () => undefined);
     try {

@@ -24,6 +24,8 @@ export interface ExecConfig {
   AttachStdout?: boolean;
   AttachStderr?: boolean;
   Privileged?: boolean;
+  /** [height, width] from the start request */
+  ConsoleSize?: [number, number];
 }
 
 export interface ExecRecord {
@@ -34,6 +36,8 @@ export interface ExecRecord {
   exitCode: number | null;
   pid: number;
   child?: ChildProcess;
+  /** a resize that arrived before the process had its terminal */
+  pendingSize?: { height: number; width: number };
 }
 
 export class ExecManager {
@@ -76,15 +80,19 @@ export class ExecManager {
     const cwd = e.config.WorkingDir || c.Process.cwd;
     const env = mergeEnv(c.Process.env, e.config.Env ?? [], c.Config.Hostname ?? '', user.home);
     const tty = !!e.config.Tty;
+    const [height, width] = e.config.ConsoleSize ?? [0, 0];
+    if (tty && height > 0 && width > 0) e.pendingSize ??= { height, width };
     const prepared = this.containers.executor.prepareExec(c.Id, {
       args: e.config.Cmd, env, cwd, user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids }, tty,
       capAdd: e.config.Privileged ? ['ALL'] : c.Process.capAdd, capDrop: c.Process.capDrop, network: c.Process.network,
+      consoleSize: e.pendingSize,
     }, path.join(this.containers.dir(c.Id), 'bundle'), c.State.Pid);
     const stdinWanted = !!e.config.AttachStdin && !!stream;
     const child = spawn(prepared.argv[0], prepared.argv.slice(1), { env: commandEnv(prepared), stdio: [stdinWanted || tty ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     e.child = child;
     e.running = true;
     e.pid = child.pid ?? 0;
+    if (tty) this.applyPendingSize(e, Date.now() + 3000);
     const write = (s: number, d: Buffer) => {
       if (!stream || stream.destroyed) return;
       if (s === STREAM_STDOUT && e.config.AttachStdout === false) return;
@@ -114,11 +122,23 @@ export class ExecManager {
     });
   }
 
+  /** Sets the terminal size; one requested before the terminal exists is applied as soon as it does. */
   resize(id: string, height: number, width: number): void {
     const e = this.get(id);
-    if (!e.config.Tty || !e.child?.pid) return;
+    if (!e.config.Tty || !(height > 0 && width > 0)) return;
+    e.pendingSize = { height, width };
+    if (e.running) this.applyPendingSize(e, Date.now() + 3000);
+  }
+
+  private applyPendingSize(e: ExecRecord, deadline: number): void {
+    const size = e.pendingSize;
+    if (!size || !e.running || !e.child?.pid) return;
     const tty = terminalOf(e.child.pid);
-    if (tty && height > 0 && width > 0) spawnSync(STTY, ['-F', tty, 'rows', String(height), 'cols', String(width)], { stdio: 'ignore' });
+    if (!tty) {
+      if (Date.now() < deadline) setTimeout(() => this.applyPendingSize(e, deadline), 20).unref();
+      return;
+    }
+    spawnSync(STTY, ['-F', tty, 'rows', String(size.height), 'cols', String(size.width)], { stdio: 'ignore' });
   }
 
   /** Execs of a container (for inspect's ExecIDs). */

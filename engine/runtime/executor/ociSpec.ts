@@ -40,6 +40,7 @@ export function generateOciSpec(spec: ProcessSpec, opts: OciSpecOptions = {}) {
     ociVersion: '1.0.2',
     process: {
       terminal: !!spec.tty,
+      ...(spec.tty && spec.consoleSize?.height && spec.consoleSize.width ? { consoleSize: spec.consoleSize } : {}),
       user: { uid: spec.user.uid, gid: spec.user.gid, ...(spec.user.additionalGids?.length ? { additionalGids: spec.user.additionalGids } : {}) },
       args: spec.args,
       env: spec.env,

@@ -54,6 +54,8 @@ export interface ProcessSpec {
   rlimits?: Rlimit[];
   /** allocate a terminal for the process (stdin/stdout are then one PTY stream) */
   tty?: boolean;
+  /** initial terminal size */
+  consoleSize?: { height: number; width: number };
   resources?: ResourceLimits;
 }
 
@@ -86,7 +88,7 @@ export interface PreparedProcess {
 }
 
 /** What `exec` runs inside an existing container. */
-export type ExecSpec = Pick<ProcessSpec, 'args' | 'env' | 'cwd' | 'user' | 'tty' | 'capAdd' | 'capDrop' | 'network'>;
+export type ExecSpec = Pick<ProcessSpec, 'args' | 'env' | 'cwd' | 'user' | 'tty' | 'capAdd' | 'capDrop' | 'network' | 'consoleSize'>;
 
 export interface Executor {
   /** `crun`, `runc` or `rootless` */

@@ -171,10 +171,12 @@ function suite(label: string, opts: { asUser?: string; runtime?: 'auto' | 'rootl
 
     it('exec -it and run -it get a terminal', async () => {
       await engine.docker(['run', '-d', '--name', 'tty', 'busybox', 'sleep', '300']);
-      const out = await dockerInPty(engine, ['exec', '-it', 'tty', 'sh', '-c', '[ -t 0 ] && [ -t 1 ] && echo IS-A-TTY']);
+      const out = await dockerInPty(engine, ['exec', '-it', 'tty', 'sh', '-c', '[ -t 0 ] && [ -t 1 ] && echo IS-A-TTY; sleep 0.5; stty size']);
       assert.match(out, /IS-A-TTY/);
-      const run = await dockerInPty(engine, ['run', '--rm', '-it', 'busybox', 'sh'], 'echo $((6*7))\rexit\r');
+      assert.match(out, /30 100/, 'the terminal has the client\'s size');
+      const run = await dockerInPty(engine, ['run', '--rm', '-it', 'busybox', 'sh'], 'echo $((6*7))\rstty size\rexit\r');
       assert.match(run, /42/);
+      assert.match(run, /30 100/);
       await engine.docker(['rm', '-f', 'tty']);
     });
 
