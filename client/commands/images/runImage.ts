@@ -28,18 +28,17 @@ async function run(ctx: CommandContext, interactive: boolean, node: any, options
       Cmd: opts.cmd, Tty: interactive, OpenStdin: interactive, AttachStdin: interactive, AttachStdout: interactive, AttachStderr: interactive,
       HostConfig: { Binds: opts.volumes?.length ? opts.volumes : undefined, NetworkMode: opts.network || undefined, PublishAllPorts: true },
     });
-    if (interactive) await attachTerminal(docker, container, image);
+    if (interactive) await attachTerminal(container, image);
     await container.start();
     ctx.refresh.schedule('containers');
     return container.id;
   });
 }
 
-async function attachTerminal(docker: Dockerode, container: Dockerode.Container, image: string): Promise<void> {
+async function attachTerminal(container: Dockerode.Container, image: string): Promise<void> {
   const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
   const term = new StreamTerminal(stream as NodeJS.ReadWriteStream, (rows, cols) => container.resize({ h: rows, w: cols }).then(() => undefined, () => undefined));
   vscode.window.createTerminal({ name: `Run ${image}`, pty: term, iconPath: new vscode.ThemeIcon('terminal') }).show();
-  void docker;
 }
 
 async function askRunOptions(ctx: CommandContext, image: string): Promise<RunOptions | undefined> {

@@ -87,6 +87,25 @@ describe('commands against a real engine', function () {
     assert.match(node.description, /it-app:1 · Up/);
   });
 
+  it('Run Interactive attaches a terminal to the container\'s TTY', async () => {
+    const id = await cmd('images.runInteractive', await imageNode('busybox:latest'), undefined, { name: 'it-interactive', cmd: ['sh'] });
+    const info = await docker.getContainer(id).inspect();
+    assert.equal(info.Config.Tty, true);
+    assert.equal(info.Config.OpenStdin, true);
+    const terminal = await until('the terminal', () => vscode.window.terminals.find((t) => t.name === 'Run busybox:latest'));
+    await new Promise((r) => setTimeout(r, 500));
+    terminal!.sendText('echo typed-in-terminal > /typed.txt');
+    const c = docker.getContainer(id);
+    await until('the typed command to run', async () => {
+      const e = await c.exec({ Cmd: ['cat', '/typed.txt'], AttachStdout: true, Tty: true });
+      const s = await e.start({ hijack: true, Tty: true } as any);
+      const out = await new Promise<string>((resolve) => { let o = ''; s.on('data', (d: Buffer) => { o += d; }); s.on('end', () => resolve(o)); });
+      return out.includes('typed-in-terminal');
+    });
+    terminal!.dispose();
+    await c.remove({ force: true });
+  });
+
   it('View Logs follows the output and keeps following after a restart', async () => {
     const term = await cmd('containers.logs', await containerNode(api, 'it-web'));
     await until('the first log line', () => /hi-from-arg x1/.test(term.text));
