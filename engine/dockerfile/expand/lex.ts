@@ -72,6 +72,18 @@ const SPECIAL = new Set(['@', '*', '#', '?', '-', '$', '!', '0']);
 const LETTER = /\p{L}/u;
 const DIGIT = /\p{Nd}/u;
 
+/** `\p{Nd}` on the UTF-16 unit at `i` (as the lexer reads units), without a regex for ASCII. */
+function isDigit(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c < 128 ? c >= 48 && c <= 57 : DIGIT.test(s[i]);
+}
+
+/** `\p{L}` on the UTF-16 unit at `i`, without a regex for ASCII. */
+function isLetter(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c < 128 ? (c >= 65 && c <= 90) || (c >= 97 && c <= 122) : LETTER.test(s[i]);
+}
+
 function isSpaceChar(ch: string): boolean {
   return isGoSpace(ch.charCodeAt(0));
 }
@@ -93,8 +105,21 @@ class Words {
     this.word += s;
     this.inWord = true;
   }
+  /** `addChar` for every character, appending runs of non-space characters in one piece
+   * (an expanded `$PATH` can be long; a space is never part of a surrogate pair). */
   addString(s: string): void {
-    for (const ch of s) this.addChar(ch);
+    let run = 0;
+    for (let i = 0; i < s.length; i++) {
+      if (!isGoSpace(s.charCodeAt(i))) continue;
+      if (i > run) this.addRaw(s.slice(run, i));
+      if (this.inWord && this.word.length) {
+        this.words.push(this.word);
+        this.word = '';
+        this.inWord = false;
+      }
+      run = i + 1;
+    }
+    if (run < s.length) this.addRaw(s.slice(run));
   }
   done(): string[] {
     if (this.word.length) {
@@ -322,22 +347,18 @@ class ShellWord {
   }
 
   private processName(): string {
-    let name = '';
-    for (;;) {
-      const ch = this.peek();
-      if (ch === EOF) break;
-      if (name.length === 0 && DIGIT.test(ch)) {
-        while (this.peek() !== EOF && DIGIT.test(this.peek() as string)) name += this.next();
-        return name;
-      }
-      if (name.length === 0 && SPECIAL.has(ch)) {
-        this.pos++;
-        return ch;
-      }
-      if (!LETTER.test(ch) && !DIGIT.test(ch) && ch !== '_') break;
-      name += this.next();
+    const src = this.src;
+    const start = this.pos;
+    if (start < src.length && isDigit(src, start)) {
+      while (this.pos < src.length && isDigit(src, this.pos)) this.pos++;
+      return src.slice(start, this.pos);
     }
-    return name;
+    if (start < src.length && SPECIAL.has(src[start])) {
+      this.pos++;
+      return src[start];
+    }
+    while (this.pos < src.length && (src.charCodeAt(this.pos) === 95 /* _ */ || isLetter(src, this.pos) || isDigit(src, this.pos))) this.pos++;
+    return src.slice(start, this.pos);
   }
 }
 

@@ -11,8 +11,23 @@ export function definePractice(dl: string, rule: Omit<Rule, 'ruleClass' | 'docs'
 }
 
 interface RunText {
+  run: RunInstruction;
+  stage: Stage;
   script: string;
   commands?: ShellCommand[];
+}
+
+const runsKey = {};
+
+/** Every RUN of every stage with its script, listed once per lint run. */
+function runTexts(ctx: LintContext): RunText[] {
+  return ctx.memo(runsKey, () => {
+    const out: RunText[] = [];
+    for (const stage of ctx.model.stages) {
+      for (const i of stage.instructions) if (i.kind === 'RUN') out.push({ run: i, stage, script: runScript(i) });
+    }
+    return out;
+  });
 }
 
 /**
@@ -20,15 +35,16 @@ interface RunText {
  * prefilter), with its simple commands (each script is read and split once per lint run).
  */
 export function forEachRun(ctx: LintContext, mentions: string[], visit: (run: RunInstruction, stage: Stage, commands: ShellCommand[]) => void): void {
-  for (const stage of ctx.model.stages) {
-    for (const i of stage.instructions) {
-      if (i.kind !== 'RUN') continue;
-      const text = ctx.memo<RunInstruction, RunText>(i, () => ({ script: runScript(i) }));
-      if (!mentions.some((m) => text.script.includes(m))) continue;
-      text.commands ??= shellCommands(text.script);
-      visit(i, stage, text.commands);
-    }
+  for (const text of runTexts(ctx)) {
+    if (!mentionsAny(text.script, mentions)) continue;
+    text.commands ??= shellCommands(text.script);
+    visit(text.run, text.stage, text.commands);
   }
+}
+
+function mentionsAny(script: string, mentions: string[]): boolean {
+  for (const m of mentions) if (script.includes(m)) return true;
+  return false;
 }
 
 /** Document ranges of the matches of `pattern` (global) in an instruction's source, heredoc bodies included. */

@@ -13,6 +13,7 @@ export function computeLineStarts(text: string): number[] {
 
 export class LineIndex {
   readonly lineStarts: number[];
+  private lastLine = 0;
   constructor(readonly text: string) {
     this.lineStarts = computeLineStarts(text);
   }
@@ -31,14 +32,19 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.lineStarts;
+    // The parser asks for positions in document order: try the line of the previous answer first.
+    const h = this.lastLine;
+    if (starts[h] <= o && (h + 1 >= starts.length || o < starts[h + 1])) return { line: h, character: o - starts[h] };
     let lo = 0;
-    let hi = this.lineStarts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= o) lo = mid;
+      if (starts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.lineStarts[lo] };
+    this.lastLine = lo;
+    return { line: lo, character: o - starts[lo] };
   }
 
   offsetAt(position: Position): number {
