@@ -133,8 +133,9 @@ class Words {
 
 class ShellWord {
   pos = 0;
-  readonly matched = new Set<string>();
-  readonly unmatched = new Set<string>();
+  /** Names found / not found, each once, in lookup order (few per word: arrays beat Sets). */
+  readonly matched: string[] = [];
+  readonly unmatched: string[] = [];
   readonly references: VariableReference[] = [];
   private readonly escape: string;
 
@@ -181,14 +182,25 @@ class ShellWord {
           if (n === EOF) break;
           c = n;
           words?.addRaw(c);
+          result += c;
         } else {
-          words?.addChar(c);
+          // A run of characters with no meaning here is appended in one piece.
+          let j = this.pos;
+          while (j < this.src.length && !this.special(this.src[j], stop)) j++;
+          const run = j > this.pos ? c + this.src.slice(this.pos, j) : c;
+          this.pos = j;
+          words?.addString(run);
+          result += run;
         }
-        result += c;
       }
     }
     if (stop !== EOF) throw new LexError(`unexpected end of statement while looking for matching ${stop}`, this.pos);
     return result;
+  }
+
+  /** Characters `processStopOn` handles one by one. */
+  private special(ch: string, stop: string | typeof EOF): boolean {
+    return ch === '$' || ch === "'" || ch === '"' || ch === this.escape || ch === stop;
   }
 
   private processSingleQuote(): string {
@@ -238,10 +250,10 @@ class ShellWord {
   private lookup(name: string): { value: string; set: boolean } {
     const value = this.env.get(name);
     if (value === undefined) {
-      this.unmatched.add(name);
+      if (!this.unmatched.includes(name)) this.unmatched.push(name);
       return { value: '', set: false };
     }
-    this.matched.add(name);
+    if (!this.matched.includes(name)) this.matched.push(name);
     return { value, set: true };
   }
 
@@ -399,8 +411,8 @@ export function expandWord(text: string, env: Env, opts: ExpandOptions = {}): Ex
   return {
     value,
     words: errors.length ? [] : words.done(),
-    matched: [...sw.matched],
-    unmatched: [...sw.unmatched],
+    matched: sw.matched,
+    unmatched: sw.unmatched,
     references: sw.references,
     errors,
   };

@@ -31,7 +31,8 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
   const kind = instructionSpec(keyword) ? keyword : 'UNKNOWN';
 
   const flags: Flag[] = [];
-  const valueStarts = new Map<Flag, number>();
+  /** Where each flag's word ends (its value starts `valueText.length` before). */
+  const flagEnds: number[] = [];
   let p = skipSpaces(t, ke, end);
   while (p + 1 < end && t.charCodeAt(p) === 45 && t.charCodeAt(p + 1) === 45) {
     const we = scanFlagWord(t, p, end);
@@ -41,19 +42,21 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
     }
     const flag = makeFlag(line, p, we);
     flags.push(flag);
-    if (flag.valueText !== undefined) valueStarts.set(flag, we - flag.valueText.length);
+    flagEnds.push(we);
     p = skipSpaces(t, we, end);
   }
   const argsStart = skipSpaces(t, p, end);
   const argsText = t.slice(argsStart, end);
+  // range and fullRange are one object until heredocs give fullRange its own (ranges are never mutated).
+  const range = line.range(ks, end);
 
   const inst = {
     kind,
     keyword,
     keywordText,
     keywordRange: line.range(ks, ke),
-    range: line.range(ks, end),
-    fullRange: line.range(ks, end),
+    range,
+    fullRange: range,
     flags,
     argsText,
     argsRange: argsText ? line.range(argsStart, end) : undefined,
@@ -98,7 +101,11 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
       inst.json = argsText ? maybeJson(argsStart) : undefined;
       inst.args = inst.json ? jsonWords : whole();
       if (inst.kind === 'RUN') {
-        inst.mounts = flags.filter((f) => f.name === 'mount').map((f) => parseMount(line, f, valueStarts.get(f) ?? -1));
+        inst.mounts = [];
+        for (let k = 0; k < flags.length; k++) {
+          const f = flags[k];
+          if (f.name === 'mount') inst.mounts.push(parseMount(line, f, f.valueText === undefined ? -1 : flagEnds[k] - f.valueText.length));
+        }
         inst.network = flags.find((f) => f.name === 'network');
         inst.security = flags.find((f) => f.name === 'security');
       }
