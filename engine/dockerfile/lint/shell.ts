@@ -24,50 +24,58 @@ export function runScript(run: Instruction): string {
 
 /** Splits a script into simple commands at `;`, `&&`, `||`, `|`, `&`, newlines and parentheses. */
 export function shellCommands(script: string): ShellCommand[] {
-  const commands: ShellCommand[] = [];
-  let words: string[] = [];
-  let word = '';
-  let inWord = false;
-  const endWord = () => {
-    if (inWord) words.push(word);
-    word = '';
-    inWord = false;
-  };
-  const endCommand = () => {
-    endWord();
-    if (words.length > 0) commands.push({ words: stripPrefix(words) });
-    words = [];
-  };
+  // Plain state and module functions rather than closures per script (the bundle keeps function
+  // names, which makes creating a named closure costly).
+  const st: SplitState = { commands: [], words: [], word: '', inWord: false };
   const n = script.length;
   for (let i = 0; i < n; i++) {
     const c = script[i];
-    if (c === ' ' || c === '\t' || c === '\r') endWord();
-    else if (c === ';' || c === '&' || c === '|' || c === '\n' || c === '(' || c === ')') endCommand();
-    else if (c === '#' && !inWord) {
+    if (c === ' ' || c === '\t' || c === '\r') endWord(st);
+    else if (c === ';' || c === '&' || c === '|' || c === '\n' || c === '(' || c === ')') endCommand(st);
+    else if (c === '#' && !st.inWord) {
       while (i + 1 < n && script[i + 1] !== '\n') i++;
     } else if (c === "'" || c === '"') {
       // Quoted text joins the current word, quotes removed.
       let end = i + 1;
       while (end < n && script[end] !== c) end += c === '"' && script[end] === '\\' ? 2 : 1;
       end = Math.min(end, n);
-      word += c === '"' ? script.slice(i + 1, end).replace(/\\(.)/g, '$1') : script.slice(i + 1, end);
-      inWord = true;
+      st.word += c === '"' ? script.slice(i + 1, end).replace(/\\(.)/g, '$1') : script.slice(i + 1, end);
+      st.inWord = true;
       i = end;
     } else if (c === '\\') {
-      if (i + 1 < n && script[i + 1] !== '\n') word += script[i + 1];
-      inWord ||= script[i + 1] !== '\n';
+      if (i + 1 < n && script[i + 1] !== '\n') st.word += script[i + 1];
+      st.inWord ||= script[i + 1] !== '\n';
       i++;
     } else {
       // A run of plain characters.
       let j = i + 1;
       while (j < n && !STOP[script.charCodeAt(j)]) j++;
-      word += script.slice(i, j);
-      inWord = true;
+      st.word += script.slice(i, j);
+      st.inWord = true;
       i = j - 1;
     }
   }
-  endCommand();
-  return commands;
+  endCommand(st);
+  return st.commands;
+}
+
+interface SplitState {
+  commands: ShellCommand[];
+  words: string[];
+  word: string;
+  inWord: boolean;
+}
+
+function endWord(st: SplitState): void {
+  if (st.inWord) st.words.push(st.word);
+  st.word = '';
+  st.inWord = false;
+}
+
+function endCommand(st: SplitState): void {
+  endWord(st);
+  if (st.words.length > 0) st.commands.push({ words: stripPrefix(st.words) });
+  st.words = [];
 }
 
 /** Characters that end a run of plain word characters (indexed by char code). */

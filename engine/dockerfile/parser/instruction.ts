@@ -70,36 +70,14 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
   } as Instruction;
   if (parent) inst.parent = parent;
 
-  const fields = () => splitFields(t, argsStart, end).map((s) => line.word(s.start, s.end));
-  const whole = () => (argsText ? [line.word(argsStart, end)] : []);
-  /** Exec form: sets `json` and returns one word per element (text = decoded value). */
-  let jsonWords: Word[] = [];
-  const maybeJson = (start: number): JsonArray | undefined => {
-    const scan = scanJsonArray(t, start, end);
-    if (scan === 'not-strings') {
-      ctx.problems.push({
-        code: ProblemCode.JsonNotStringArray,
-        message: 'when using JSON array syntax, arrays must be comprised of strings only',
-        range: line.range(start, end),
-        severity: 'error',
-      });
-      return undefined;
-    }
-    if (!scan) return undefined;
-    jsonWords = scan.elements.map((e) => line.word(e.start, e.end, e.value));
-    return {
-      range: line.range(scan.start, scan.end),
-      elements: jsonWords.map((w) => ({ value: w.text, range: w.range })),
-    };
-  };
-
   switch (inst.kind) {
     case 'RUN':
     case 'CMD':
     case 'ENTRYPOINT':
     case 'SHELL': {
-      inst.json = argsText ? maybeJson(argsStart) : undefined;
-      inst.args = inst.json ? jsonWords : whole();
+      const exec = argsText ? execForm(ctx, argsStart, end) : undefined;
+      inst.json = exec?.json;
+      inst.args = exec ? exec.words : wholeWord(line, argsText, argsStart, end);
       if (inst.kind === 'RUN') {
         inst.mounts = [];
         for (let k = 0; k < flags.length; k++) {
@@ -114,8 +92,9 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
     case 'COPY':
     case 'ADD':
     case 'VOLUME': {
-      inst.json = argsText ? maybeJson(argsStart) : undefined;
-      inst.args = inst.json ? jsonWords : fields();
+      const exec = argsText ? execForm(ctx, argsStart, end) : undefined;
+      inst.json = exec?.json;
+      inst.args = exec ? exec.words : fieldWords(line, argsStart, end);
       if (inst.kind === 'COPY' || inst.kind === 'ADD') {
         inst.sources = inst.args.length > 1 ? inst.args.slice(0, -1) : inst.args.slice();
         inst.dest = inst.args.length > 1 ? inst.args[inst.args.length - 1] : undefined;
@@ -124,7 +103,7 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
       break;
     }
     case 'FROM': {
-      inst.args = fields();
+      inst.args = fieldWords(line, argsStart, end);
       inst.image = inst.args[0];
       inst.asKeyword = inst.args[1];
       inst.stageName = inst.args[2];
@@ -141,7 +120,7 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
     case 'WORKDIR':
     case 'STOPSIGNAL':
     case 'MAINTAINER':
-      inst.args = whole();
+      inst.args = wholeWord(line, argsText, argsStart, end);
       break;
     case 'ENV':
     case 'LABEL':
@@ -209,8 +188,9 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
         inst.args = [inst.modeWord];
         const next = skipSpaces(t, sep, end);
         if (next < end) {
-          inst.json = maybeJson(next);
-          if (inst.json) inst.args.push(...jsonWords);
+          const exec = execForm(ctx, next, end);
+          inst.json = exec?.json;
+          if (exec) inst.args.push(...exec.words);
           else {
             inst.command = line.word(next, end);
             inst.args.push(inst.command);
@@ -220,14 +200,45 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
       break;
     }
     case 'ONBUILD': {
-      inst.args = whole();
+      inst.args = wholeWord(line, argsText, argsStart, end);
       if (argsText) inst.trigger = parseInstruction(ctx, argsStart, inst);
       break;
     }
     default:
-      inst.args = fields();
+      inst.args = fieldWords(line, argsStart, end);
   }
   return inst;
+}
+
+// Module functions rather than closures created per instruction: the bundle keeps function names
+// (esbuild keepNames), which makes creating a named closure costly.
+function fieldWords(line: LogicalLine, start: number, end: number): Word[] {
+  return splitFields(line.text, start, end).map((s) => line.word(s.start, s.end));
+}
+
+function wholeWord(line: LogicalLine, argsText: string, start: number, end: number): Word[] {
+  return argsText ? [line.word(start, end)] : [];
+}
+
+/** Exec form: the JSON array and one word per element (text = decoded value), or undefined. */
+function execForm(ctx: InstructionContext, start: number, end: number): { json: JsonArray; words: Word[] } | undefined {
+  const { line } = ctx;
+  const scan = scanJsonArray(line.text, start, end);
+  if (scan === 'not-strings') {
+    ctx.problems.push({
+      code: ProblemCode.JsonNotStringArray,
+      message: 'when using JSON array syntax, arrays must be comprised of strings only',
+      range: line.range(start, end),
+      severity: 'error',
+    });
+    return undefined;
+  }
+  if (!scan) return undefined;
+  const words = scan.elements.map((e) => line.word(e.start, e.end, e.value));
+  return {
+    json: { range: line.range(scan.start, scan.end), elements: words.map((w) => ({ value: w.text, range: w.range })) },
+    words,
+  };
 }
 
 function makeFlag(line: LogicalLine, start: number, end: number): Flag {

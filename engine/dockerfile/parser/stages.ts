@@ -17,19 +17,14 @@ export function buildStages(instructions: Instruction[]): Stage[] {
     return undefined;
   };
   const addRefs = (inst: Instruction, stage: Stage) => {
-    const ref = (via: StageReference['via'], target: string, range: StageReference['range']) => {
-      const r: StageReference = { via, target, range, instruction: inst };
-      const idx = resolve(target, stage.index);
-      if (idx !== undefined) r.stageIndex = idx;
-      stage.references.push(r);
-    };
+    // No closure per instruction: the bundle's keepNames makes creating named closures costly.
     if ((inst.kind === 'COPY' || inst.kind === 'ADD') && inst.from?.value !== undefined && inst.from.valueRange) {
-      ref('copy-from', inst.from.value, inst.from.valueRange);
+      addRef(stage, inst, 'copy-from', inst.from.value, inst.from.valueRange, resolve(inst.from.value, stage.index));
     }
     if (inst.kind === 'RUN') {
       for (const m of inst.mounts) {
         for (const o of m.options) {
-          if (o.key === 'from' && o.value !== undefined && o.valueRange) ref('mount-from', o.value, o.valueRange);
+          if (o.key === 'from' && o.value !== undefined && o.valueRange) addRef(stage, inst, 'mount-from', o.value, o.valueRange, resolve(o.value, stage.index));
         }
       }
     }
@@ -74,4 +69,12 @@ export function buildStages(instructions: Instruction[]): Stage[] {
     addRefs(inst, stage);
   }
   return stages;
+}
+
+function addRef(
+  stage: Stage, instruction: Instruction, via: StageReference['via'], target: string, range: StageReference['range'], stageIndex: number | undefined,
+): void {
+  const r: StageReference = { via, target, range, instruction };
+  if (stageIndex !== undefined) r.stageIndex = stageIndex;
+  stage.references.push(r);
 }
