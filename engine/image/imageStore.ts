@@ -344,7 +344,7 @@ export class ImageStore {
       if (!byId) {
         const ref = parseDockerRef(refOrId);
         const key = referenceString(ref);
-        if (!opts.force && using.length && refsOf().length === 1) {
+        if (!opts.force && using.length && isSingleReference(refsOf())) {
           throw new ImageError('conflict', `conflict: unable to remove repository reference "${refOrId}" (must force) - container ${shortId(using[0].id)} is using its referenced image ${shortId(id)}`);
         }
         delete refs[key];
@@ -363,11 +363,10 @@ export class ImageStore {
           return out;
         }
       } else {
-        const repos = new Set(refsOf().map(repositoryName));
         const running = using.find((c) => c.running);
         if (running) throw conflict(id, true, `image is being used by running container ${shortId(running.id)}`);
         if (!opts.force && using.length) throw conflict(id, false, `image is being used by stopped container ${shortId(using[0].id)}`);
-        if (!opts.force && repos.size > 1) throw conflict(id, false, 'image is referenced in multiple repositories');
+        if (!opts.force && refsOf().length && !isSingleReference(refsOf())) throw conflict(id, false, 'image is referenced in multiple repositories');
         const children = await this.children(id);
         if (children.length) throw conflict(id, true, 'image has dependent child images');
         for (const r of refsOf()) {
@@ -486,6 +485,18 @@ export class ImageStore {
     }
     return out;
   }
+}
+
+/**
+ * Docker's isSingleReference: at most one tag, and every reference (digest ones included) in that
+ * tag's repository — `busybox:latest` plus `busybox@sha256:…` is still a single reference.
+ */
+function isSingleReference(refs: Reference[]): boolean {
+  if (refs.length <= 1) return refs.length === 1;
+  const tags = refs.filter((r) => !r.digest);
+  if (tags.length > 1) return false;
+  const repo = repositoryName(tags[0] ?? refs[0]);
+  return refs.every((r) => repositoryName(r) === repo);
 }
 
 function conflict(id: string, hard: boolean, message: string): ImageError {

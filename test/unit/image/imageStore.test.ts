@@ -93,6 +93,24 @@ describe('image store', () => {
     assert.deepEqual(out, [{ Untagged: 'one:1' }, { Untagged: 'two:1' }, { Deleted: rec.id }]);
   });
 
+  it('rmi of the only tag refuses while a stopped container uses the image, even with a digest reference (isSingleReference)', async () => {
+    const digestRef = `busybox@sha256:${'d'.repeat(64)}`;
+    const rec = await makeImage(store, ['a'], ['busybox:latest', digestRef]);
+    const short = rec.id.slice(7, 19);
+    const stopped = () => [{ id: 'e'.repeat(64), running: false }];
+    await assert.rejects(store.delete('busybox', { containersUsing: stopped }), { message: `conflict: unable to remove repository reference "busybox" (must force) - container eeeeeeeeeeee is using its referenced image ${short}` });
+    assert.deepEqual((await store.inspect(rec.id)).repoTags, ['busybox:latest']);
+    // a second tag in the same repository makes it no longer a single reference: untag works
+    await store.tag('busybox', 'busybox:2');
+    assert.deepEqual(await store.delete('busybox:2', { containersUsing: stopped }), [{ Untagged: 'busybox:2' }]);
+    // by ID, two tags of one repository count as multiple references (Docker's message)
+    await store.tag('busybox', 'busybox:2');
+    await assert.rejects(store.delete(short), { message: `conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories` });
+    await store.untag('busybox:2');
+    // by ID with one tag plus its digest reference: everything goes
+    assert.deepEqual(await store.delete(short), [{ Untagged: 'busybox:latest' }, { Untagged: digestRef }, { Deleted: rec.id }]);
+  });
+
   it('rmi frees the image blobs at once, except shared ones; GC removes strays and honours registered roots', async () => {
     const a = await makeImage(store, ['shared', 'only-a'], ['a:1']);
     const aLayers = (await store.inspect('a:1')).layers.map((l) => l.digest);
