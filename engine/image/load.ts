@@ -47,9 +47,14 @@ export async function loadImages(store: ImageStore, input: Readable | AsyncItera
   }
 }
 
+/**
+ * An archive path relative to the archive root: `./x` and `x` are the same, the root itself is `.`,
+ * and absolute names or names that climb out with `..` are refused (undefined).
+ */
 function cleanName(name: string): string | undefined {
-  const n = path.posix.normalize(name.replace(/^\.\//, '')).replace(/\/$/, '');
-  if (!n || n === '.' || n.startsWith('/') || n.split('/').includes('..')) return undefined;
+  if (name.startsWith('/')) return undefined;
+  const n = path.posix.normalize(name).replace(/\/$/, '');
+  if (n === '..' || n.startsWith('../')) return undefined;
   return n;
 }
 
@@ -66,6 +71,7 @@ async function unpack(input: Readable | AsyncIterable<Buffer>, dir: string): Pro
     const fail = (e: Error) => extract.destroy(e);
     if (++count > MAX_ENTRIES) return fail(new ImageError('invalidArgument', 'invalid image archive: too many entries'));
     if (!name) return fail(new ImageError('invalidArgument', `invalid image archive: unsafe entry name ${JSON.stringify(header.name)}`));
+    if (name === '.') return drain(); // the `./` entry tar writes for the archive root
     if (header.type === 'symlink' && header.linkname) {
       links.set(name, header.linkname);
       return drain();
@@ -116,7 +122,7 @@ async function layoutManifests(u: Unpacked): Promise<Array<{ desc: Descriptor; d
   const walk = async (idx: ImageIndex, inherited: string[], depth: number) => {
     for (const d of idx.manifests ?? []) {
       if (!isDigest(d.digest) || depth > 4) continue;
-      const names = [...inherited, d.annotations?.['io.containerd.image.name'] ?? ''].filter(Boolean);
+      const names = [...inherited, layoutImageName(d.annotations)].filter((n): n is string => !!n);
       let file: string;
       try { file = resolveIn(u, `blobs/sha256/${d.digest.slice(7)}`); } catch { continue; }
       const { bytes, doc } = await readJsonFile<ImageManifest & ImageIndex>(file);
@@ -129,6 +135,27 @@ async function layoutManifests(u: Unpacked): Promise<Array<{ desc: Descriptor; d
   await walk(doc, [], 0);
   return out;
 }
+
+/**
+ * The name an OCI layout gives a manifest: containerd's `io.containerd.image.name`, else
+ * `org.opencontainers.image.ref.name` when it is a full reference (`busybox:latest`, as Docker 25+
+ * and skopeo write). A bare tag (`latest`) names no repository, so like Docker it tags nothing.
+ */
+function layoutImageName(annotations: Record<string, string> | undefined): string | undefined {
+  const containerd = annotations?.['io.containerd.image.name'];
+  if (containerd) return containerd;
+  const refName = annotations?.['org.opencontainers.image.ref.name'];
+  if (!refName || BARE_TAG.test(refName)) return undefined;
+  try {
+    const r = parseDockerRef(refName);
+    return r.digest ? undefined : refName;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A tag alone, without repository (`latest`, `v1.2`): Docker's tag grammar. */
+const BARE_TAG = /^[\w][\w.-]{0,127}$/;
 
 async function tagLoaded(store: ImageStore, rec: ImageRecord, tags: string[], say: (l: string) => void): Promise<string[]> {
   const refs: Reference[] = [];

@@ -153,8 +153,29 @@ describe('save / load / import', () => {
     assert.deepEqual(res.messages, [`Loaded image ID: ${d.id}`]);
   });
 
+  it('loads an archive whose names start with ./ (tar -C dir .) and tags by a full OCI ref.name', async () => {
+    const layout = path.join(dir, 'layout');
+    const manifestDigest = await writeBusyboxOciLayout(layout, { tag: 'busybox:latest' });
+    const entries: Array<{ name: string; data?: Buffer; type?: 'directory' }> = [{ name: './', type: 'directory' }];
+    const walk = (rel: string) => {
+      for (const n of fs.readdirSync(path.join(layout, rel))) {
+        const p = `${rel}/${n}`;
+        if (fs.statSync(path.join(layout, p)).isDirectory()) { entries.push({ name: `${p}/`, type: 'directory' }); walk(p); }
+        else entries.push({ name: p, data: fs.readFileSync(path.join(layout, p)) });
+      }
+    };
+    walk('.');
+    const res = await loadImages(store, Readable.from([await tarOf(entries)]));
+    assert.deepEqual(res.messages, ['Loaded image: busybox:latest']);
+    const d = await store.inspect('busybox');
+    assert.equal(d.manifest.digest, manifestDigest);
+    assert.deepEqual(d.repoTags, ['busybox:latest']);
+  });
+
   it('refuses archives with unsafe names, escaping symlinks or wrong diffIDs', async () => {
-    await assert.rejects(loadImages(store, Readable.from([await tarOf([{ name: '../evil', data: 'x' }])])), /unsafe entry name/);
+    for (const name of ['../evil', './../evil', 'a/../../evil', '/etc/evil']) {
+      await assert.rejects(loadImages(store, Readable.from([await tarOf([{ name, data: 'x' }])])), /unsafe entry name/, name);
+    }
     const l1 = await tarOf([{ name: 'a', data: 'one' }]);
     const cfg = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256Digest('nope')] } }));
     const bad = await tarOf([{ name: 'c.json', data: cfg }, { name: 'l/layer.tar', data: l1 }, { name: 'manifest.json', data: JSON.stringify([{ Config: 'c.json', Layers: ['l/layer.tar'] }]) }]);
