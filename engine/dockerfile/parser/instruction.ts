@@ -12,6 +12,8 @@ import {
   isSpace, isFieldSpace, parseWords, scanFlagWord, scanJsonArray, skipSpaces, splitFields, trimEnd, unquoteFlagText,
 } from './words';
 
+const NONE: never[] = Object.freeze([]) as never[];
+
 export interface InstructionContext {
   line: LogicalLine;
   escape: number;
@@ -62,10 +64,11 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
     argsRange: argsText ? line.range(argsStart, end) : undefined,
     args: [] as Word[],
     json: undefined as JsonArray | undefined,
-    heredocs: [],
-    continuations: [],
-    emptyContinuationLines: [],
-    comments: [],
+    // Shared frozen empty arrays: parseDockerfile sets the instruction's own lists when it has any.
+    heredocs: NONE,
+    continuations: NONE,
+    emptyContinuationLines: NONE,
+    comments: NONE,
     stageIndex: -1,
   } as Instruction;
   if (parent) inst.parent = parent;

@@ -30,8 +30,28 @@ export class LineIndex {
     return nl > start && this.text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
   }
 
+  /**
+   * The last few positions handed out: ranges of one instruction share most offsets (keyword and
+   * instruction start, argument and instruction end, key and pair start, ...), so they share the
+   * (never mutated) Position objects — fewer live objects make garbage collection cheaper.
+   */
+  private readonly recentOffsets = [-1, -1, -1, -1];
+  private readonly recentPositions: Position[] = [];
+  private recentNext = 0;
+
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const recent = this.recentOffsets;
+    for (let k = 0; k < 4; k++) if (recent[k] === o) return this.recentPositions[k];
+    const p = this.computePosition(o);
+    const slot = this.recentNext;
+    recent[slot] = o;
+    this.recentPositions[slot] = p;
+    this.recentNext = (slot + 1) & 3;
+    return p;
+  }
+
+  private computePosition(o: number): Position {
     const starts = this.lineStarts;
     // The parser asks for positions in document order: try the line of the previous answer first.
     const h = this.lastLine;

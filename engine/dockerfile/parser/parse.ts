@@ -15,6 +15,14 @@ import { ProblemCode } from './problems';
 import { isSpace, parseWords, shellUnquote } from './words';
 
 const HEREDOC_WORD = /^(\d*)<<(-?)([^<]*)$/;
+const NONE: never[] = Object.freeze([]) as never[];
+
+/** Pushes onto a list, giving the shared empty list its own array first. */
+function append<T>(list: T[], item: T): T[] {
+  if (list === NONE) return [item];
+  list.push(item);
+  return list;
+}
 
 export function parseDockerfile(text: string): DockerfileModel {
   const index = new LineIndex(text);
@@ -84,12 +92,13 @@ export function parseDockerfile(text: string): DockerfileModel {
 
     // An instruction: join its continued lines.
     const line = new LogicalLine(index);
-    const continuations: Range[] = [];
-    const emptyLines: Range[] = [];
-    const innerComments: Comment[] = [];
+    // Most instructions have none of these: they share one frozen empty array until the first entry.
+    let continuations: Range[] = NONE;
+    let emptyLines: Range[] = NONE;
+    let innerComments: Comment[] = NONE;
     let cont = continuationAt(f, le);
     line.append(f, cont >= 0 ? cont : le);
-    if (cont >= 0) continuations.push(index.range(cont, cont + 1));
+    if (cont >= 0) continuations = [index.range(cont, cont + 1)];
     while (cont >= 0 && i + 1 < lineCount) {
       i++;
       const s = index.lineStarts[i];
@@ -97,18 +106,18 @@ export function parseDockerfile(text: string): DockerfileModel {
       const nf = firstNonSpace(s, e);
       if (nf === e) {
         // The "line" after a final line break is not a line for BuildKit's scanner.
-        if (s < text.length) emptyLines.push(index.range(s, e));
+        if (s < text.length) emptyLines = append(emptyLines, index.range(s, e));
         continue;
       }
       if (text.charCodeAt(nf) === 35) {
         const c = comment(nf, e, true);
-        innerComments.push(c);
+        innerComments = append(innerComments, c);
         comments.push(c);
         continue;
       }
       cont = continuationAt(s, e);
       line.append(s, cont >= 0 ? cont : e);
-      if (cont >= 0) continuations.push(index.range(cont, cont + 1));
+      if (cont >= 0) continuations = append(continuations, index.range(cont, cont + 1));
     }
     if (line.text.trim() === '') continue;
 
