@@ -118,6 +118,7 @@ export class Builder {
   constructor(private readonly deps: BuilderDeps) {
     this.buildRoot = path.join(deps.dataRoot, 'build');
     this.cache = new BuildCache(this.buildRoot, deps.images.content);
+    deps.images.addGcRoots(() => this.cache.layerDigests());
   }
 
   async build(opts: BuildOptions): Promise<BuildResult> {
@@ -133,9 +134,13 @@ export class Builder {
     }));
   }
 
-  /** `/build/prune`: drops every cache record and cache-mount directory. */
+  /**
+   * `/build/prune`: drops every cache record and cache-mount directory, then lets the image store
+   * collect the layer blobs only the cache kept alive (its usual grace period protects running builds).
+   */
   async prune(): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
     const { deleted, bytes } = await this.cache.prune();
+    await this.deps.images.gc();
     await fs.promises.rm(path.join(this.buildRoot, 'mounts'), { recursive: true, force: true });
     await pruneContexts(path.join(this.buildRoot, 'contexts'));
     return { CachesDeleted: deleted, SpaceReclaimed: bytes };

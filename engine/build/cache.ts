@@ -75,6 +75,11 @@ export class BuildCache {
     return out;
   }
 
+  /** Every layer blob the entries need: GC roots for the image store, so pruning images keeps them. */
+  async layerDigests(): Promise<string[]> {
+    return (await this.entries()).flatMap((e) => e.layers.map((l) => l.digest));
+  }
+
   /** Deletes every entry; returns the ids and the layer bytes they accounted for. */
   async prune(): Promise<{ deleted: string[]; bytes: number }> {
     const deleted: string[] = [];

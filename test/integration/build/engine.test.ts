@@ -295,6 +295,19 @@ RUN --mount=type=bind,from=files,source=/data/root-link,target=/mnt2 ls /mnt2 > 
     assert.doesNotMatch(rebuilt.stdout, /Using cache/);
   });
 
+  it('cached layers are GC roots: removing and pruning the image keeps them, so a rebuild still hits the cache', async () => {
+    const dir = context('gc-roots', { Dockerfile: 'FROM {{BASE}}\nRUN echo kept > /kept\nCOPY f /f\n', f: 'x' });
+    await build(dir, '-t', 'gc-roots:1');
+    // rmi frees an image's unshared blobs at once; only the cache's roots keep these layers
+    await engine.docker(['rmi', 'gc-roots:1']);
+    await engine.docker(['image', 'prune', '-f']);
+    const rebuilt = await build(dir, '-t', 'gc-roots:2');
+    assert.equal(rebuilt.stdout.match(/Using cache/g)?.length, 2, rebuilt.stdout);
+    const out = path.join(work, 'gc-roots-flat');
+    await flattenStoreImage(engine.dataRoot, 'gc-roots:2', out);
+    assert.equal(fs.readFileSync(path.join(out, 'kept'), 'utf8'), 'kept\n');
+  });
+
   it('after a daemon crash mid-build, a restart kills the step, removes its mounts and builds again', async () => {
     const dir = context('crash', { Dockerfile: 'FROM {{BASE}}\nCOPY Dockerfile /d\nRUN echo crash-started && sleep 3133\n' });
     await new Promise<void>((resolve) => {
