@@ -26,7 +26,7 @@ import {
   type RunInstruction, type Stage,
 } from '../dockerfile';
 import { MediaTypes, parseReference, type ContainerConfig, type Descriptor, type ImageConfig, type ImageStore } from '../image';
-import { resolveInRoot, writeLayer, type LayerEntry } from '../image/layer';
+import { resolveInRoot, resolveUser, writeLayer, type LayerEntry } from '../image/layer';
 import type { Executor, MountSpec } from '../runtime/executor';
 import type { LayerSource, Snapshotter } from '../runtime/snapshot';
 import { BuildCache, stepKey, type StepState } from './cache';
@@ -38,7 +38,6 @@ import { executeCopy, planCopy, type CopyPlan, type CopySourceRoot } from './cop
 import {
   applyMetadata, BuildError, commandLine, DEFAULT_PATH, DEFAULT_SHELL, envToMap, expand, instructionText,
 } from './instructions';
-import { resolveUser } from './users';
 
 export { BuildError } from './instructions';
 

@@ -1,8 +1,10 @@
-// Layers: safe extraction (applyLayer), diffs (diffDirs, diffOverlayUpper) and the PAX+gzip writer
-// that computes diffID and blob digest in one pass (writeLayer). Used by engine/runtime (unpacking
-// images into snapshots) and engine/build (step layers, ADD extraction).
+// Layers: safe extraction (applyLayer), diffs (diffDirs, diffOverlayUpper), the PAX+gzip writer
+// that computes diffID and blob digest in one pass (writeLayer), and confined lookups in a rootfs
+// (resolveInRoot, resolveUser). Used by engine/runtime (unpacking images into snapshots, container
+// users) and engine/build (step layers, ADD extraction, USER and --chown).
 export { applyLayer, DEFAULT_LIMITS, LayerError, type ApplyLimits, type ApplyOptions, type ApplyResult } from './apply';
 export { diffDirs, diffOverlayUpper, type LayerEntry } from './diff';
 export { cleanRelative, PathEscapeError, resolveInRoot, resolveInRootSync } from './resolveInRoot';
+export { resolveUser, type ResolvedUser } from './rootfsUser';
 export type { EntryType, TarHeader } from './tarHeader';
 export { LAYER_MEDIA_TYPE_GZIP, LAYER_MEDIA_TYPE_TAR, writeLayer, writeLayerToFile, type LayerDigests, type WriteLayerOptions } from './write';

@@ -10,7 +10,7 @@ import { terminalOf } from '../monitor/procTree';
 import { frame, STREAM_STDERR, STREAM_STDOUT } from '../monitor/protocol';
 import type { ContainerManager } from './manager';
 import { mergeEnv } from './processConfig';
-import { resolveUser } from './user';
+import { resolveUser } from '../../image/layer';
 
 const STTY = '/bin/stty';
 

@@ -4,12 +4,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ContainerConfig as ImageContainerConfig } from '../../image';
-import { resolveInRoot } from '../../image/layer';
+import { resolveInRoot, resolveUser } from '../../image/layer';
 import { invalid } from '../errors';
 import type { MountSpec, ProcessSpec } from '../executor';
 import type { VolumeStore } from '../volumes';
 import type { DockerContainerConfig, DockerHostConfig, MountPoint } from './types';
-import { resolveUser } from './user';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { applyChanges } from '../../../engine/runtime/containers/commit';
 import { readLogs } from '../../../engine/runtime/containers/logs';
 import { commandOf, mergeEnv, networkOf } from '../../../engine/runtime/containers/processConfig';
-import { resolveUser } from '../../../engine/runtime/containers/user';
+import { resolveUser } from '../../../engine/image/layer';
 import { JsonFileLog } from '../../../engine/runtime/monitor/jsonFileLog';
 import { removeDir, tempDir } from '../../harness/services';
 
