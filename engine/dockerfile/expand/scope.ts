@@ -66,6 +66,7 @@ interface StageState {
 export class ScopeModel {
   private readonly globalState: StageState;
   private readonly before = new Map<Instruction, Scope>();
+  /** Only where the scope changes (FROM, ARG, ENV); elsewhere the scope after is the one before. */
   private readonly after = new Map<Instruction, Scope>();
   private readonly stageFinal: StageState[] = [];
 
@@ -101,6 +102,7 @@ export class ScopeModel {
       }
       const current = state.scope;
       this.before.set(inst, current);
+      if (inst.kind !== 'ARG' && inst.kind !== 'ENV') continue; // `after` is recorded only where it differs
       const changed: string[] = [];
       if (inst.kind === 'ARG') {
         for (const pair of inst.pairs) {
@@ -135,8 +137,8 @@ export class ScopeModel {
           state.env.set(k, def?.value);
         }
         state.scope = { ...current, vars: state.vars.at(), env: state.env.at() };
+        this.after.set(inst, state.scope);
       }
-      this.after.set(inst, state.scope);
     }
     if (state !== globalState) this.stageFinal[stageIndex] = state;
   }
@@ -203,7 +205,7 @@ export class ScopeModel {
   /** The scope after an instruction ran (for FROM: the new stage's initial scope). */
   scopeAfter(inst: Instruction): Scope {
     const top = rootOf(inst);
-    return this.after.get(top) ?? this.global;
+    return this.after.get(top) ?? this.before.get(top) ?? this.global;
   }
 
   /** The scope at a position: inside an instruction, the one it is expanded in; between

@@ -10,7 +10,8 @@ export interface RawProblem extends Report {
 export class LintContext {
   readonly problems: RawProblem[] = [];
   private currentRule: Rule | undefined;
-  private readonly indexOf = new Map<Instruction, number>();
+  /** Top-level instruction → its index, built on the first report (a clean file never needs it). */
+  private indexOf: Map<Instruction, number> | undefined;
 
   private scopeModel: ScopeModel | undefined;
   private everyInstruction: Instruction[] | undefined;
@@ -18,9 +19,7 @@ export class LintContext {
   private byKind: Map<InstructionKind, Instruction[]> | undefined;
   private readonly flagged = {};
 
-  constructor(readonly model: DockerfileModel, readonly options: LintOptions) {
-    model.instructions.forEach((instruction, i) => this.indexOf.set(instruction, i));
-  }
+  constructor(readonly model: DockerfileModel, readonly options: LintOptions) {}
 
   /** Runs one rule, collecting what it reports. A rule that throws is a bug: it is rethrown in tests. */
   run(rule: Rule): void {
@@ -45,6 +44,10 @@ export class LintContext {
   topLevelIndex(instruction: Instruction): number | undefined {
     let top: Instruction = instruction;
     while (top.parent) top = top.parent;
+    if (!this.indexOf) {
+      this.indexOf = new Map();
+      for (const [i, instruction] of this.model.instructions.entries()) this.indexOf.set(instruction, i);
+    }
     return this.indexOf.get(top);
   }
 
