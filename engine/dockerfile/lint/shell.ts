@@ -91,12 +91,12 @@ function stripPrefix(words: string[]): string[] {
 
 /** `apt-get install ...`-style commands: the name (or any of names) followed by the subcommand. */
 export function commandsWith(commands: ShellCommand[], names: string[], subcommand?: string): ShellCommand[] {
-  return commands.filter((c) => names.includes(c.words[0]) && (subcommand === undefined || c.words.slice(1).some((w) => w === subcommand)));
+  return commands.filter((c) => names.includes(c.words[0]) && (subcommand === undefined || c.words.indexOf(subcommand, 1) !== -1));
 }
 
 /** Does the command carry one of the flags (also as part of combined short flags like `-yq`)? */
 export function hasFlag(command: ShellCommand, long: string[], short: string[] = []): boolean {
-  return command.words.some((w) => long.some((l) => w === l || w.startsWith(`${l}=`))
+  return command.words.some((w) => long.some((l) => w === l || (w.startsWith(l) && w.charCodeAt(l.length) === 61 /* = */))
     || (short.length > 0 && /^-[A-Za-z]+$/.test(w) && short.some((s) => w.includes(s))));
 }
 
