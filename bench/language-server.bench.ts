@@ -184,8 +184,8 @@ function completionPoint(text: string): { line: number; character: number } {
   return { line: lines.length - 1, character: 0 };
 }
 
-/** Measures every server on one input, alternating between them run by run so that load changes on a
- * shared machine hit both alike. */
+/** Measures every server on one input, alternating between them run by run (and which goes first) so
+ * that load changes on a shared machine hit both alike. */
 async function measure(label: string, text: string): Promise<Measurement[]> {
   const clients = servers.map((server) => new Client(server));
   try {
@@ -200,7 +200,10 @@ async function measure(label: string, text: string): Promise<Measurement[]> {
     const counts: number[] = clients.map(() => 0);
     const at = completionPoint(text);
     for (let run = 0; run < RUNS; run++) {
-      for (const [n, client] of clients.entries()) {
+      // Alternate which server goes first, so neither always runs right after the other's work.
+      const order = run % 2 === 0 ? [...clients.keys()] : [...clients.keys()].reverse();
+      for (const n of order) {
+        const client = clients[n];
         const uri = `file:///bench/${label}/${run}/Dockerfile`;
         const result = await client.openAndWait(uri, text);
         diagnostics[n].push(result.ms);
@@ -287,7 +290,7 @@ function writeReport(results: Map<string, Map<string, Measurement>>, titles: str
     '## Language server',
     '',
     `Dockwright's \`dist/server.js\` against \`dockerfile-language-server-nodejs\` ${peerVersion()}, both spawned with \`--stdio\` in the same run`,
-    `and driven over JSON-RPC by the same client, alternating run by run. Each number is the median of ${RUNS} runs after one warm-up open;`,
+    `and driven over JSON-RPC by the same client, alternating run by run (and which server goes first). Each number is the median of ${RUNS} runs after one warm-up open;`,
     '"ratio" is how many times faster (or smaller) Dockwright is. Completion is requested at the start of the last,',
     'empty line (instruction keywords). Measured on ' + `${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores, shared), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
     '',
