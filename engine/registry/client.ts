@@ -1,5 +1,6 @@
-// HTTP transport to one registry: endpoint selection (TLS unless loopback/insecure), auth
-// challenges, token cache, bounded retries, manual redirects.
+// HTTP transport to one registry: endpoint selection (TLS unless loopback; an insecure registry is
+// tried over TLS first, then plain http, like Docker), auth challenges, token cache, bounded
+// retries, manual redirects.
 //
 // Transport: Node's built-in fetch (undici). It is part of Node 20 (no dependency), pools
 // keep-alive connections per origin, streams request and response bodies as web streams, and
@@ -57,7 +58,10 @@ function errorCode(e: unknown): string | undefined {
 
 export class RegistryClient {
   readonly host: string;
-  readonly baseUrl: string;
+  /** Where requests go: https, or http for loopback (and for an insecure registry without TLS). */
+  baseUrl: string;
+  /** For an `--insecure-registry` host: https is tried first and, if it cannot be spoken, http (Docker's order). */
+  private httpFallback?: string;
   private challenge?: Challenge;
   private readonly tokens = new TokenCache();
   private readonly auth?: AuthConfig;
@@ -65,8 +69,10 @@ export class RegistryClient {
 
   constructor(readonly domain: string, private readonly opts: ClientOptions = {}) {
     this.host = registryEndpointHost(domain);
-    const insecure = isLoopbackHost(this.host) || (opts.insecureRegistries ?? []).includes(this.host) || (opts.insecureRegistries ?? []).includes(domain);
-    this.baseUrl = `${insecure ? 'http' : 'https'}://${this.host}`;
+    const insecure = (opts.insecureRegistries ?? []).includes(this.host) || (opts.insecureRegistries ?? []).includes(domain);
+    // loopback is spoken to over plain http at once (Docker would try https first there too)
+    this.baseUrl = `${isLoopbackHost(this.host) ? 'http' : 'https'}://${this.host}`;
+    if (insecure && !isLoopbackHost(this.host)) this.httpFallback = `http://${this.host}`;
     this.auth = opts.auth ? normalizeAuth(opts.auth) : undefined;
     this.attempts = Math.max(1, opts.attempts ?? 3);
   }
@@ -196,8 +202,31 @@ export class RegistryClient {
 
   /**
    * One HTTP exchange; follows redirects manually, dropping Authorization when the origin changes.
+   * For an insecure registry the first exchange also settles https vs http.
    */
   private async send(method: string, url: string, headers: Record<string, string>, body?: Buffer | string | ReadableStream<Uint8Array>): Promise<Response> {
+    const fallback = this.httpFallback;
+    const httpsBase = this.baseUrl;
+    if (!fallback || !url.startsWith(`${httpsBase}/`)) return this.exchange(method, url, headers, body);
+    try {
+      const res = await this.exchange(method, url, headers, body);
+      if (this.baseUrl === httpsBase) this.httpFallback = undefined; // https works: stay on it
+      return res;
+    } catch (e) {
+      // only a failure to reach the registry over https (TLS or connection) falls back, and only
+      // when the body can be sent again
+      const replayable = body === undefined || typeof body === 'string' || Buffer.isBuffer(body);
+      if (!(e instanceof RegistryError && e.kind === 'unreachable') || !replayable) throw e;
+      if (this.baseUrl === httpsBase) {
+        if (this.httpFallback !== fallback) throw e; // another request proved https works
+        this.baseUrl = fallback;
+        this.httpFallback = undefined;
+      }
+      return this.exchange(method, fallback + url.slice(httpsBase.length), headers, body);
+    }
+  }
+
+  private async exchange(method: string, url: string, headers: Record<string, string>, body?: Buffer | string | ReadableStream<Uint8Array>): Promise<Response> {
     let current = url;
     let hdrs = { 'User-Agent': this.opts.userAgent ?? 'dockwright/0.1', ...headers };
     for (let hop = 0; hop < 10; hop++) {

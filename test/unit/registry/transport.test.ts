@@ -22,13 +22,14 @@ describe('registry transport', () => {
   const closers: Array<() => Promise<void>> = [];
   afterEach(async () => { while (closers.length) await closers.pop()!(); });
 
-  it('uses https for everything but loopback and insecure registries; Docker Hub goes to registry-1.docker.io', () => {
+  it('uses https for everything but loopback; Docker Hub goes to registry-1.docker.io', () => {
     assert.equal(new RegistryClient('docker.io').baseUrl, 'https://registry-1.docker.io');
     assert.equal(registryEndpointHost('index.docker.io'), 'registry-1.docker.io');
     assert.equal(new RegistryClient('ghcr.io').baseUrl, 'https://ghcr.io');
     assert.equal(new RegistryClient('localhost:5000').baseUrl, 'http://localhost:5000');
     assert.equal(new RegistryClient('127.0.0.5:80').baseUrl, 'http://127.0.0.5:80');
-    assert.equal(new RegistryClient('reg.lan:5000', { insecureRegistries: ['reg.lan:5000'] }).baseUrl, 'http://reg.lan:5000');
+    // an insecure registry starts on https and falls back to http only if https fails (insecure.test.ts)
+    assert.equal(new RegistryClient('reg.lan:5000', { insecureRegistries: ['reg.lan:5000'] }).baseUrl, 'https://reg.lan:5000');
     assert.equal(new RegistryClient('reg.lan:5000', { insecureRegistries: ['other:5000'] }).baseUrl, 'https://reg.lan:5000');
   });
 
