@@ -363,12 +363,13 @@ export class ImageStore {
           return out;
         }
       } else {
+        // Docker's checkImageDeleteConflict order: child images, running containers, other
+        // references, stopped containers
+        if ((await this.children(id)).length) throw conflict(id, true, 'image has dependent child images');
         const running = using.find((c) => c.running);
         if (running) throw conflict(id, true, `image is being used by running container ${shortId(running.id)}`);
-        if (!opts.force && using.length) throw conflict(id, false, `image is being used by stopped container ${shortId(using[0].id)}`);
         if (!opts.force && refsOf().length && !isSingleReference(refsOf())) throw conflict(id, false, 'image is referenced in multiple repositories');
-        const children = await this.children(id);
-        if (children.length) throw conflict(id, true, 'image has dependent child images');
+        if (!opts.force && using.length) throw conflict(id, false, `image is being used by stopped container ${shortId(using[0].id)}`);
         for (const r of refsOf()) {
           delete refs[referenceString(r)];
           out.push({ Untagged: familiarString(r) });
