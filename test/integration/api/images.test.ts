@@ -270,6 +270,10 @@ describe('engine image API with containers', function () {
     const id = (await engine.docker(['image', 'inspect', '-f', '{{.Id}}', img])).stdout.trim();
     const container = (await engine.docker(['create', img, 'true'])).stdout.trim();
     await assert.rejects(engine.docker(['rmi', id]), /conflict: unable to delete .* image is being used by stopped container/);
+    // the only tag (the pull also recorded a digest reference of the same repository) is not untagged
+    await assert.rejects(engine.docker(['rmi', img]),
+      new RegExp(`conflict: unable to remove repository reference "${img}" \\(must force\\) - container ${container.slice(0, 12)} is using its referenced image ${id.slice(7, 19)}`));
+    assert.equal((await engine.docker(['image', 'inspect', '-f', '{{.RepoTags}}', img])).stdout.trim(), `[${img}]`);
     await engine.docker(['image', 'prune', '-af']);
     assert.equal((await engine.docker(['image', 'inspect', '-f', '{{.Id}}', img])).stdout.trim(), id, 'prune keeps a used image');
     const df = (await engine.docker(['system', 'df', '--format', '{{.Type}} {{.Active}}'])).stdout;
