@@ -5,9 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Docker from 'dockerode';
 import { startEngine, type TestEngine } from '../../harness/engine';
-import { busyboxRootfsTar, pushBusyboxImage } from '../../harness/images';
+import { busyboxRootfsTar, pushBusyboxImage, writeBusyboxOciLayout } from '../../harness/images';
 import { startRegistry, type TestRegistry } from '../../harness/registry';
-import { removeDir, tempDir } from '../../harness/services';
+import { removeDir, requireBinary, tempDir } from '../../harness/services';
 
 async function manifestDigest(reg: TestRegistry, repo: string, tag: string): Promise<string> {
   const res = await fetch(`${reg.url}/v2/${repo}/manifests/${tag}`, {
@@ -120,6 +120,27 @@ describe('engine image API with the docker CLI', function () {
       assert.equal((await engine.docker(['image', 'inspect', '-f', '{{.Id}}', img])).stdout.trim(), id);
       await assert.rejects(engine.docker(['save', 'no-such:image']), /No such image/);
       await assert.rejects(engine.docker(['load'], { input: Buffer.from('not a tar') }), /invalid image archive|Error response from daemon/);
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('loads an oci-archive written by skopeo (tagged by its ref.name) and a ./-prefixed OCI layout tar (untagged)', async () => {
+    const dir = tempDir('oci-load');
+    try {
+      const layout = path.join(dir, 'layout');
+      await writeBusyboxOciLayout(layout, { config: { Labels: { 'dw.test': 'oci-load' } } });
+      const archive = path.join(dir, 'skopeo.tar');
+      execFileSync(requireBinary('skopeo'), ['copy', '--quiet', `oci:${layout}:latest`, `oci-archive:${archive}:dw-oci/busybox:v7`]);
+      assert.match((await engine.docker(['load', '-i', archive])).stdout, /Loaded image: dw-oci\/busybox:v7/);
+      const id = (await engine.docker(['image', 'inspect', '-f', '{{.Id}}', 'dw-oci/busybox:v7'])).stdout.trim();
+      await engine.docker(['rmi', 'dw-oci/busybox:v7']);
+      // `tar -C layout -cf x.tar .` names every entry `./…`; the bare ref.name `latest` tags nothing
+      const dotted = path.join(dir, 'dotted.tar');
+      execFileSync('tar', ['-C', layout, '-cf', dotted, '.']);
+      assert.ok(execFileSync('tar', ['tf', dotted], { encoding: 'utf8' }).split('\n').includes('./index.json'));
+      assert.equal((await engine.docker(['load', '-i', dotted])).stdout.trim(), `Loaded image ID: ${id}`);
+      await engine.docker(['rmi', id]);
     } finally {
       removeDir(dir);
     }
