@@ -3,11 +3,13 @@
 // the docker CLI (classic builder protocol) driving Dockwright's engine, the same CLI driving dockerd's
 // classic builder, and dockerd's BuildKit. The docker CLI 28 sends DOCKER_BUILDKIT=1 builds only through
 // the buildx plugin (not installed here), so BuildKit is driven by Debian's docker.io 20.10 CLI
-// (/usr/bin/docker), which speaks BuildKit's session protocol (/session + /grpc) itself. Order
-// alternates run by run. Writes the builder section of docs/benchmarks.md.
+// (/usr/bin/docker), which speaks BuildKit's session protocol (/session + /grpc) itself. Dockwright
+// is also measured the way the extension builds: POST /build with a local-directory context (no tar
+// upload). Order rotates run by run. Writes the builder section of docs/benchmarks.md.
 //
 //   npx tsx bench/build.bench.ts        (or `npm run bench`; BENCH_RUNS=n changes the run count)
 import { execFile } from 'node:child_process';
+import * as http from 'node:http';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -68,8 +70,29 @@ async function buildkitCli(): Promise<string> {
   }
 }
 
-type Contender = 'ours' | 'classic' | 'buildkit';
-const CONTENDERS: Contender[] = ['ours', 'classic', 'buildkit'];
+type Contender = 'ours' | 'oursDir' | 'buildkit' | 'classic';
+const CONTENDERS: Contender[] = ['ours', 'oursDir', 'buildkit', 'classic'];
+const LABELS: Record<Contender, (dockerd: string) => string> = {
+  ours: () => 'Dockwright (docker CLI 28, `DOCKER_BUILDKIT=0`: context uploaded as a tar)',
+  oursDir: () => 'Dockwright (local-directory context over the API: how the extension builds)',
+  buildkit: (v) => `dockerd ${v} BuildKit (docker.io 20.10 CLI, \`DOCKER_BUILDKIT=1\`)`,
+  classic: (v) => `dockerd ${v} classic builder (docker CLI 28, \`DOCKER_BUILDKIT=0\`)`,
+};
+
+/** POST /build with `dockwright.contextDir` over the engine's unix socket; rejects on a build error. */
+function apiBuild(socketPath: string, query: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath, method: 'POST', path: `/v1.41/build?${new URLSearchParams(query)}` }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => { body += c; });
+      res.on('end', () => (res.statusCode === 200 && !/"error"/.test(body) && /"aux"/.test(body) ? resolve() : reject(new Error(`build failed (${res.statusCode}): ${body.slice(-2000)}`))));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 type Samples = Record<Contender, number[]>;
 
 async function main(): Promise<void> {
@@ -90,16 +113,19 @@ async function main(): Promise<void> {
     const buildkitEnv = { ...process.env, DOCKER_HOST: dockerd.host, DOCKER_BUILDKIT: '1', DOCKER_CONFIG: cliConfig };
     const build: Record<Contender, (args: string[]) => Promise<unknown>> = {
       ours: (args) => cliBuild(engine.docker, args),
+      oursDir: (args) => apiBuild(engine.socketPath, {
+        'dockwright.contextDir': ctx, networkmode: 'none', q: '1', t: args[args.indexOf('-t') + 1], ...(args.includes('--no-cache') ? { nocache: '1' } : {}),
+      }),
       classic: (args) => cliBuild(dockerd.docker, args),
       buildkit: (args) => run(BUILDKIT_CLI, ['build', '--network=none', '-q', ...args, ctx], { env: buildkitEnv, timeout: 600000, maxBuffer: 64 << 20 }),
     };
     // warm-up: every builder has the base unpacked and the context read once
-    for (const c of CONTENDERS) await build[c](['-t', `bench-${c}:warm`]);
-    const r = { cold: { ours: [], classic: [], buildkit: [] } as Samples, noop: { ours: [], classic: [], buildkit: [] } as Samples };
+    for (const c of CONTENDERS) await build[c](['-t', `bench-${c.toLowerCase()}:warm`]);
+    const r = { cold: { ours: [], oursDir: [], buildkit: [], classic: [] } as Samples, noop: { ours: [], oursDir: [], buildkit: [], classic: [] } as Samples };
     for (let i = 0; i < RUNS; i++) {
       const order = CONTENDERS.map((_, k) => CONTENDERS[(i + k) % CONTENDERS.length]);
-      for (const c of order) r.cold[c].push(await timed(() => build[c](['--no-cache', '-t', `bench-${c}:${i}`])));
-      for (const c of order) r.noop[c].push(await timed(() => build[c](['-t', `bench-${c}:${i}`])));
+      for (const c of order) r.cold[c].push(await timed(() => build[c](['--no-cache', '-t', `bench-${c.toLowerCase()}:${i}`])));
+      for (const c of order) r.noop[c].push(await timed(() => build[c](['-t', `bench-${c.toLowerCase()}:${i}`])));
       const fmt = (x: Samples) => CONTENDERS.map((c) => `${c} ${x[c].at(-1)!.toFixed(0)}`).join(', ');
       console.log(`run ${i + 1} (${order.join(' → ')}): cold ${fmt(r.cold)} ms; no-op ${fmt(r.noop)} ms`);
     }
@@ -116,14 +142,15 @@ async function main(): Promise<void> {
 function writeReport(r: Record<'cold' | 'noop', Samples>, dockerdVersion: string): void {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-  const row = (what: string, x: Samples) => {
-    const [ours, classic, buildkit] = CONTENDERS.map((c) => median(x[c]));
-    return `| ${what} | ${s(ours)} | ${s(buildkit)} | ${s(classic)} | ${ratio(ours, buildkit)} | ${ratio(ours, classic)} |`;
+  const med = (c: Contender) => ({ cold: median(r.cold[c]), noop: median(r.noop[c]) });
+  const bk = med('buildkit');
+  const row = (c: Contender) => {
+    const m = med(c);
+    return `| ${LABELS[c](dockerdVersion)} | ${s(m.cold)} | ${s(m.noop)} | ${ratio(m.cold, bk.cold)} | ${ratio(m.noop, bk.noop)} |`;
   };
-  const cold = median(r.cold.ours) / median(r.cold.buildkit);
-  const noop = median(r.noop.ours) / median(r.noop.buildkit);
   const verdict = (what: string, got: number, goal: number) =>
-    `${what} ${got.toFixed(2)}× of BuildKit (goal ≤ ${goal}×): ${got <= goal ? 'met' : '**not met**'}`;
+    `${what} ${got.toFixed(2)}× (goal ≤ ${goal}×): ${got <= goal ? 'met' : '**not met**'}`;
+  const goals = (c: Contender, name: string) => `${name}: ${verdict('cold', med(c).cold / bk.cold, 0.7)}; ${verdict('no-op', med(c).noop / bk.noop, 0.5)}.`;
   const section = [
     '<!-- builder:start -->',
     '## Builder',
@@ -132,19 +159,19 @@ function writeReport(r: Record<'cold' | 'noop', Samples>, dockerdVersion: string
     'in the same run: the docker CLI 28 with `DOCKER_BUILDKIT=0` driving Dockwright\'s engine, the same CLI driving',
     `dockerd ${dockerdVersion}'s classic builder, and Debian's docker.io 20.10 CLI with \`DOCKER_BUILDKIT=1\` driving the same`,
     'dockerd\'s BuildKit (the CLI 28 reaches BuildKit only through the buildx plugin, which is not installed here; the 20.10 CLI',
-    'speaks BuildKit\'s session protocol itself). Base image (busybox from the local registry) already present everywhere,',
+    'speaks BuildKit\'s session protocol itself). Dockwright is also driven the way the extension builds: `POST /build` with',
+    '`dockwright.contextDir` (the context read in place, no tar upload; plain HTTP client, no CLI process). Base image (busybox from the local registry) already present everywhere,',
     'one warm-up build each. "cold" is `--no-cache`; "no-op" rebuilds an unchanged context with everything cached',
     '(Dockwright: content-hash keys over the uploaded tar; the classic builder: config matching; BuildKit: its cache,',
-    `with the context synced incrementally over the session). Median of ${RUNS} runs, the order of the three builders`,
-    'rotating run by run; a ratio is our time divided by the other\'s (below 1 = we are faster).',
+    `with the context synced incrementally over the session). Median of ${RUNS} runs, the order of the four`,
+    'rotating run by run; a ratio is the time divided by BuildKit\'s (below 1 = faster than BuildKit).',
     `Measured on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores, shared), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
     '',
-    `| build | Dockwright | dockerd ${dockerdVersion} BuildKit | dockerd ${dockerdVersion} classic | ratio to BuildKit | ratio to classic |`,
-    '|---|---|---|---|---|---|',
-    row('cold (`--no-cache`)', r.cold),
-    row('no-op rebuild', r.noop),
+    '| builder | cold (`--no-cache`) | no-op rebuild | cold vs BuildKit | no-op vs BuildKit |',
+    '|---|---|---|---|---|',
+    ...CONTENDERS.map(row),
     '',
-    `Goals: ${verdict('cold', cold, 0.7)}; ${verdict('no-op', noop, 0.5)}.`,
+    `Goals against BuildKit — ${goals('ours', 'through the docker CLI')} ${goals('oursDir', 'Local-directory context')}`,
     '',
     'Rerun: `npx tsx bench/build.bench.ts` (or `npm run bench`; `BENCH_RUNS=n` changes the run count).',
     '<!-- builder:end -->',
