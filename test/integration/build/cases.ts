@@ -199,6 +199,18 @@ COPY . /ctx/
 `,
     },
     {
+      name: 'dockerignore-doublestar',
+      files: {
+        '.dockerignore': '**/*.md\n!docs/**/keep.md\nvendor\n!vendor/keep\nbuild/**\n!build/out\n**/cache/**\n!**/cache/keep\n',
+        'README.md': 'drop', 'docs/a.md': 'drop', 'docs/x/keep.md': 'keep', 'docs/x/other.md': 'drop',
+        'vendor/lib.go': 'drop', 'vendor/keep': 'keep', 'build/obj.o': 'drop', 'build/out/app': 'keep',
+        'src/cache/c': 'drop', 'src/cache/keep': 'keep', 'src/main.go': 'keep', 'notes.txt': 'keep',
+      },
+      dockerfile: `FROM {{BASE}}
+COPY . /ctx/
+`,
+    },
+    {
       name: 'onbuild',
       files: { 'a.txt': 'A\n' },
       parent: {

@@ -13,6 +13,7 @@ import { startEngine, type TestEngine } from '../../harness/engine';
 import { pushBusyboxImage } from '../../harness/images';
 import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { removeDir, tempDir, waitFor } from '../../harness/services';
+import { buildCases } from './cases';
 import { flattenStoreImage, snapshotDir } from './flatten';
 
 const CLASSIC = { DOCKER_BUILDKIT: '0' };
@@ -215,6 +216,22 @@ COPY --from=main /heredoc-run /
     assert.deepEqual(ctxFiles(snapshotDir(b)), ['/ctx/.dockerignore', '/ctx/Dockerfile', '/ctx/keep.log', '/ctx/src', '/ctx/src/main.js']);
     const rel = await apiBuild(engine.socketPath, { 'dockwright.contextDir': 'relative/dir' });
     assert.match(streamText(rel), /must be absolute/);
+  });
+
+  it('local-directory fast path walks excluded directories like the CLI for ** patterns and exceptions', async () => {
+    const c = (await buildCases()).find((x) => x.name === 'dockerignore-doublestar')!;
+    const dir = context('fastpath-doublestar', { ...(c.files as Record<string, string>), Dockerfile: c.dockerfile });
+    await build(dir, '-t', 'fast2:cli');
+    const msgs = await apiBuild(engine.socketPath, { 'dockwright.contextDir': dir, t: 'fast2:dir' });
+    assert.ok(msgs.some((m) => (m.aux as { ID?: string })?.ID?.startsWith('sha256:')), streamText(msgs));
+    const listing = async (tag: string) => {
+      const out = path.join(work, tag.replace(':', '-'));
+      await flattenStoreImage(engine.dataRoot, tag, out);
+      return Object.keys(snapshotDir(out)).filter((k) => k.startsWith('/ctx/')).sort();
+    };
+    const viaCli = await listing('fast2:cli');
+    assert.deepEqual(await listing('fast2:dir'), viaCli);
+    assert.ok(viaCli.includes('/ctx/src/main.go') && !viaCli.includes('/ctx/README.md'), viaCli.join(' '));
   });
 
   it('a client that disconnects cancels the build: the process is killed and the snapshot removed', async () => {
