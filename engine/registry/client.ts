@@ -7,6 +7,8 @@
 // its errors carry undici's cause codes (ECONNREFUSED, ECONNRESET, …) we classify for retries.
 // Redirects are followed by hand so the Authorization header never leaves the registry's origin
 // (blob downloads are commonly redirected to a storage/CDN host).
+import * as https from 'node:https';
+import { Readable } from 'node:stream';
 import { parseChallenges, repositoryScope, TokenCache, validateRealm, type Challenge } from './auth';
 import { normalizeAuth, type AuthConfig } from './credentials';
 import { describeErrorBody, RegistryError } from './errors';
@@ -56,12 +58,42 @@ function errorCode(e: unknown): string | undefined {
   return err?.cause?.code ?? err?.cause?.errors?.[0]?.code ?? err?.code;
 }
 
+let uncheckedTls: https.Agent | undefined;
+
+/**
+ * A fetch over node:https with certificate verification off, for the https endpoint of a registry
+ * the user listed with `--insecure-registry` (Docker skips verification there; such registries
+ * commonly have self-signed certificates). Hand-written because Node's built-in fetch takes no TLS
+ * options, and importing npm `undici` for its Agent replaces the built-in fetch's global dispatcher
+ * (breaking it on Node 20).
+ */
+function fetchWithoutCertificateCheck(url: string, init: RequestInit): Promise<Response> {
+  uncheckedTls ??= new https.Agent({ keepAlive: true, rejectUnauthorized: false });
+  const method = init.method ?? 'GET';
+  return new Promise<Response>((resolve, reject) => {
+    const req = https.request(url, { method, headers: init.headers as Record<string, string>, agent: uncheckedTls, signal: init.signal ?? undefined }, (res) => {
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) for (const one of [v ?? []].flat()) headers.append(k, one);
+      const status = res.statusCode ?? 0;
+      const noBody = method === 'HEAD' || [204, 205, 304].includes(status);
+      if (noBody) res.resume();
+      resolve(new Response(noBody ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, statusText: res.statusMessage, headers }));
+    });
+    req.on('error', reject);
+    const body = init.body as Buffer | string | ReadableStream<Uint8Array> | null | undefined;
+    if (body instanceof ReadableStream) Readable.fromWeb(body as import('node:stream/web').ReadableStream).on('error', (e) => req.destroy(e)).pipe(req);
+    else req.end(body ?? undefined);
+  });
+}
+
 export class RegistryClient {
   readonly host: string;
   /** Where requests go: https, or http for loopback (and for an insecure registry without TLS). */
   baseUrl: string;
   /** For an `--insecure-registry` host: https is tried first and, if it cannot be spoken, http (Docker's order). */
   private httpFallback?: string;
+  /** An `--insecure-registry` host's own https endpoint is used without certificate checks (like Docker). */
+  private readonly insecureTls: boolean;
   private challenge?: Challenge;
   private readonly tokens = new TokenCache();
   private readonly auth?: AuthConfig;
@@ -72,6 +104,7 @@ export class RegistryClient {
     const insecure = (opts.insecureRegistries ?? []).includes(this.host) || (opts.insecureRegistries ?? []).includes(domain);
     // loopback is spoken to over plain http at once (Docker would try https first there too)
     this.baseUrl = `${isLoopbackHost(this.host) ? 'http' : 'https'}://${this.host}`;
+    this.insecureTls = insecure;
     if (insecure && !isLoopbackHost(this.host)) this.httpFallback = `http://${this.host}`;
     this.auth = opts.auth ? normalizeAuth(opts.auth) : undefined;
     this.attempts = Math.max(1, opts.attempts ?? 3);
@@ -232,7 +265,8 @@ export class RegistryClient {
     for (let hop = 0; hop < 10; hop++) {
       let res: Response;
       try {
-        res = await fetch(current, {
+        const unverified = this.insecureTls && new URL(current).origin === `https://${this.host}`;
+        res = await (unverified ? fetchWithoutCertificateCheck : fetch)(current, {
           method,
           headers: hdrs,
           body: body as RequestInit['body'],
