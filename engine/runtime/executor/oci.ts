@@ -2,7 +2,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateOciSpec } from './ociSpec';
 import { runArgv, withPty } from './process';
@@ -16,7 +15,7 @@ export interface OciExecutorOptions {
   runtime: 'crun' | 'runc';
   /** absolute path of the runtime binary */
   binary: string;
-  /** the runtime's `--root` (its state directory) */
+  /** the runtime's `--root` (its state directory); one-off bundles of `run` go to `<stateRoot>/bundles/<id>` */
   stateRoot: string;
   /** parent cgroup (cgroupfs path) for containers, e.g. `/dockwright` */
   cgroupParent?: string;
@@ -24,9 +23,25 @@ export interface OciExecutorOptions {
 
 export class OciExecutor implements Executor {
   readonly name: string;
+  private readonly bundleRoot: string;
+
   constructor(private readonly opts: OciExecutorOptions) {
     this.name = opts.runtime;
-    fs.mkdirSync(opts.stateRoot, { recursive: true, mode: 0o700 });
+    this.bundleRoot = path.join(opts.stateRoot, 'bundles');
+    fs.mkdirSync(this.bundleRoot, { recursive: true, mode: 0o700 });
+    // bundles left by a daemon that was killed during `run`: their containers go, then the bundles
+    for (const id of fs.readdirSync(this.bundleRoot)) void this.forget(id);
+  }
+
+  private runtime(...args: string[]): Promise<unknown> {
+    return execFileP(this.opts.binary, ['--root', this.opts.stateRoot, ...args]).catch(() => undefined);
+  }
+
+  /** Deletes the one-off container `id` (`kill` first when it may still run) and removes its bundle. */
+  private async forget(id: string, kill = true): Promise<void> {
+    if (kill) await this.runtime('kill', id, 'KILL');
+    await this.runtime('delete', '--force', id);
+    await fs.promises.rm(path.join(this.bundleRoot, id), { recursive: true, force: true });
   }
 
   prepare(id: string, spec: ProcessSpec, stateDir: string): PreparedProcess {
@@ -61,13 +76,15 @@ export class OciExecutor implements Executor {
 
   async run(spec: ProcessSpec, io: RunIO = {}): Promise<RunResult> {
     const id = `dw-run-${randomBytes(8).toString('hex')}`;
-    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-bundle-'));
+    // killing `runc run` alone leaves the container running (and holding our pipes): kill it too
+    const onAbort = () => void this.runtime('kill', id, 'KILL').then(() => this.runtime('delete', '--force', id));
+    io.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const p = this.prepare(id, spec, stateDir);
+      const p = this.prepare(id, spec, path.join(this.bundleRoot, id));
       return await runArgv(p, io);
     } finally {
-      await runArgv({ argv: [this.opts.binary, '--root', this.opts.stateRoot, 'delete', '--force', id] }).catch(() => undefined);
-      fs.rmSync(stateDir, { recursive: true, force: true });
+      io.signal?.removeEventListener('abort', onAbort);
+      await this.forget(id, false);
     }
   }
 }

@@ -93,13 +93,37 @@ for (const kind of ['auto', 'rootless'] as const) {
       assert.equal(r.exitCode, 0);
     });
 
-    it('kills the process when the signal aborts', async () => {
+    it('kills the process when the signal aborts, even while it holds the output pipes', async () => {
       const ac = new AbortController();
       const t = Date.now();
       setTimeout(() => ac.abort(), 300);
-      const r = await ex.run({ rootfs, args: ['sleep', '30'], env: ['PATH=/bin'], cwd: '/', user: { uid: 0, gid: 0 }, network: 'none' }, { signal: ac.signal });
+      const out = new PassThrough().resume();
+      const r = await ex.run({ rootfs, args: ['sleep', '987'], env: ['PATH=/bin'], cwd: '/', user: { uid: 0, gid: 0 }, network: 'none' }, { signal: ac.signal, stdout: out, stderr: out });
       assert.notEqual(r.exitCode, 0);
       assert.ok(Date.now() - t < 10000);
+      const sleeping = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).some((p) => {
+        try { return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\0987\0'; } catch { return false; }
+      });
+      assert.ok(!sleeping, 'the container process still runs');
+      if (kind === 'auto') assert.deepEqual(fs.readdirSync(path.join(dir, 'state', ex.name, 'bundles')), []);
     });
   });
 }
+
+describe('OCI executor bundles', () => {
+  it('removes bundles left by a killed daemon when it starts', async () => {
+    const dir = tempDir('exec-bundles');
+    try {
+      const state = path.join(dir, 'state');
+      const first = createExecutor('auto', state);
+      const left = path.join(state, first.name, 'bundles', 'dw-run-0123456789abcdef');
+      fs.mkdirSync(left, { recursive: true });
+      fs.writeFileSync(path.join(left, 'config.json'), '{}');
+      createExecutor('auto', state);
+      for (let i = 0; i < 100 && fs.existsSync(left); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(!fs.existsSync(left), 'the leftover bundle is still there');
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
