@@ -627,7 +627,7 @@ class BuildRun {
         const view = await this.viewOf(run, from);
         try {
           const sr: CopySourceRoot = { root: view.root, preserveOwnership: true };
-          await copy(rootfs, sr, await planCopy(sr, request));
+          await copy(rootfs, sr, await planCopy(sr, { ...request, hash: false }));
         } finally {
           await view.release();
         }

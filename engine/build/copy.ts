@@ -196,6 +196,8 @@ export interface PlanRequest {
   add?: boolean;
   excludes?: string[];
   fetchUrl?: (url: string) => Promise<{ name: string; content: Buffer }>;
+  /** false: no content hash (the cache key identifies the source otherwise, e.g. `--from` layers). */
+  hash?: boolean;
 }
 
 export async function planCopy(sr: CopySourceRoot, req: PlanRequest): Promise<CopyPlan> {
@@ -216,6 +218,8 @@ export async function planCopy(sr: CopySourceRoot, req: PlanRequest): Promise<Co
     }
   }
   for (const i of req.inline ?? []) items.push({ kind: 'inline', name: i.name, content: i.content, mode: 0o644 });
+  const multiple = items.length > 1 || wildcard;
+  if (req.hash === false) return { items, contentHash: '', multiple };
   const h = createHash('sha256');
   for (const it of items) {
     h.update(`${it.kind}\0`);
@@ -225,7 +229,7 @@ export async function planCopy(sr: CopySourceRoot, req: PlanRequest): Promise<Co
       await hashTree(h, it.src, sr, excludes);
     }
   }
-  return { items, contentHash: `sha256:${h.digest('hex')}`, multiple: items.length > 1 || wildcard };
+  return { items, contentHash: `sha256:${h.digest('hex')}`, multiple };
 }
 
 interface Writer {
