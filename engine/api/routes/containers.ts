@@ -10,6 +10,7 @@ import { archiveGet, archivePut, archiveStat, exportRootfs } from '../../runtime
 import { containerStats, containerTop } from '../../runtime/containers/metrics';
 import type { Engine } from '../daemon';
 import { badRequest, conflict, type RequestContext, type Router, stdcopyFrame, STDERR, STDOUT } from '../router';
+import { takeBytes } from './takeBytes';
 import type { RegisterRoutes } from './types';
 
 const runtimes = new WeakMap<Engine, Promise<Runtime>>();
@@ -183,6 +184,8 @@ export const register: RegisterRoutes = async (router: Router, engine: Engine) =
     if (!r.State.Running && r.State.Status !== 'created' && r.State.Status !== 'exited' && !ctx.bool('logs')) throw conflict(`container ${r.Id} is not running`);
     const client = ctx.hijack({ multiplexed: !tty });
     client.on('error', () => undefined);
+    // The request body (dockerode sends the options as JSON) comes first on an upgraded socket: not stdin.
+    if (ctx.req.headers.upgrade) await takeBytes(client, Number(ctx.req.headers['content-length'] ?? 0));
     if (ctx.bool('logs')) {
       for await (const l of readLogs(m.logPath(r.Id), { stdout: want.stdout, stderr: want.stderr })) {
         client.write(tty ? l.log : stdcopyFrame(l.stream === 'stderr' ? STDERR : STDOUT, l.log));

@@ -4,6 +4,7 @@ import type { ExecConfig, ExecRecord } from '../../runtime/containers/exec';
 import type { Engine } from '../daemon';
 import { badRequest, type Router } from '../router';
 import { runtimeOf } from './containers';
+import { takeBytes } from './takeBytes';
 import type { RegisterRoutes } from './types';
 
 export const register: RegisterRoutes = async (router: Router, engine: Engine) => {
@@ -74,33 +75,3 @@ export const register: RegisterRoutes = async (router: Router, engine: Engine) =
     });
   });
 };
-
-/** Reads exactly `n` bytes from the start of `stream`, leaving the rest unread. */
-function takeBytes(stream: Duplex, n: number): Promise<Buffer> {
-  if (n <= 0) return Promise.resolve(Buffer.alloc(0));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let got = 0;
-    const onReadable = () => {
-      let c: Buffer | null;
-      while (got < n && (c = stream.read() as Buffer | null) !== null) {
-        const need = n - got;
-        if (c.length > need) {
-          stream.unshift(c.subarray(need));
-          c = c.subarray(0, need);
-        }
-        chunks.push(c);
-        got += c.length;
-      }
-      if (got >= n) {
-        stream.off('readable', onReadable);
-        stream.off('end', onEnd);
-        resolve(Buffer.concat(chunks));
-      }
-    };
-    const onEnd = () => reject(new Error('connection closed before the request body'));
-    stream.on('readable', onReadable);
-    stream.once('end', onEnd);
-    onReadable();
-  });
-}
