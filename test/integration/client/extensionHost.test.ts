@@ -1,6 +1,8 @@
 // Runs the extension-host specs (test/integration/client/host/*.spec.ts) inside a real VS Code
-// extension host (code-server, workbench extension-tests payload) against real Docker Engines and a
-// real registry. The specs get the services through DW_IT_* environment variables.
+// extension host (code-server, workbench extension-tests payload) against the bundled engine (the
+// default `dockwright.engine`, started on demand by the extension on a private socket and data root),
+// real Docker Engines (engine switching) and a real registry. The specs get the services through
+// DW_IT_* / DOCKWRIGHT_* environment variables.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +13,7 @@ import { bundleHostTests, repoRoot, runExtensionTests, startCodeServer, type Cod
 import { removeDir, tail, tempDir } from '../../harness/services';
 import { execFileSync } from 'node:child_process';
 
-describe('extension host: commands and trees against real engines (code-server)', function () {
+describe('extension host: commands and trees on the bundled engine and real dockerds (code-server)', function () {
   this.timeout(600000);
   let dockerd: TestDockerd;
   let other: TestDockerd;
@@ -47,8 +49,8 @@ describe('extension host: commands and trees against real engines (code-server)'
       { label: 'it-build-fail', type: 'dockwright', action: 'build', dockerfile: 'Dockerfile.fail', tag: 'it-task-fail:1' },
     ] }));
     server = await startCodeServer({
-      settings: { 'dockwright.engine': dockerd.host },
-      // The bundled engine (if anything starts it) gets a private socket and data root.
+      settings: { 'dockwright.engine': 'bundled' },
+      // The bundled engine gets a private socket and data root (never the system defaults).
       env: { DOCKWRIGHT_ENGINE_SOCKET: path.join(engineDir, 'engine.sock'), DOCKWRIGHT_DATA_ROOT: path.join(engineDir, 'data'),
         DW_IT_WORKSPACE: workspace, DW_IT_BUSYBOX_TAR: path.join(engineDir, 'busybox.tar'), DW_IT_DOCKERD_HOST: dockerd.host, DW_IT_OTHER_HOST: other.host, DW_IT_REGISTRY: registry.host,
         DW_IT_AUTH_REGISTRY: authRegistry.host, DW_IT_AUTH_USER: 'dw-user', DW_IT_AUTH_PASSWORD: 'dw-secret' },

@@ -1,5 +1,6 @@
 // Every command's effect on the engine and on the trees, inside a real extension host (code-server)
-// against a real Docker Engine and a real registry.
+// against the default engine — the bundled one (dist/engine.js, started on demand on the private
+// socket from the test environment) — and a real registry.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -7,16 +8,27 @@ import { containerNode, dockwright, engineAt, env, imageRefs, treeLabels, until 
 
 const cmd = (id: string, ...args: unknown[]) => vscode.commands.executeCommand<any>(`dockwright.${id}`, ...args);
 
-describe('commands against a real engine', function () {
+describe('commands against the bundled engine', function () {
   const workspace = env('DW_IT_WORKSPACE');
-  const docker = engineAt(env('DW_IT_DOCKERD_HOST'));
+  const socket = env('DOCKWRIGHT_ENGINE_SOCKET');
+  const docker = engineAt(`unix://${socket}`);
   const registry = env('DW_IT_REGISTRY');
   let api: any;
   const imageNode = async (ref: string) => (await api.trees.images.refresh()).flatMap((g: any) => g.children ?? []).find((n: any) => n.data.ref === ref);
 
   before(async () => {
     api = await dockwright();
-    await until('the engine connection', async () => (await api.engine.client()) && api.engine.state === 'connected');
+  });
+
+  it('the default engine is the bundled one: dist/engine.js started on demand on the private socket, this extension\'s version', async () => {
+    assert.equal(api.engine.isBundled, true);
+    await until('the engine connection', async () => (await api.engine.client()) && api.engine.state === 'connected', 60000);
+    assert.equal(api.engine.endpoint.socketPath, socket);
+    assert.equal((await docker.version()).Version, vscode.extensions.getExtension('dockwright.dockwright')!.packageJSON.version);
+    // Seed it with a busybox base image (imported: no network).
+    const tar = Buffer.from(await (await import('node:fs/promises')).readFile(env('DW_IT_BUSYBOX_TAR')));
+    const stream = await (docker.importImage((await import('node:stream')).Readable.from(tar) as any, { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] } as any) as unknown as Promise<NodeJS.ReadableStream>);
+    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
   });
 
   it('lists the engine\'s images grouped by repository, tag as label, age and size as description', async () => {
@@ -48,6 +60,7 @@ describe('commands against a real engine', function () {
 
   it('Build Image builds the Dockerfile with its tag, args and target, and the image appears in the tree', async () => {
     const dockerfile = vscode.Uri.file(path.join(workspace, 'Dockerfile'));
+    assert.equal(api.engine.isBundled, true); // → buildImage({ localContext: true }): the local-directory fast path, no tar sent
     const outcome = await cmd('images.build', dockerfile, undefined, { tag: 'it-app:1', buildArgs: { GREETING: 'hi-from-arg' }, target: 'final' });
     assert.equal(outcome?.ok, true, outcome?.error);
     const info = await docker.getImage('it-app:1').inspect();
@@ -232,6 +245,11 @@ describe('commands against a real engine', function () {
     const uri = vscode.Uri.file(path.join(workspace, 'Dockerfile.fail'));
     const reported = await until('the failing step\'s diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => d.source === 'dockwright-build'));
     assert.equal(reported?.range.start.line, 2);
+    // The task's `$dockwright-build` problem matcher reads the `file:line: error: message` line from the task terminal.
+    const marker = await until('the $dockwright-build problem matcher\'s marker', () => vscode.languages.getDiagnostics(uri).find((d) => d.source === 'dockwright-task'));
+    assert.equal(marker?.range.start.line, 2);
+    assert.equal(marker?.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(marker!.message, /non-zero code|exit/i);
     await docker.getImage('it-task-fail:1').inspect().then(() => assert.fail('a failed task build must not tag an image'), () => undefined);
   });
 });
