@@ -1,11 +1,14 @@
-// UI end-to-end: the packaged extension in a real VS Code (code-server) driven by Chromium, against a
-// real Docker Engine. Screenshots of every step go to test-artifacts/e2e/.
+// UI end-to-end: the packaged extension in a real VS Code (code-server) driven by Chromium, on the
+// bundled engine (dist/engine.js, the default `dockwright.engine`). The test starts that daemon on a
+// temp socket and data root, seeds it with busybox, and points the extension at it through
+// DOCKWRIGHT_ENGINE_SOCKET / DOCKWRIGHT_DATA_ROOT: the extension finds its own version answering there
+// and uses it (as a second window would). Screenshots of every step go to test-artifacts/e2e/.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { startDockerd, type TestDockerd } from '../harness/dockerd';
+import { startEngine, type TestEngine } from '../harness/engine';
 import { busyboxRootfsTar } from '../harness/images';
 import { launchBrowser, repoRoot, startCodeServer, type CodeServer } from '../harness/codeserver';
 import { removeDir, tempDir, waitFor } from '../harness/services';
@@ -13,9 +16,9 @@ import { removeDir, tempDir, waitFor } from '../harness/services';
 const artifacts = path.join(repoRoot, 'test-artifacts', 'e2e');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('e2e: Dockwright in a real VS Code (code-server + Chromium) on a real Docker Engine', function () {
+describe('e2e: Dockwright in a real VS Code (code-server + Chromium) on the bundled engine', function () {
   this.timeout(600000);
-  let dockerd: TestDockerd;
+  let engine: TestEngine;
   let server: CodeServer;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
@@ -49,8 +52,8 @@ describe('e2e: Dockwright in a real VS Code (code-server + Chromium) on a real D
   before(async () => {
     fs.rmSync(artifacts, { recursive: true, force: true });
     fs.mkdirSync(artifacts, { recursive: true });
-    dockerd = await startDockerd();
-    await dockerd.docker(['import', '--change', 'CMD ["sh"]', '-', 'busybox:latest'], { input: await busyboxRootfsTar() });
+    engine = await startEngine();
+    await engine.docker(['import', '--change', 'CMD ["sh"]', '-', 'busybox:latest'], { input: await busyboxRootfsTar() });
     const vsix = execFileSync('bash', [path.join(repoRoot, 'scripts/package.sh')], { cwd: repoRoot, encoding: 'utf8' }).trim().split('\n').pop()!;
     workspace = path.join(tempDir('e2e-ws'), 'sample-app');
     fs.mkdirSync(workspace);
@@ -64,8 +67,8 @@ describe('e2e: Dockwright in a real VS Code (code-server + Chromium) on a real D
     fs.mkdirSync(path.join(workspace, 'broken'));
     fs.writeFileSync(path.join(workspace, 'broken', 'Dockerfile'), 'FROM busybox:latest\nRUNN echo hi\n');
     server = await startCodeServer({
-      vsix, settings: { 'dockwright.engine': dockerd.host },
-      env: { DOCKWRIGHT_ENGINE_SOCKET: path.join(path.dirname(workspace), 'engine.sock'), DOCKWRIGHT_DATA_ROOT: path.join(path.dirname(workspace), 'engine-data') },
+      vsix, settings: { 'dockwright.engine': 'bundled' },
+      env: { DOCKWRIGHT_ENGINE_SOCKET: engine.socketPath, DOCKWRIGHT_DATA_ROOT: engine.dataRoot },
     });
     browser = await launchBrowser(server.home);
     page = browser.page;
@@ -74,7 +77,7 @@ describe('e2e: Dockwright in a real VS Code (code-server + Chromium) on a real D
   after(async () => {
     await browser?.close();
     await server?.stop();
-    await dockerd?.stop();
+    await engine?.stop();
     if (workspace) removeDir(path.dirname(workspace));
   });
 
@@ -152,8 +155,7 @@ describe('e2e: Dockwright in a real VS Code (code-server + Chromium) on a real D
     await nameInput.fill('web');
     await nameInput.press('Enter');
     await acceptInput(); // environment
-    await acceptInput(); // volume
-    await acceptInput(); // network (default)
+    await acceptInput(); // volume (the bundled engine has no networks to pick from)
     const containerRow = row('Containers', /^web/);
     await containerRow.waitFor({ timeout: 30000 });
     await waitFor('the container to run', async () => /Up /.test(await containerRow.innerText()), 20000, 200);
@@ -174,7 +176,7 @@ describe('e2e: Dockwright in a real VS Code (code-server + Chromium) on a real D
     await removeButton.click();
     await containerRow.waitFor({ state: 'detached', timeout: 20000 });
     await screenshot('container-removed');
-    const { stdout } = await dockerd.docker(['ps', '-a', '--format', '{{.Names}}']);
+    const { stdout } = await engine.docker(['ps', '-a', '--format', '{{.Names}}']);
     assert.equal(stdout.trim(), '');
   });
 });

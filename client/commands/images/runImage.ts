@@ -48,7 +48,8 @@ async function askRunOptions(ctx: CommandContext, image: string): Promise<RunOpt
   if (env === undefined) return undefined;
   const volume = await vscode.window.showInputBox({ title: `Run ${image}`, prompt: 'Volume (optional): /host/path:/container/path or volume-name:/path' });
   if (volume === undefined) return undefined;
-  const networks = await withEngine(ctx, async (docker) => (await docker.listNetworks()).map((n) => n.Name)) ?? [];
+  // Engines without the networks API (the bundled engine: host or no network only) offer no choice.
+  const networks = await withEngine(ctx, async (docker) => (await docker.listNetworks().catch(() => [])).map((n) => n.Name)) ?? [];
   let network: string | undefined;
   if (networks.length > 1) {
     const pick = await vscode.window.showQuickPick([{ label: 'default' }, ...networks.map((n) => ({ label: n }))], { title: `Run ${image}`, placeHolder: 'Network' });
