@@ -1,61 +1,43 @@
 // --insecure-registry for a host that is not loopback: like Docker, https is tried first (without
 // certificate checks) and, when the registry does not speak TLS, the client falls back to plain
 // http; a registry not listed as insecure is never spoken to in plain text nor with an untrusted
-// certificate. The plain-HTTP docker-registry of the harness is reached through this machine's
-// non-loopback address by a small TCP forwarder (it listens on 127.0.0.1 only, and loopback is
-// always plain http); a second docker-registry serves TLS with a self-signed certificate.
+// certificate. Loopback is always plain http, so both registries run on a test host of our own (a
+// network namespace, test/harness/netns.ts): one plain http, one https with a self-signed certificate.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { openImageStore, type ImageStore } from '../../../engine/image';
 import { pull, push, RegistryClient, RegistryError } from '../../../engine/registry';
 import { pushBusyboxImage } from '../../harness/images';
-import { startRegistry, type TestRegistry } from '../../harness/registry';
+import { createTestHost, type TestHost } from '../../harness/netns';
 import { freePort, removeDir, requireBinary, spawnService, stopService, tail, tempDir, waitFor } from '../../harness/services';
 
-function nonLoopbackIpv4(): string {
-  for (const addrs of Object.values(os.networkInterfaces())) {
-    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  throw new Error('this machine has no non-loopback IPv4 address: the insecure-registry fallback cannot be tested');
-}
-
-/** Listens on `ip:<free port>` and pipes every connection to `target` (`host:port`). */
-async function forward(ip: string, target: string): Promise<{ host: string; close: () => Promise<void> }> {
-  const [thost, tport] = target.split(':');
-  const sockets = new Set<net.Socket>();
-  const srv = net.createServer((client) => {
-    const upstream = net.connect(Number(tport), thost);
-    for (const s of [client, upstream]) { sockets.add(s); s.on('close', () => sockets.delete(s)); s.on('error', () => {}); }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((r) => srv.listen(0, ip, () => r()));
-  return {
-    host: `${ip}:${(srv.address() as net.AddressInfo).port}`,
-    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); srv.close(() => r()); }),
-  };
-}
-
-/** docker-registry serving https on `ip:<free port>` with a fresh self-signed certificate. */
-async function startTlsRegistry(ip: string): Promise<{ host: string; stop: () => Promise<void> }> {
-  const dir = tempDir('tls-registry');
+/**
+ * docker-registry inside the test host's namespace on `ip:<port>`, plain http or https with a fresh
+ * self-signed certificate.
+ */
+async function startHostRegistry(host: TestHost, tls: boolean): Promise<{ host: string; stop: () => Promise<void> }> {
+  const dir = tempDir(tls ? 'tls-registry' : 'ns-registry');
   const port = await freePort();
+  const ip = host.ip;
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
-  execFileSync(requireBinary('openssl'), ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
-    '-subj', '/CN=dockwright-test', '-addext', `subjectAltName=IP:${ip}`], { stdio: 'ignore' });
+  if (tls) {
+    execFileSync(requireBinary('openssl'), ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
+      '-subj', '/CN=dockwright-test', '-addext', `subjectAltName=IP:${ip}`], { stdio: 'ignore' });
+  }
   fs.writeFileSync(path.join(dir, 'config.yml'), [
     'version: 0.1', 'log:', '  level: warn', 'storage:', '  filesystem:', `    rootdirectory: ${path.join(dir, 'data')}`,
-    'http:', `  addr: ${ip}:${port}`, '  tls:', `    certificate: ${cert}`, `    key: ${key}`, '',
+    'http:', `  addr: ${ip}:${port}`, ...(tls ? ['  tls:', `    certificate: ${cert}`, `    key: ${key}`] : []), '',
   ].join('\n'));
   const log = path.join(dir, 'registry.log');
-  const child = spawnService(requireBinary('docker-registry'), ['serve', path.join(dir, 'config.yml')], log);
+  const [cmd, ...pre] = host.exec;
+  const child = spawnService(cmd, [...pre, requireBinary('docker-registry'), 'serve', path.join(dir, 'config.yml')], log);
   const stop = async () => { await stopService(child); removeDir(dir); };
   try {
-    await waitFor(`docker-registry (TLS) on ${ip}:${port}`, () => new Promise<boolean>((resolve) => {
+    await waitFor(`docker-registry (${tls ? 'https' : 'http'}) on ${ip}:${port}`, () => new Promise<boolean>((resolve) => {
       if (child.exitCode !== null) throw new Error(`docker-registry exited: ${tail(log)}`);
       const s = net.connect(port, ip, () => { s.destroy(); resolve(true); });
       s.on('error', () => resolve(false));
@@ -69,21 +51,21 @@ async function startTlsRegistry(ip: string): Promise<{ host: string; stop: () =>
 
 describe('insecure registries: https first, then http', function () {
   this.timeout(60000);
-  let reg: TestRegistry;
-  let fwd: { host: string; close: () => Promise<void> };
+  let testHost: TestHost;
+  let fwd: { host: string; stop: () => Promise<void> };
   let tls: { host: string; stop: () => Promise<void> };
   let dir: string;
   let store: ImageStore;
   before(async () => {
-    reg = await startRegistry();
-    await pushBusyboxImage(reg.host, 'team/busybox', 'v1');
-    fwd = await forward(nonLoopbackIpv4(), reg.host);
-    tls = await startTlsRegistry(nonLoopbackIpv4());
+    testHost = createTestHost();
+    fwd = await startHostRegistry(testHost, false);
+    await pushBusyboxImage(fwd.host, 'team/busybox', 'v1');
+    tls = await startHostRegistry(testHost, true);
   });
   after(async () => {
     await tls?.stop();
-    await fwd?.close();
-    await reg?.stop();
+    await fwd?.stop();
+    testHost?.destroy();
   });
   beforeEach(() => {
     dir = tempDir('s-insecure');
