@@ -31,7 +31,7 @@ export function isLogLevel(v: string): v is LogLevel {
 export type RuntimeChoice = 'auto' | 'crun' | 'runc' | 'rootless';
 
 export interface RegistryOptions {
-  /** `HOST[:PORT]` entries from `--insecure-registry`: plain HTTP allowed (loopback always is). */
+  /** `HOST[:PORT]` entries from `--insecure-registry`: HTTPS without certificate checks, then plain HTTP (loopback is always plain HTTP). */
   insecureRegistries: string[];
   /** `--max-concurrent-downloads`: parallel layer downloads per pull. */
   maxConcurrentDownloads: number;

@@ -23,7 +23,7 @@ export const USAGE = `Usage: dockwright-engine [OPTIONS]
 
   -H, --host ADDR               unix:///path.sock or tcp://127.0.0.1:PORT (repeatable)
       --data-root DIR           root of persistent state
-      --insecure-registry HOST  registry reached over plain HTTP (repeatable)
+      --insecure-registry HOST  registry tried over HTTPS without certificate checks, then plain HTTP (repeatable)
       --max-concurrent-downloads N  parallel layer downloads per pull (default ${DEFAULT_DOWNLOADS})
       --max-concurrent-uploads N    parallel layer uploads per push (default ${DEFAULT_UPLOADS})
   -l, --log-level LEVEL         debug|info|warn|error|fatal (default info)
