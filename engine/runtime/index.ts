@@ -25,7 +25,7 @@ export interface Runtime {
 }
 
 /** Opens the runtime of a data root (`containers/`, `snapshots/`, `volumes/`, `runtime/`) and re-adopts running containers. */
-export async function openRuntime(o: { dataRoot: string; images: ImageStore; runtime: RuntimeChoice; onEvent?: ContainerEvent; warn?: (m: string) => void }): Promise<Runtime> {
+export async function openRuntime(o: { dataRoot: string; images: ImageStore; runtime: RuntimeChoice; onEvent?: ContainerEvent; warn?: (m: string) => void; debug?: (m: string) => void }): Promise<Runtime> {
   const executor = createExecutor(o.runtime, path.join(o.dataRoot, 'runtime'));
   const snapshots = new Snapshotter(path.join(o.dataRoot, 'snapshots'));
   const volumes = new VolumeStore(path.join(o.dataRoot, 'volumes'));
@@ -35,7 +35,7 @@ export async function openRuntime(o: { dataRoot: string; images: ImageStore; run
     if (action === 'die') health?.end(rec.Id);
     o.onEvent?.(action, rec, extra);
   };
-  const manager = new ContainerManager({ dataRoot: o.dataRoot, images: o.images, executor, snapshots, volumes, onEvent, warn: o.warn });
+  const manager = new ContainerManager({ dataRoot: o.dataRoot, images: o.images, executor, snapshots, volumes, onEvent, warn: o.warn, debug: o.debug });
   const execs = new ExecManager(manager);
   health = new HealthChecker(manager, execs);
   await manager.init();

@@ -24,6 +24,7 @@ export function runtimeOf(engine: Engine): Promise<Runtime> {
       images: engine.images,
       runtime: engine.runtime,
       warn: (m) => engine.log.warn(m),
+      debug: (m) => engine.log.debug(m),
       onEvent: (action, rec, extra) => engine.events.publish('container', action, rec.Id, {
         ...(rec.Config.Labels ?? {}), image: rec.Config.Image ?? rec.Image, name: rec.Name.slice(1), ...extra,
       }),

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { constants } from 'node:os';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { ImageConfig, ImageStore } from '../../image';
 import { resolveInRoot } from '../../image/layer';
 import { conflict, invalid, noSuchContainer, notSupported, RuntimeError } from '../errors';
@@ -13,7 +14,7 @@ import { commandEnv } from '../executor';
 import type { ExitStatus } from '../monitor/protocol';
 import type { LayerSource, Snapshotter } from '../snapshot';
 import type { VolumeStore } from '../volumes';
-import { defaultMonitorCommand, monitorPid, readExit, startMonitor, waitForExit } from './monitorClient';
+import { defaultMonitorCommand, MonitorLauncher, monitorPid, readExit, waitForExit } from './monitorClient';
 import { generateName, VALID_NAME } from './names';
 import { buildProcess, configEnv } from './processConfig';
 import { ContainerStore } from './store';
@@ -31,6 +32,8 @@ export interface ContainerManagerOptions {
   /** how to run the monitor (default: dist/monitor.js next to the engine bundle) */
   monitorCommand?: string[];
   warn?: (msg: string) => void;
+  /** debug log: the time each step of create/start/exit/remove took */
+  debug?: (msg: string) => void;
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -56,12 +59,14 @@ export class ContainerManager {
   /** waiters resolved on the next exit / on removal */
   private readonly exitWaiters = new Map<string, Set<(code: number) => void>>();
   private readonly removeWaiters = new Map<string, Set<() => void>>();
-  private readonly monitorCommand: string[];
+  private readonly monitors: MonitorLauncher;
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(private readonly o: ContainerManagerOptions) {
     this.store = new ContainerStore(path.join(o.dataRoot, 'containers'));
-    this.monitorCommand = o.monitorCommand ?? defaultMonitorCommand();
+    const logDir = path.join(o.dataRoot, 'runtime');
+    fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
+    this.monitors = new MonitorLauncher(o.monitorCommand ?? defaultMonitorCommand(), path.join(logDir, 'monitors.log'));
   }
 
   get executor(): Executor {
@@ -93,6 +98,11 @@ export class ContainerManager {
         await this.onExit(rec.Id, exit);
       }
     }
+    // container snapshots (64-hex keys; the builder's are prefixed) whose record is gone
+    for (const key of this.o.snapshots.list()) {
+      if (/^[a-f0-9]{64}$/.test(key) && !this.records.has(key)) await this.o.snapshots.remove(key).catch((e) => this.o.warn?.(`snapshot ${key}: ${(e as Error).message}`));
+    }
+    this.monitors.prestart();
   }
 
   // ---------- lookup ----------
@@ -135,8 +145,22 @@ export class ContainerManager {
     }
   }
 
-  private save(rec: ContainerRecord): void {
-    this.store.save(rec);
+  /**
+   * `durable: false` for the start/exit state on the run path: it is rebuilt from the monitor's own
+   * files when a daemon re-adopts, so it needs no fsync (the rename stays atomic).
+   */
+  private save(rec: ContainerRecord, durable = true): void {
+    this.store.save(rec, durable);
+  }
+
+  /** Returns `mark(step)`, which logs (debug) the ms since the previous mark of this operation. */
+  private timer(op: string, id: string): (step: string) => void {
+    let t = performance.now();
+    return (step) => {
+      const now = performance.now();
+      this.o.debug?.(`${op} ${id.slice(0, 12)}: ${step} ${(now - t).toFixed(1)} ms`);
+      t = now;
+    };
   }
 
   private event(action: string, rec: ContainerRecord, extra: Record<string, string> = {}): void {
@@ -166,16 +190,20 @@ export class ContainerManager {
         throw conflict(`Conflict. The container name "${other.Name}" is already in use by container "${other.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
       }
     }
+    const id = randomBytes(32).toString('hex');
+    const mark = this.timer('create', id);
     const imageRec = await this.o.images.resolve(config.Image);
     const { config: imageConfig, layers } = await this.imageLayers(imageRec.id);
-    const id = randomBytes(32).toString('hex');
+    mark('image');
     const dir = this.dir(id);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     try {
       const rootfs = await this.o.snapshots.prepare(id, layers);
+      mark('snapshot');
       const built = await buildProcess({ id, config, hostConfig, image: imageConfig.config ?? {}, rootfs, containerDir: dir, volumes: this.o.volumes, rootless: this.rootless });
       for (const v of built.volumeTargets) await this.o.volumes.populate(v.name, rootfs, v.target);
       await createMountTargets(rootfs, built.process.mounts ?? []);
+      mark('process spec and mount points');
       const finalName = name ? (name.startsWith('/') ? name : `/${name}`) : `/${generateName((n) => !!this.find(`/${n}`))}`;
       const rec: ContainerRecord = {
         Id: id,
@@ -206,6 +234,7 @@ export class ContainerManager {
       };
       this.records.set(id, rec);
       this.save(rec);
+      mark('record');
       this.event('create', rec);
       return { Id: id, Warnings: built.warnings };
     } catch (e) {
@@ -248,14 +277,17 @@ export class ContainerManager {
 
   private async launch(rec: ContainerRecord): Promise<void> {
     const dir = this.dir(rec.Id);
+    const mark = this.timer('start', rec.Id);
     const rootfs = await this.o.snapshots.mount(rec.Id);
+    mark('mount');
     const spec = { ...rec.Process, rootfs };
     const prepared = this.o.executor.prepare(rec.Id, spec, path.join(dir, 'bundle'));
+    mark('bundle');
     const pending = [...(this.pendingAttach.get(rec.Id) ?? [])];
     this.pendingAttach.delete(rec.Id);
     let pid: number;
     try {
-      pid = await startMonitor(this.monitorCommand, dir, {
+      pid = await this.monitors.start(dir, {
         id: rec.Id,
         argv: prepared.argv,
         env: commandEnv(prepared) as Record<string, string>,
@@ -265,8 +297,11 @@ export class ContainerManager {
         stdinOnce: !!rec.Config.StdinOnce,
         logPath: this.logPath(rec.Id),
       }, async () => {
+        mark('monitor listening');
         for (const p of pending.splice(0)) await p.connect().catch(() => p.abort());
+        mark('attach connected');
       });
+      mark('process started');
     } catch (e) {
       for (const p of pending) p.abort();
       rec.State = { ...rec.State, Status: 'created', Error: (e as Error).message, ExitCode: 128 };
@@ -274,9 +309,10 @@ export class ContainerManager {
       throw new RuntimeError(500, `failed to start container ${rec.Id.slice(0, 12)}: ${(e as Error).message}`);
     }
     rec.State = { ...emptyState(), Status: 'running', Running: true, Pid: pid, StartedAt: new Date().toISOString(), Health: rec.Config.Healthcheck?.Test?.length && rec.Config.Healthcheck.Test[0] !== 'NONE' ? { Status: 'starting', FailingStreak: 0, Log: [] } : undefined };
-    this.save(rec);
+    this.save(rec, false);
     this.event('start', rec);
     this.watchExit(rec.Id);
+    mark('record');
   }
 
   private watchExit(id: string): void {
@@ -286,8 +322,9 @@ export class ContainerManager {
   private async onExit(id: string, exit: ExitStatus): Promise<void> {
     const rec = this.records.get(id);
     if (!rec) return;
+    this.o.debug?.(`exit ${id.slice(0, 12)}: seen ${Date.now() - Date.parse(exit.finishedAt)} ms after the process ended`);
     rec.State = { ...rec.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: exit.exitCode, FinishedAt: exit.finishedAt, Error: exit.error ?? '' };
-    this.save(rec);
+    this.save(rec, false);
     this.event('die', rec, { exitCode: String(exit.exitCode) });
     for (const w of this.exitWaiters.get(id) ?? []) w(exit.exitCode);
     this.exitWaiters.delete(id);
@@ -475,19 +512,25 @@ export class ContainerManager {
         await exited;
       }
       rec.State.Status = 'removing';
-      await this.o.snapshots.remove(rec.Id);
-      if (opts.volumes) {
-        for (const m of rec.Mounts) {
-          if (m.Type === 'volume' && m.Name && this.o.volumes.isAnonymous(m.Name) && this.volumeUsers(m.Name).filter((c) => c !== rec.Id).length === 0) {
-            this.o.volumes.remove(m.Name, [], true);
-          }
-        }
-      }
+      const mark = this.timer('remove', rec.Id);
+      // the record goes first and `wait?condition=removed` (docker run --rm) answers before the
+      // unmount and deletion of the rootfs; a crash in between leaves a snapshot without a
+      // record, which init() removes
       this.store.delete(rec.Id);
       this.records.delete(rec.Id);
       this.event('destroy', rec);
       for (const w of this.removeWaiters.get(rec.Id) ?? []) w();
       this.removeWaiters.delete(rec.Id);
+      mark('record (removal reported)');
+      await this.o.snapshots.remove(rec.Id);
+      mark('snapshot');
+      if (opts.volumes) {
+        for (const m of rec.Mounts) {
+          if (m.Type === 'volume' && m.Name && this.o.volumes.isAnonymous(m.Name) && this.volumeUsers(m.Name).length === 0) {
+            this.o.volumes.remove(m.Name, [], true);
+          }
+        }
+      }
     });
   }
 
@@ -506,9 +549,10 @@ export class ContainerManager {
     return { ContainersDeleted: deleted, SpaceReclaimed: 0 };
   }
 
-  /** Stops nothing: containers outlive the daemon. Waiters are dropped. */
+  /** Stops nothing: containers outlive the daemon. Waiters are dropped; the spare monitor ends. */
   shutdown(): void {
     this.exitWaiters.clear();
+    this.monitors.close();
   }
 }
 

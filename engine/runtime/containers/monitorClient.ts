@@ -1,5 +1,5 @@
 // The daemon's side of the monitor protocol (../monitor/protocol.ts): start a monitor, connect to it.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -16,48 +16,108 @@ export function defaultMonitorCommand(): string[] {
   return [process.execPath, '--require', path.join(repo, 'node_modules/tsx/dist/cjs/index.cjs'), path.join(repo, 'engine/runtime/monitor/main.ts')];
 }
 
-function readLine(stream: NodeJS.ReadableStream): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const onData = (c: Buffer) => {
-      buf += c.toString();
-      const i = buf.indexOf('\n');
-      if (i >= 0) {
-        stream.off('data', onData);
-        resolve(buf.slice(0, i));
-      }
-    };
-    stream.on('data', onData);
-    stream.once('end', () => reject(new Error('monitor exited during startup')));
-  });
+/** Reads `stream` line by line: each call resolves with the next line. */
+function lineReader(stream: NodeJS.ReadableStream): () => Promise<string> {
+  let buf = '';
+  let ended = false;
+  let waiting: { resolve: (l: string) => void; reject: (e: Error) => void } | undefined;
+  const next = () => {
+    if (!waiting) return;
+    const i = buf.indexOf('\n');
+    if (i >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      const w = waiting;
+      waiting = undefined;
+      w.resolve(line);
+    } else if (ended) {
+      const w = waiting;
+      waiting = undefined;
+      w.reject(new Error('monitor exited during startup'));
+    }
+  };
+  stream.on('data', (c: Buffer) => { buf += c.toString(); next(); });
+  stream.once('end', () => { ended = true; next(); });
+  stream.once('error', () => { ended = true; next(); });
+  return () => new Promise((resolve, reject) => { waiting = { resolve, reject }; next(); });
 }
 
 /**
- * Starts a monitor for the container in `dir`; `beforeStart` runs once it listens and before the
- * process starts (connect attach/wait there so no output is missed). Resolves with the init pid.
+ * Starts monitors. Node's startup (tens of ms) would sit on every container start, so one spare
+ * monitor is kept started ahead of time, waiting on its stdin for a container dir (a spare whose
+ * daemon goes away sees the end of stdin and exits). `logFile` gets the monitors' stderr.
  */
-export async function startMonitor(command: string[], dir: string, config: MonitorConfig, beforeStart: () => Promise<void>): Promise<number> {
-  fs.writeFileSync(path.join(dir, FILES.config), JSON.stringify(config), { mode: 0o600 });
-  fs.rmSync(path.join(dir, FILES.exit), { force: true });
-  fs.rmSync(path.join(dir, FILES.initPid), { force: true });
-  const errLog = fs.openSync(path.join(dir, 'monitor.log'), 'a');
-  const child = spawn(command[0], [...command.slice(1), dir], { detached: true, stdio: ['pipe', 'pipe', errLog], cwd: '/' });
-  fs.closeSync(errLog);
-  child.unref();
-  try {
-    const ready = await readLine(child.stdout!);
-    if (ready !== 'listening') throw new Error(`monitor: ${ready}`);
-    await beforeStart();
-    child.stdin!.write('go\n');
-    const result = JSON.parse(await readLine(child.stdout!)) as { pid?: number; error?: string };
-    if (result.error) throw new Error(result.error);
-    return result.pid ?? 0;
-  } catch (e) {
-    const log = fs.readFileSync(path.join(dir, 'monitor.log'), 'utf8').trim().split('\n').slice(-5).join('\n');
-    throw new Error(`${(e as Error).message}${log ? `: ${log}` : ''}`);
-  } finally {
-    child.stdin!.destroy();
-    child.stdout!.destroy();
+export class MonitorLauncher {
+  private spare?: ChildProcess;
+
+  constructor(private readonly command: string[], private readonly logFile: string) {}
+
+  private spawnMonitor(): ChildProcess {
+    const errLog = fs.openSync(this.logFile, 'a');
+    try {
+      const child = spawn(this.command[0], this.command.slice(1), { detached: true, stdio: ['pipe', 'pipe', errLog], cwd: '/' });
+      child.on('error', () => undefined);
+      child.unref();
+      return child;
+    } finally {
+      fs.closeSync(errLog);
+    }
+  }
+
+  /** Starts the next spare unless one is waiting. */
+  prestart(): void {
+    if (this.spare && this.spare.exitCode === null && this.spare.signalCode === null) return;
+    const child = this.spare = this.spawnMonitor();
+    // an idle spare must not keep the daemon's event loop alive
+    (child.stdin as unknown as { unref(): void }).unref();
+    (child.stdout as unknown as { unref(): void }).unref();
+  }
+
+  private take(): ChildProcess {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare && spare.exitCode === null && spare.signalCode === null) {
+      (spare.stdout as unknown as { ref(): void }).ref();
+      return spare;
+    }
+    return this.spawnMonitor();
+  }
+
+  /** Ends the spare (the daemon shuts down). */
+  close(): void {
+    this.spare?.stdin?.end();
+    this.spare = undefined;
+  }
+
+  /**
+   * Starts a monitor for the container in `dir`; `beforeStart` runs once it listens and before the
+   * process starts (connect attach/wait there so no output is missed). Resolves with the init pid.
+   */
+  async start(dir: string, config: MonitorConfig, beforeStart: () => Promise<void>): Promise<number> {
+    fs.writeFileSync(path.join(dir, FILES.config), JSON.stringify(config), { mode: 0o600 });
+    fs.rmSync(path.join(dir, FILES.exit), { force: true });
+    fs.rmSync(path.join(dir, FILES.initPid), { force: true });
+    fs.rmSync(path.join(dir, 'monitor.log'), { force: true });
+    const child = this.take();
+    try {
+      const lines = lineReader(child.stdout!);
+      child.stdin!.write(`${dir}\n`);
+      const ready = await lines();
+      if (ready !== 'listening') throw new Error(`monitor: ${ready}`);
+      await beforeStart();
+      child.stdin!.write('go\n');
+      const result = JSON.parse(await lines()) as { pid?: number; error?: string };
+      if (result.error) throw new Error(result.error);
+      return result.pid ?? 0;
+    } catch (e) {
+      let log = '';
+      try { log = fs.readFileSync(path.join(dir, 'monitor.log'), 'utf8').trim().split('\n').slice(-5).join('\n'); } catch { /* none */ }
+      throw new Error(`${(e as Error).message}${log ? `: ${log}` : ''}`);
+    } finally {
+      child.stdin!.destroy();
+      child.stdout!.destroy();
+      setImmediate(() => this.prestart());
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 // Container records on disk: `<dataRoot>/containers/<id>/container.json`, written atomically
-// (temp file, fsync, rename) so a crash leaves the old or the new state, never half of one.
+// (temp file, fsync unless told otherwise, rename) so a crash leaves the old or the new state, never half of one.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerRecord } from './types';
@@ -16,7 +16,8 @@ export class ContainerStore {
     return path.join(this.root, id);
   }
 
-  save(rec: ContainerRecord): void {
+  /** `durable`: fsync before the rename (else a crash of the machine may keep the previous record). */
+  save(rec: ContainerRecord, durable = true): void {
     const dir = this.dir(rec.Id);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = path.join(dir, RECORD);
@@ -24,7 +25,7 @@ export class ContainerStore {
     const fd = fs.openSync(tmp, 'w', 0o600);
     try {
       fs.writeSync(fd, JSON.stringify(rec));
-      fs.fsyncSync(fd);
+      if (durable) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }

@@ -163,24 +163,42 @@ class Monitor {
   }
 }
 
+/** The first line of stdin (the container dir of a pre-started spare monitor); empty at end of input. */
+function stdinLine(): Promise<string> {
+  return new Promise((resolve) => {
+    let buf = '';
+    const onData = (c: Buffer) => {
+      buf += c.toString();
+      const i = buf.indexOf('\n');
+      if (i < 0) return;
+      process.stdin.off('data', onData);
+      process.stdin.off('end', onEnd);
+      process.stdin.pause();
+      resolve(buf.slice(0, i));
+    };
+    const onEnd = () => resolve('');
+    process.stdin.on('data', onData);
+    process.stdin.once('end', onEnd);
+    process.stdin.resume();
+  });
+}
+
+let containerDir: string | undefined;
+
 async function main(): Promise<void> {
-  const dir = process.argv[2];
-  if (!dir) throw new Error('usage: monitor <container dir>');
   for (const s of ['SIGHUP', 'SIGINT', 'SIGPIPE'] as const) process.on(s, () => undefined);
+  // `monitor <dir>`, or `monitor` alone: a spare started ahead of time that reads its dir from
+  // stdin (keeps node's startup off the container start path); no dir = the daemon went away.
+  const dir = process.argv[2] || await stdinLine();
+  if (!dir) process.exit(0);
+  containerDir = dir;
   const config = JSON.parse(fs.readFileSync(path.join(dir, FILES.config), 'utf8')) as MonitorConfig;
   fs.rmSync(path.join(dir, FILES.exit), { force: true });
   const monitor = new Monitor(dir, config);
   await monitor.listen();
   writeAtomic(path.join(dir, FILES.pid), String(process.pid));
   process.stdout.write('listening\n');
-  await new Promise<void>((resolve) => {
-    let buf = '';
-    process.stdin.on('data', (c: Buffer) => {
-      buf += c.toString();
-      if (buf.includes('\n')) resolve();
-    });
-    process.stdin.once('end', () => resolve());
-  });
+  await stdinLine();
   try {
     const pid = await monitor.start();
     if (pid) writeAtomic(path.join(dir, FILES.initPid), String(pid));
@@ -193,6 +211,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  process.stderr.write(`monitor: ${(e as Error).message}\n`);
+  const msg = `monitor: ${(e as Error).message}\n`;
+  process.stderr.write(msg);
+  if (containerDir) {
+    try { fs.appendFileSync(path.join(containerDir, 'monitor.log'), msg); } catch { /* the dir is gone */ }
+  }
   process.exit(1);
 });

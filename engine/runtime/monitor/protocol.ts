@@ -4,7 +4,8 @@
 // `init.pid` (the container's pid 1 as seen from the host), `exit.json` (ExitStatus, written
 // atomically when the process ended), the json-file log, and the unix socket `monitor.sock`.
 //
-// Startup: the daemon spawns the monitor with pipes on stdin/stdout. The monitor listens on the
+// Startup: the daemon spawns the monitor with pipes on stdin/stdout (usually ahead of time, as a
+// spare) and writes the container dir as the first stdin line. The monitor listens on the
 // socket and prints `listening\n`; the daemon connects whatever must see the first byte of output
 // (attach, wait) and writes `go\n`; the monitor starts the process and prints
 // `{"pid":<init pid>}\n` (or `{"error":…}`), then closes both pipes and lives on its own.
