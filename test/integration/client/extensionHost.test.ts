@@ -12,6 +12,7 @@ import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { bundleHostTests, repoRoot, runExtensionTests, startCodeServer, type CodeServer } from '../../harness/codeserver';
 import { removeDir, tail, tempDir } from '../../harness/services';
 import { execFileSync } from 'node:child_process';
+import Docker from 'dockerode';
 
 describe('extension host: commands and trees on the bundled engine and real dockerds (code-server)', function () {
   this.timeout(600000);
@@ -60,6 +61,7 @@ describe('extension host: commands and trees on the bundled engine and real dock
   after(async () => {
     await server?.stop();
     if (engineDir) {
+      await removeContainers(path.join(engineDir, 'engine.sock'));
       await stopBundledEngine(path.join(engineDir, 'data'));
       unmountUnder(engineDir);
     }
@@ -84,6 +86,14 @@ function extensionHostLog(server: CodeServer): string {
   const logs = path.join(server.userDataDir, 'logs');
   const files = fs.existsSync(logs) ? fs.readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => /exthost\.log$/.test(f)) : [];
   return files.map((f) => `${f}:\n${tail(path.join(logs, f), 60)}`).join('\n') || '(no extension host log)';
+}
+
+/** Force-removes every container of the bundled engine (containers outlive their daemon; a failed spec may leave some running). */
+async function removeContainers(socketPath: string): Promise<void> {
+  if (!fs.existsSync(socketPath)) return;
+  const docker = new Docker({ socketPath });
+  const containers = await docker.listContainers({ all: true }).catch(() => []);
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
 }
 
 /** Stops the bundled engine the extension started (detached, so it outlives code-server) by its pid file. */
