@@ -88,6 +88,7 @@ describe('e2e: Dockwright in a real VS Code (code-server + Chromium) on the bund
     await icon.click();
     await row('Images', /^busybox/).waitFor({ timeout: 30000 });
     await row('Images', /latest/).first().waitFor();
+    await page.locator('.statusbar-item', { hasText: /bundled/ }).first().waitFor(); // the engine in use
     await screenshot('images-view');
     assert.deepEqual(browser.foreignRequests.filter((u) => !/open-vsx|vsda/.test(u)), []);
   });
