@@ -523,7 +523,7 @@ export class ContainerManager {
       this.removeWaiters.delete(rec.Id);
       mark('record (removal reported)');
       await this.o.snapshots.remove(rec.Id);
-      mark('snapshot');
+      mark('snapshot unmounted and deleted (after the answer)');
       if (opts.volumes) {
         for (const m of rec.Mounts) {
           if (m.Type === 'volume' && m.Name && this.o.volumes.isAnonymous(m.Name) && this.volumeUsers(m.Name).length === 0) {

@@ -166,15 +166,17 @@ export async function waitForExit(dir: string): Promise<ExitStatus> {
   }
   return new Promise((resolve) => {
     let buf = '';
-    sock.on('data', (c: Buffer) => { buf += c.toString(); });
+    // the status line is enough: the monitor closes the connection only after its runtime cleanup
+    sock.on('data', (c: Buffer) => {
+      buf += c.toString();
+      if (!buf.includes('\n')) return;
+      try {
+        resolve(JSON.parse(buf.slice(0, buf.indexOf('\n'))) as ExitStatus);
+      } catch { /* resolved from exit.json on close */ }
+      sock.destroy();
+    });
     sock.on('error', () => undefined);
     sock.once('end', () => sock.destroy());
-    sock.once('close', () => {
-      try {
-        resolve(JSON.parse(buf.trim()) as ExitStatus);
-      } catch {
-        resolve(readExit(dir) ?? { exitCode: 137, finishedAt: new Date().toISOString(), error: 'container monitor is gone' });
-      }
-    });
+    sock.once('close', () => resolve(readExit(dir) ?? { exitCode: 137, finishedAt: new Date().toISOString(), error: 'container monitor is gone' }));
   });
 }

@@ -102,7 +102,7 @@ for (const kind of ['auto', 'rootless'] as const) {
       assert.notEqual(r.exitCode, 0);
       assert.ok(Date.now() - t < 10000);
       const sleeping = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).some((p) => {
-        try { return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\0987\0'; } catch { return false; }
+        try { return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\x00987\x00'; } catch { return false; }
       });
       assert.ok(!sleeping, 'the container process still runs');
       if (kind === 'auto') assert.deepEqual(fs.readdirSync(path.join(dir, 'state', ex.name, 'bundles')), []);
