@@ -144,6 +144,17 @@ describe('remote engines through the Engine API client', function () {
       }));
     });
 
+    /** A known_hosts file in the test's ssh dir holding `lines`. */
+    const knownHosts = (name: string, lines: string[]) => {
+      const file = path.join(sshDir, name);
+      fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
+      return file;
+    };
+    /** `[127.0.0.1]:port <type> <key>` for the server's host key (the line ssh-keyscan prints). */
+    const hostKeyLine = () => `[127.0.0.1]:${sshPort} ${fs.readFileSync(path.join(sshDir, 'host_key.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ')}`;
+    const sshClient = (knownHostsFiles: string[], key = path.join(sshDir, 'client_key')) =>
+      createEngineClient(resolveIn(`ssh://root@127.0.0.1:${sshPort}`, {}), { privateKey: fs.readFileSync(key), knownHostsFiles });
+
     after(async () => {
       if (sshd) await stopService(sshd);
       if (sshDir) removeDir(sshDir);
@@ -152,7 +163,7 @@ describe('remote engines through the Engine API client', function () {
     it('lists the remote engine\'s images over ssh://user@host:port with a key', async () => {
       const endpoint = resolveIn(`ssh://root@127.0.0.1:${sshPort}`, {});
       assert.deepEqual({ kind: endpoint.kind, username: endpoint.kind === 'ssh' && endpoint.username }, { kind: 'ssh', username: 'root' });
-      const docker = createEngineClient(endpoint, { privateKey: fs.readFileSync(path.join(sshDir, 'client_key')) });
+      const docker = createEngineClient(endpoint, { privateKey: fs.readFileSync(path.join(sshDir, 'client_key')), knownHostsFiles: [knownHosts('known_hosts', [hostKeyLine()])] });
       const images = await docker.listImages();
       assert.ok(images.some((i) => i.RepoTags?.includes('remote-only:1')), JSON.stringify(images.map((i) => i.RepoTags)));
       const version = await docker.version();
@@ -163,8 +174,32 @@ describe('remote engines through the Engine API client', function () {
       const other = tempDir('sshkey');
       try {
         execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(other, 'k')]);
-        const docker = createEngineClient(resolveIn(`ssh://root@127.0.0.1:${sshPort}`, {}), { privateKey: fs.readFileSync(path.join(other, 'k')) });
+        const docker = sshClient([knownHosts('known_hosts', [hostKeyLine()])], path.join(other, 'k'));
         await assert.rejects(docker.listImages(), /authentication|All configured/i);
+      } finally {
+        removeDir(other);
+      }
+    });
+
+    it('accepts the host key from a hashed known_hosts entry (ssh-keygen -H)', async () => {
+      const file = knownHosts('known_hosts_hashed', ['otherhost ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl', hostKeyLine()]);
+      execFileSync('ssh-keygen', ['-q', '-H', '-f', file], { stdio: 'pipe' });
+      assert.doesNotMatch(fs.readFileSync(file, 'utf8'), /127\.0\.0\.1/);
+      assert.equal((await sshClient([file]).ping()).toString(), 'OK');
+    });
+
+    it('refuses an unknown host key with an error that says how to add it', async () => {
+      await assert.rejects(sshClient([knownHosts('known_hosts_empty', [`[127.0.0.1]:1 ${hostKeyLine().split(' ').slice(1).join(' ')}`])]).listImages(),
+        new RegExp(`host key verification failed: .*not in known_hosts.*ssh-keyscan -p ${sshPort} 127\\.0\\.0\\.1`));
+    });
+
+    it('refuses a changed host key', async () => {
+      const other = tempDir('sshhostkey');
+      try {
+        execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(other, 'k')]);
+        const wrong = fs.readFileSync(path.join(other, 'k.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
+        await assert.rejects(sshClient([knownHosts('known_hosts_changed', [`[127.0.0.1]:${sshPort} ${wrong}`])]).listImages(),
+          /host key verification failed: .*does not match.*HAS CHANGED/);
       } finally {
         removeDir(other);
       }
