@@ -16,10 +16,6 @@ export class BundledEngine implements vscode.Disposable {
 
   constructor(private readonly extensionPath: string, private readonly expectedVersion: string, private readonly output: vscode.OutputChannel) {}
 
-  static isSupported(): boolean {
-    return process.platform === 'linux';
-  }
-
   private ensuring: Promise<void> | undefined;
 
   /** Makes sure a bundled engine of this extension's version answers on the socket; starts one if not. */

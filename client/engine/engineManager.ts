@@ -2,7 +2,8 @@
 // bundled engine on demand, and publishes the state (context key `dockwright.engineState`).
 import * as vscode from 'vscode';
 import { createEngineClient, resolveEndpoint, type Docker, type EngineEndpoint } from '../../engine/api/client';
-import { BundledEngine } from './bundledEngine';
+import type { BundledEngine } from './bundledEngine';
+import { bundledEngineUnsupportedReason } from './bundledEngineSupport';
 
 export type EngineState = 'idle' | 'connecting' | 'connected' | 'unreachable';
 
@@ -68,9 +69,10 @@ export class EngineManager implements vscode.Disposable {
     this.setState('connecting');
     try {
       if (this.isBundled) {
-        if (!BundledEngine.isSupported()) {
-          this.warnNonLinux();
-          throw new Error('the bundled engine needs Linux; set "dockwright.engine" to "docker" or an engine URL');
+        const unsupported = bundledEngineUnsupportedReason(process.platform);
+        if (unsupported) {
+          this.warnNonLinux(unsupported);
+          throw new Error(unsupported);
         }
         await this.bundled.ensureRunning();
       }
@@ -106,10 +108,10 @@ export class EngineManager implements vscode.Disposable {
     this.changed.fire();
   }
 
-  private warnNonLinux(): void {
+  private warnNonLinux(reason: string): void {
     if (this.warnedNonLinux) return;
     this.warnedNonLinux = true;
-    void vscode.window.showWarningMessage('The bundled Dockwright engine needs Linux (namespaces). Use Docker or another engine instead?', 'Use Docker')
+    void vscode.window.showWarningMessage(reason, 'Use Docker')
       .then((pick) => pick && vscode.workspace.getConfiguration('dockwright').update('engine', 'docker', vscode.ConfigurationTarget.Global));
   }
 
