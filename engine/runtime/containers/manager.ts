@@ -292,14 +292,17 @@ export class ContainerManager {
         argv: prepared.argv,
         env: commandEnv(prepared) as Record<string, string>,
         cleanupArgv: prepared.cleanupArgv,
+        cleanupIfExists: prepared.cleanupIfExists,
         tty: !!rec.Config.Tty,
         openStdin: !!rec.Config.OpenStdin,
         stdinOnce: !!rec.Config.StdinOnce,
         logPath: this.logPath(rec.Id),
       }, async () => {
         mark('monitor listening');
-        for (const p of pending.splice(0)) await p.connect().catch(() => p.abort());
+        let attached = 0;
+        for (const p of pending.splice(0)) await p.connect().then(() => attached++, () => p.abort());
         mark('attach connected');
+        return attached;
       });
       mark('process started');
     } catch (e) {

@@ -91,9 +91,12 @@ export class MonitorLauncher {
 
   /**
    * Starts a monitor for the container in `dir`; `beforeStart` runs once it listens and before the
-   * process starts (connect attach/wait there so no output is missed). Resolves with the init pid.
+   * process starts (connect attach clients there so no output is missed) and resolves with the
+   * number of attach connections it made: the monitor starts the process once it has registered
+   * them (a connection is open on our side before the monitor has read its request). Resolves
+   * with the init pid.
    */
-  async start(dir: string, config: MonitorConfig, beforeStart: () => Promise<void>): Promise<number> {
+  async start(dir: string, config: MonitorConfig, beforeStart: () => Promise<number>): Promise<number> {
     fs.writeFileSync(path.join(dir, FILES.config), JSON.stringify(config), { mode: 0o600 });
     fs.rmSync(path.join(dir, FILES.exit), { force: true });
     fs.rmSync(path.join(dir, FILES.initPid), { force: true });
@@ -104,8 +107,8 @@ export class MonitorLauncher {
       child.stdin!.write(`${dir}\n`);
       const ready = await lines();
       if (ready !== 'listening') throw new Error(`monitor: ${ready}`);
-      await beforeStart();
-      child.stdin!.write('go\n');
+      const attached = await beforeStart();
+      child.stdin!.write(`go ${attached}\n`);
       const result = JSON.parse(await lines()) as { pid?: number; error?: string };
       if (result.error) throw new Error(result.error);
       return result.pid ?? 0;

@@ -15,7 +15,7 @@ export interface OciExecutorOptions {
   runtime: 'crun' | 'runc';
   /** absolute path of the runtime binary */
   binary: string;
-  /** the runtime's `--root` (its state directory); one-off bundles of `run` go to `<stateRoot>/bundles/<id>` */
+  /** the runtime's `--root` (its state directory); one-off bundles of `run` go to `<stateRoot>/../bundles/<id>` */
   stateRoot: string;
   /** parent cgroup (cgroupfs path) for containers, e.g. `/dockwright` */
   cgroupParent?: string;
@@ -27,7 +27,8 @@ export class OciExecutor implements Executor {
 
   constructor(private readonly opts: OciExecutorOptions) {
     this.name = opts.runtime;
-    this.bundleRoot = path.join(opts.stateRoot, 'bundles');
+    // next to the runtime's root, not in it (the runtime takes every directory there for a container)
+    this.bundleRoot = path.join(path.dirname(opts.stateRoot), 'bundles');
     fs.mkdirSync(this.bundleRoot, { recursive: true, mode: 0o700 });
     // bundles left by a daemon that was killed during `run`: their containers go, then the bundles
     for (const id of fs.readdirSync(this.bundleRoot)) void this.forget(id);
@@ -51,7 +52,11 @@ export class OciExecutor implements Executor {
     fs.writeFileSync(tmp, JSON.stringify(config));
     fs.renameSync(tmp, path.join(stateDir, 'config.json'));
     const argv = [this.opts.binary, '--root', this.opts.stateRoot, 'run', '--bundle', stateDir, id];
-    return { argv: spec.tty ? withPty(argv, { transparent: true }) : argv, cleanupArgv: [this.opts.binary, '--root', this.opts.stateRoot, 'delete', '--force', id] };
+    return {
+      argv: spec.tty ? withPty(argv, { transparent: true }) : argv,
+      cleanupArgv: [this.opts.binary, '--root', this.opts.stateRoot, 'delete', '--force', id],
+      cleanupIfExists: path.join(this.opts.stateRoot, id),
+    };
   }
 
   prepareExec(id: string, spec: ExecSpec, stateDir: string): PreparedProcess {

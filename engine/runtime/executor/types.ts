@@ -85,6 +85,8 @@ export interface PreparedProcess {
   cleanEnv?: boolean;
   /** removes leftover runtime state for the id (after a crash) */
   cleanupArgv?: string[];
+  /** run `cleanupArgv` only when this path exists (the runtime's state of the id; a clean exit removed it) */
+  cleanupIfExists?: string;
 }
 
 /** What `exec` runs inside an existing container. */

@@ -91,10 +91,9 @@ class Monitor {
     const client = { sock, stdout: req.stdout, stderr: req.stderr };
     this.attached.add(client);
     sock.once('close', () => this.attached.delete(client));
-    const stdin = this.child?.stdin;
-    if (req.stdin && stdin && !this.stdinClosed) {
-      if (rest.length) stdin.write(rest);
-      sock.on('data', (c: Buffer) => stdin.write(c));
+    if (req.stdin && (this.config.openStdin || this.config.tty) && !this.stdinClosed) {
+      if (rest.length) this.writeStdin(rest);
+      sock.on('data', (c: Buffer) => this.writeStdin(c));
       sock.once('end', () => {
         if (this.config.stdinOnce) this.closeStdin();
       });
@@ -102,6 +101,36 @@ class Monitor {
       sock.on('data', () => undefined);
     }
     sock.resume();
+    this.registered++;
+    this.onRegistered?.();
+  }
+
+  /** attach clients registered so far; `go <n>` starts the process once n are (see protocol.ts) */
+  private registered = 0;
+  private onRegistered?: () => void;
+
+  /** Resolves once `n` attach clients are registered (or after `timeoutMs`). */
+  attachedClients(n: number, timeoutMs = 5000): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      const check = () => {
+        if (this.registered < n) return;
+        clearTimeout(timer);
+        this.onRegistered = undefined;
+        resolve();
+      };
+      this.onRegistered = check;
+      check();
+    });
+  }
+
+  /** stdin from attach clients; kept until the process exists (clients attach before it starts) */
+  private readonly earlyStdin: Buffer[] = [];
+
+  private writeStdin(c: Buffer): void {
+    if (this.stdinClosed) return;
+    if (this.child?.stdin) this.child.stdin.write(c);
+    else this.earlyStdin.push(c);
   }
 
   private closeStdin(): void {
@@ -129,6 +158,8 @@ class Monitor {
     const child = spawn(argv[0], argv.slice(1), { env, stdio: [openStdin || this.config.tty ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdin?.on('error', () => undefined);
+    for (const c of this.earlyStdin.splice(0)) child.stdin?.write(c);
+    if (this.stdinClosed) child.stdin?.end();
     child.stdout!.on('data', (c: Buffer) => this.output(STREAM_STDOUT, c));
     child.stderr!.on('data', (c: Buffer) => this.output(STREAM_STDERR, c));
     child.once('close', (code, signal) => this.finish(code ?? 128 + (signal ? constants.signals[signal] : 0)));
@@ -150,11 +181,13 @@ class Monitor {
     this.log.close();
     this.exit = { exitCode, finishedAt: new Date().toISOString() };
     writeAtomic(path.join(this.dir, FILES.exit), JSON.stringify(this.exit));
+    // leftover runtime state, before anyone hears of the exit (a restart reuses the id); a clean
+    // exit of the runtime removed it already, which saves spawning the runtime again
+    const { cleanupArgv, cleanupIfExists } = this.config;
+    if (cleanupArgv && (!cleanupIfExists || fs.existsSync(cleanupIfExists))) spawnSync(cleanupArgv[0], cleanupArgv.slice(1), { stdio: 'ignore' });
     for (const c of this.attached) c.sock.end();
     const line = `${JSON.stringify(this.exit)}\n`;
     for (const w of this.waiters) w.end(line);
-    // after telling everyone (the runtime normally removed its state already; this catches leftovers)
-    if (this.config.cleanupArgv) spawnSync(this.config.cleanupArgv[0], this.config.cleanupArgv.slice(1), { stdio: 'ignore' });
     this.server.close();
     fs.rmSync(socketPath(this.dir), { force: true });
     fs.rmSync(path.join(this.dir, FILES.pid), { force: true });
@@ -198,7 +231,8 @@ async function main(): Promise<void> {
   await monitor.listen();
   writeAtomic(path.join(dir, FILES.pid), String(process.pid));
   process.stdout.write('listening\n');
-  await stdinLine();
+  const go = await stdinLine();
+  await monitor.attachedClients(Number(go.split(' ')[1] ?? 0) || 0);
   try {
     const pid = await monitor.start();
     if (pid) writeAtomic(path.join(dir, FILES.initPid), String(pid));

@@ -7,7 +7,9 @@
 // Startup: the daemon spawns the monitor with pipes on stdin/stdout (usually ahead of time, as a
 // spare) and writes the container dir as the first stdin line. The monitor listens on the
 // socket and prints `listening\n`; the daemon connects whatever must see the first byte of output
-// (attach, wait) and writes `go\n`; the monitor starts the process and prints
+// (attach) and writes `go <number of attach connections>\n`; the monitor waits until it has read
+// the requests of that many attach clients (so they see the first byte of output and their stdin
+// reaches the process), then starts the process and prints
 // `{"pid":<init pid>}\n` (or `{"error":…}`), then closes both pipes and lives on its own.
 //
 // A socket connection starts with one JSON line (a Request). `attach`: the monitor then sends
@@ -27,6 +29,8 @@ export interface MonitorConfig {
   argv: string[];
   env: Record<string, string>;
   cleanupArgv?: string[];
+  /** run `cleanupArgv` only when this path exists */
+  cleanupIfExists?: string;
   tty: boolean;
   /** keep the process stdin open for attach clients (Docker's OpenStdin) */
   openStdin: boolean;

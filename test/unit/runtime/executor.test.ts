@@ -105,7 +105,7 @@ for (const kind of ['auto', 'rootless'] as const) {
         try { return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\x00987\x00'; } catch { return false; }
       });
       assert.ok(!sleeping, 'the container process still runs');
-      if (kind === 'auto') assert.deepEqual(fs.readdirSync(path.join(dir, 'state', ex.name, 'bundles')), []);
+      if (kind === 'auto') assert.deepEqual(fs.readdirSync(path.join(dir, 'state', 'bundles')), []);
     });
   });
 }
@@ -115,8 +115,8 @@ describe('OCI executor bundles', () => {
     const dir = tempDir('exec-bundles');
     try {
       const state = path.join(dir, 'state');
-      const first = createExecutor('auto', state);
-      const left = path.join(state, first.name, 'bundles', 'dw-run-0123456789abcdef');
+      createExecutor('auto', state);
+      const left = path.join(state, 'bundles', 'dw-run-0123456789abcdef');
       fs.mkdirSync(left, { recursive: true });
       fs.writeFileSync(path.join(left, 'config.json'), '{}');
       createExecutor('auto', state);
