@@ -17,11 +17,12 @@ export class ContainersTree extends EngineTree {
     const list = await docker.listContainers({ all: true });
     return list.sort((a, b) => b.Created - a.Created).map((c) => {
       const name = (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, '');
-      const hostPorts = [...new Set((c.Ports ?? []).filter((p) => p.PublicPort).map((p) => p.PublicPort))];
+      const hostPorts = reachablePorts(c);
       const info: ContainerInfo = { id: c.Id, name, image: c.Image, state: c.State, hostPorts };
       const node = new TreeNode<ContainerInfo>(name, info);
       node.id = `container:${c.Id}`;
-      const ports = (c.Ports ?? []).filter((p) => p.PublicPort).map((p) => `${p.PublicPort}→${p.PrivatePort}`);
+      const ports = (c.Ports ?? []).filter((p) => p.PublicPort).map((p) => `${p.PublicPort}→${p.PrivatePort}`)
+        .concat(isHostNetwork(c) ? hostPorts.map(String) : []);
       node.description = [c.Image, c.Status, ...ports].join(' · ');
       node.tooltip = `${name} (${c.Id.slice(0, 12)})\nimage: ${c.Image}\n${c.Status}${ports.length ? `\nports: ${ports.join(', ')}` : ''}`;
       node.contextValue = `container:${c.State}${hostPorts.length ? ':ports' : ''}`;
@@ -29,6 +30,16 @@ export class ContainersTree extends EngineTree {
       return node;
     });
   }
+}
+
+const isHostNetwork = (c: Docker.ContainerInfo) => c.HostConfig?.NetworkMode === 'host';
+
+/** Host ports that reach the container: published ones, or its exposed TCP ports on the host network (the bundled engine's only network). */
+function reachablePorts(c: Docker.ContainerInfo): number[] {
+  const ports = c.Ports ?? [];
+  const published = ports.filter((p) => p.PublicPort).map((p) => p.PublicPort);
+  const onHost = isHostNetwork(c) ? ports.filter((p) => !p.PublicPort && p.Type === 'tcp').map((p) => p.PrivatePort) : [];
+  return [...new Set([...published, ...onHost])];
 }
 
 function stateIcon(state: string, status: string): vscode.ThemeIcon {

@@ -1,11 +1,16 @@
 // Open in Browser: a published port of the container (asks which one when there are several).
+// `options.open` replaces vscode.env.openExternal (tests check the URL without a browser).
 import * as vscode from 'vscode';
 import type { ContainerInfo } from '../../trees/containersTree';
 import { targetNodes, type Command } from '../commandContext';
 
+export interface OpenInBrowserOptions {
+  open?: (uri: vscode.Uri) => Thenable<boolean>;
+}
+
 export const openInBrowserCommand: Command = {
   id: 'dockwright.containers.openInBrowser',
-  async run(ctx, node) {
+  async run(ctx, node, _nodes, options: OpenInBrowserOptions = {}) {
     const [target] = await targetNodes<ContainerInfo>(ctx.trees.containers, node, undefined, /^container:.*:ports/, 'Container to open');
     if (!target) return;
     const ports = target.data.hostPorts;
@@ -15,7 +20,7 @@ export const openInBrowserCommand: Command = {
     if (!port) return;
     const host = ctx.engine.endpoint?.kind === 'tcp' || ctx.engine.endpoint?.kind === 'ssh' ? ctx.engine.endpoint.host : 'localhost';
     const uri = vscode.Uri.parse(`http://${host}:${port}`);
-    await vscode.env.openExternal(uri);
+    await (options.open ?? vscode.env.openExternal)(uri);
     return uri.toString();
   },
 };

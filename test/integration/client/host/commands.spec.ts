@@ -2,9 +2,16 @@
 // against the default engine — the bundled one (dist/engine.js, started on demand on the private
 // socket from the test environment) — and a real registry.
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { containerNode, dockwright, engineAt, env, imageRefs, treeLabels, until } from './hostUtil';
+
+/** A TCP port nothing listens on (the OS picks it). */
+const freeTcpPort = () => new Promise<number>((resolve, reject) => {
+  const srv = net.createServer().listen(0, '127.0.0.1', () => { const { port } = srv.address() as net.AddressInfo; srv.close(() => resolve(port)); });
+  srv.on('error', reject);
+});
 
 const cmd = (id: string, ...args: unknown[]) => vscode.commands.executeCommand<any>(`dockwright.${id}`, ...args);
 
@@ -160,6 +167,30 @@ describe('commands against the bundled engine', function () {
     await c.wait();
     assert.match((await c.logs({ stdout: true })).toString(), /committed/);
     await c.remove();
+  });
+
+  it('Open in Browser opens the exposed port of a container on the host network (and is hidden for containers without ports)', async () => {
+    const port = await freeTcpPort();
+    const c = await docker.createContainer({ Image: 'busybox:latest', name: 'it-http', ExposedPorts: { [`${port}/tcp`]: {} },
+      Cmd: ['sh', '-c', `mkdir -p /www && echo hello-from-httpd > /www/index.html && exec httpd -f -p ${port} -h /www`] });
+    try {
+      await c.start();
+      const node = await until('it-http with its port in the tree', async () => { const n = await containerNode(api, 'it-http'); return /:ports$/.test(n?.contextValue ?? '') && n; });
+      assert.match(node.description, new RegExp(`· ${port}$`));
+      // The menu's when clause shows the command for it-http, not for it-web (no ports).
+      const menu = vscode.extensions.getExtension('dockwright.dockwright')!.packageJSON.contributes.menus['view/item/context'];
+      const when: string = menu.find((m: any) => m.command === 'dockwright.containers.openInBrowser').when;
+      const shownFor = new RegExp(when.match(/viewItem =~ \/(.*)\/$/)![1]);
+      assert.ok(shownFor.test(node.contextValue), node.contextValue);
+      assert.ok(!shownFor.test((await containerNode(api, 'it-web')).contextValue));
+      let opened: vscode.Uri | undefined;
+      await cmd('containers.openInBrowser', node, undefined, { open: async (uri: vscode.Uri) => { opened = uri; return true; } });
+      assert.equal(opened?.toString().replace(/\/$/, ''), `http://localhost:${port}`);
+      const body = await until('httpd to answer', async () => (await fetch(opened!.toString(true))).text());
+      assert.equal(body.trim(), 'hello-from-httpd');
+    } finally {
+      await c.remove({ force: true });
+    }
   });
 
   it('the tree follows the engine\'s /events without a manual refresh', async () => {
