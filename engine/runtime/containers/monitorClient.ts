@@ -56,7 +56,9 @@ export class MonitorLauncher {
     const errLog = fs.openSync(this.logFile, 'a');
     try {
       const child = spawn(this.command[0], this.command.slice(1), { detached: true, stdio: ['pipe', 'pipe', errLog], cwd: '/' });
+      // a monitor that died early shows as "monitor exited during startup", never as an uncaught EPIPE
       child.on('error', () => undefined);
+      child.stdin!.on('error', () => undefined);
       child.unref();
       return child;
     } finally {
