@@ -113,10 +113,12 @@ describe('commands against the bundled engine', function () {
     assert.equal(info.Config.Tty, true);
     assert.equal(info.Config.OpenStdin, true);
     const terminal = await until('the terminal', () => vscode.window.terminals.find((t) => t.name === 'Run busybox:latest'));
-    await new Promise((r) => setTimeout(r, 500));
-    terminal!.sendText('echo typed-in-terminal > /typed.txt');
     const c = docker.getContainer(id);
+    // Text typed before the terminal's attach stream is connected is lost, so type again (the
+    // command is idempotent) until the container has run it.
+    let polls = 0;
     await until('the typed command to run', async () => {
+      if (polls++ % 20 === 0) terminal!.sendText('echo typed-in-terminal > /typed.txt');
       const e = await c.exec({ Cmd: ['cat', '/typed.txt'], AttachStdout: true, Tty: true });
       const s = await e.start({ hijack: true, Tty: true } as any);
       const out = await new Promise<string>((resolve) => { let o = ''; s.on('data', (d: Buffer) => { o += d; }); s.on('end', () => resolve(o)); });
