@@ -1,5 +1,6 @@
-import type { Instruction, Stage } from '../../model';
+import type { Instruction } from '../../model';
 import { defineRule } from '../rule';
+import { ancestorHasInstruction } from '../stageChain';
 
 const SHELL_SYNTAX = /[$'"\\&|;<>()*?[\]#~`\n{}]/;
 
@@ -10,7 +11,7 @@ export default defineRule({
   check(ctx) {
     const stages = ctx.model.stages;
     for (const stage of stages) {
-      let shellSet = inheritsShell(stages, stage);
+      let shellSet = ancestorHasInstruction(stages, stage, 'SHELL');
       for (const i of stage.instructions) {
         if (i.kind === 'SHELL') shellSet = true;
         if ((i.kind !== 'CMD' && i.kind !== 'ENTRYPOINT') || i.json || shellSet || i.argsText === '' || !i.argsRange || looksLikeArray(i.argsText)) continue;
@@ -22,19 +23,6 @@ export default defineRule({
 
 /** An array that is not valid JSON: JSONArgsSingleQuotes or the parser's JSON error reports it. */
 const looksLikeArray = (text: string) => text.startsWith('[') && text.endsWith(']');
-
-function inheritsShell(stages: Stage[], stage: Stage): boolean {
-  const seen = new Set<number>();
-  let base = stage.base;
-  while (base.kind === 'stage' && !seen.has(base.stageIndex)) {
-    seen.add(base.stageIndex);
-    const parent = stages[base.stageIndex];
-    if (!parent) return false;
-    if (parent.instructions.some((i) => i.kind === 'SHELL')) return true;
-    base = parent.base;
-  }
-  return false;
-}
 
 function jsonFix(i: Instruction) {
   if (SHELL_SYNTAX.test(i.argsText) || i.heredocs.length > 0) return [];

@@ -1,5 +1,5 @@
-import type { Stage } from '../../model';
 import { defineRule } from '../rule';
+import { ancestorHasInstruction } from '../stageChain';
 
 const isAbsolute = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\');
 
@@ -10,7 +10,7 @@ export default defineRule({
   check(ctx) {
     const stages = ctx.model.stages;
     for (const stage of stages) {
-      let absoluteSet = parentSetsWorkdir(stages, stage);
+      let absoluteSet = ancestorHasInstruction(stages, stage, 'WORKDIR');
       for (const i of stage.instructions) {
         if (i.kind !== 'WORKDIR' || i.args.length === 0) continue;
         const path = i.args[0].text;
@@ -28,15 +28,3 @@ export default defineRule({
   },
 });
 
-function parentSetsWorkdir(stages: Stage[], stage: Stage): boolean {
-  const seen = new Set<number>();
-  let base = stage.base;
-  while (base.kind === 'stage' && !seen.has(base.stageIndex)) {
-    seen.add(base.stageIndex);
-    const parent = stages[base.stageIndex];
-    if (!parent) return false;
-    if (parent.instructions.some((i) => i.kind === 'WORKDIR')) return true;
-    base = parent.base;
-  }
-  return false;
-}
