@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { randomLayer } from '../test/integration/api/storeCheck';
+import { randomLayer } from '../test/harness/images';
 import { startDockerd, type TestDockerd } from '../test/harness/dockerd';
 import { startEngine, type TestEngine } from '../test/harness/engine';
 import { pushBusyboxImage } from '../test/harness/images';

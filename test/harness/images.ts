@@ -2,7 +2,7 @@
 // The harness builds OCI layouts itself (independent of the code under test) and uses skopeo,
 // an independent registry client, to push them.
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -103,4 +103,16 @@ export async function pushBusyboxImage(registryHost: string, repo = 'busybox', t
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** An uncompressed layer tar holding one file of `size` random (incompressible) bytes. */
+export async function randomLayer(name: string, size: number): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on('data', (c: unknown) => { chunks.push(c as Buffer); });
+  const done = new Promise<void>((r) => pack.on('end', () => r()));
+  pack.entry({ name, mode: 0o644, mtime: new Date(0), uid: 0, gid: 0 }, randomBytes(size));
+  pack.finalize();
+  await done;
+  return Buffer.concat(chunks);
 }

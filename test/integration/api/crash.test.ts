@@ -9,7 +9,8 @@ import { startEngine, type TestEngine } from '../../harness/engine';
 import { pushBusyboxImage } from '../../harness/images';
 import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { waitFor } from '../../harness/services';
-import { bytesUnder, randomLayer, storeProblems, throttledProxy } from './storeCheck';
+import { randomLayer } from '../../harness/images';
+import { bytesUnder, storeProblems, throttledProxy } from './storeCheck';
 
 describe('engine crash safety (pull, load) and shared pulls', function () {
   this.timeout(300000);

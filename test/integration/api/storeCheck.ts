@@ -1,11 +1,10 @@
 // Helpers for crash tests: an independent consistency check of an engine's image store, random
 // incompressible layers, and a bandwidth-throttling TCP proxy so a pull is reliably still running
 // when the daemon is killed.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import * as tar from 'tar-stream';
 import { openImageStore, type ImageManifest } from '../../../engine/image';
 
 async function sha256File(file: string): Promise<{ digest: string; size: number }> {
@@ -52,17 +51,6 @@ export async function storeProblems(dataRoot: string): Promise<string[]> {
   return problems;
 }
 
-/** An uncompressed layer tar holding one file of `size` random (incompressible) bytes. */
-export async function randomLayer(name: string, size: number): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (c: unknown) => { chunks.push(c as Buffer); });
-  const done = new Promise<void>((r) => pack.on('end', () => r()));
-  pack.entry({ name, mode: 0o644, mtime: new Date(0), uid: 0, gid: 0 }, randomBytes(size));
-  pack.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
 
 /** A TCP proxy to `target` that delivers the target's responses at about `bytesPerSecond` per connection, counting them. */
 export async function throttledProxy(target: { host: string; port: number }, bytesPerSecond: number): Promise<{ port: number; bytesServed(): number; close(): Promise<void> }> {

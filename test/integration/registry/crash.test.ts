@@ -2,26 +2,13 @@
 // leaves a consistent store; concurrent pulls of the same image (one process, two processes) agree.
 import * as assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as tar from 'tar-stream';
 import { openImageStore, shortId } from '../../../engine/image';
 import { pull } from '../../../engine/registry';
-import { pushBusyboxImage } from '../../harness/images';
+import { pushBusyboxImage, randomLayer } from '../../harness/images';
 import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { removeDir, tempDir, waitFor } from '../../harness/services';
-
-async function randomLayer(size: number): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (c: unknown) => { chunks.push(c as Buffer); });
-  const done = new Promise<void>((r) => pack.on('end', () => r()));
-  pack.entry({ name: 'random.bin', mode: 0o644, mtime: new Date(0) }, randomBytes(size));
-  pack.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
 
 describe('pull crash safety and concurrency', function () {
   this.timeout(180000);
@@ -30,7 +17,7 @@ describe('pull crash safety and concurrency', function () {
   const children: ChildProcess[] = [];
   before(async () => {
     reg = await startRegistry();
-    await pushBusyboxImage(reg.host, 'big', 'latest', { extraLayers: [await randomLayer(24 << 20), await randomLayer(4 << 20)] });
+    await pushBusyboxImage(reg.host, 'big', 'latest', { extraLayers: [await randomLayer('random.bin', 24 << 20), await randomLayer('random.bin', 4 << 20)] });
   });
   after(async () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');

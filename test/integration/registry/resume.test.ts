@@ -1,26 +1,13 @@
 // A connection that breaks in the middle of a layer: the pull resumes with a Range request against
 // the real docker-registry (through a small proxy that cuts the first transfer) and verifies.
 import * as assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as tar from 'tar-stream';
 import { openImageStore } from '../../../engine/image';
 import { pull } from '../../../engine/registry';
-import { pushBusyboxImage } from '../../harness/images';
+import { pushBusyboxImage, randomLayer } from '../../harness/images';
 import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { removeDir, tempDir } from '../../harness/services';
-
-async function randomLayer(size: number): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (c: unknown) => { chunks.push(c as Buffer); });
-  const done = new Promise<void>((r) => pack.on('end', () => r()));
-  pack.entry({ name: 'random.bin', mode: 0o644, mtime: new Date(0) }, randomBytes(size));
-  pack.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
 
 describe('resuming a broken layer download (real docker-registry behind a cutting proxy)', function () {
   this.timeout(120000);
@@ -30,7 +17,7 @@ describe('resuming a broken layer download (real docker-registry behind a cuttin
   const blobRequests: Array<{ range?: string; status?: number }> = [];
   before(async () => {
     reg = await startRegistry();
-    await pushBusyboxImage(reg.host, 'resume', 'v1', { extraLayers: [await randomLayer(6 << 20)] });
+    await pushBusyboxImage(reg.host, 'resume', 'v1', { extraLayers: [await randomLayer('random.bin', 6 << 20)] });
     let cut = false;
     proxy = http.createServer((req, res) => {
       const isBigBlob = req.method === 'GET' && /\/blobs\/sha256:/.test(req.url ?? '');
