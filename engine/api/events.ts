@@ -22,6 +22,7 @@ const HISTORY_LIMIT = 1000;
 export class EventBus {
   private readonly emitter = new EventEmitter();
   private readonly history: EngineEvent[] = [];
+  private lastNs = 0n;
 
   constructor() {
     this.emitter.setMaxListeners(0);
@@ -29,7 +30,11 @@ export class EventBus {
 
   /** Publishes an event; `attributes.name`/`image` follow dockerd's conventions for containers and images. */
   publish(type: EventType, action: string, id: string, attributes: Record<string, string> = {}): EngineEvent {
-    const nowNs = BigInt(Date.now()) * 1_000_000n + process.hrtime.bigint() % 1_000_000n;
+    // Wall-clock nanoseconds, kept strictly increasing (sub-millisecond digits come from hrtime,
+    // which is not aligned with Date.now(); 1 µs steps survive the float conversion of timeNano).
+    let nowNs = BigInt(Date.now()) * 1_000_000n + process.hrtime.bigint() % 1_000_000n;
+    if (nowNs <= this.lastNs) nowNs = this.lastNs + 1_000n;
+    this.lastNs = nowNs;
     const event: EngineEvent = {
       Type: type, Action: action, Actor: { ID: id, Attributes: attributes }, scope: 'local',
       time: Number(nowNs / 1_000_000_000n), timeNano: Number(nowNs),

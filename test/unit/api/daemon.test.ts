@@ -96,6 +96,13 @@ describe('filters', () => {
     assert.equal(tag.status, 'tag');
   });
 
+  it('gives events strictly increasing times, so since= replays never miss one', () => {
+    const bus = new EventBus();
+    const times = Array.from({ length: 2000 }, (_, i) => bus.publish('image', 'tag', `sha256:${i}`).timeNano);
+    for (let i = 1; i < times.length; i++) assert.ok(times[i] > times[i - 1], `event ${i} is not after event ${i - 1}`);
+    assert.equal(bus.replay(times[1500]).length, 500);
+  });
+
   it('combines fromImage and tag like dockerd', () => {
     assert.equal(pullReference('busybox', 'latest'), 'busybox:latest');
     assert.equal(pullReference('localhost:5000/a/b', '1'), 'localhost:5000/a/b:1');
