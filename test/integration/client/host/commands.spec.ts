@@ -137,14 +137,17 @@ describe('commands against the bundled engine', function () {
 
   it('Attach Shell runs an interactive exec session with a PTY', async () => {
     const terminal: vscode.Terminal = await cmd('containers.attachShell', await containerNode(api, 'it-web'));
-    await new Promise((r) => setTimeout(r, 500));
-    terminal.sendText('tty > /tmp/tty.txt; echo $((6*7)) > /tmp/answer.txt');
     const exec = async (script: string) => {
       const e = await docker.getContainer('it-web').exec({ Cmd: ['sh', '-c', script], AttachStdout: true, AttachStderr: true, Tty: true });
       const s = await e.start({ hijack: true, Tty: true } as any);
       return new Promise<string>((resolve) => { let out = ''; s.on('data', (c: Buffer) => { out += c; }); s.on('end', () => resolve(out)); });
     };
-    await until('the shell to run the command', async () => (await exec('cat /tmp/answer.txt')).trim() === '42');
+    // Typed text is lost until the exec session is attached: type again (idempotent) until it ran.
+    let polls = 0;
+    await until('the shell to run the command', async () => {
+      if (polls++ % 20 === 0) terminal.sendText('tty > /tmp/tty.txt; echo $((6*7)) > /tmp/answer.txt');
+      return (await exec('cat /tmp/answer.txt')).trim() === '42';
+    });
     assert.match((await exec('cat /tmp/tty.txt')).trim(), /^\/dev\/pts\/\d+$/);
     terminal.dispose();
   });
