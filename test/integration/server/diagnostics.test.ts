@@ -2,15 +2,14 @@
 // severities, docs links, tags, fixes in `data`), `.dockerignore` beside the file, settings, and
 // that textDocument/codeAction turns the fixes into workspace edits.
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-languageserver-protocol/node';
+import type { MessageConnection } from 'vscode-languageserver-protocol/node';
 import type { CodeAction, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-
-const root = path.resolve(__dirname, '../../..');
+import { buildDist, startStdioServer, stopServer } from '../../harness/languageServer';
 
 describe('diagnostics over the protocol (dist/server.js --stdio)', function () {
   this.timeout(120_000);
@@ -23,12 +22,10 @@ describe('diagnostics over the protocol (dist/server.js --stdio)', function () {
   let ruleSettings: Record<string, string> = {};
 
   before(async () => {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
-    assert.equal(build.status, 0, `build failed: ${build.stderr}`);
+    buildDist();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-diag-'));
-    server = spawn(process.execPath, [path.join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    ({ server, connection } = startStdioServer());
     server.stderr!.on('data', (d) => (stderr += String(d)));
-    connection = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
     connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       published.set(`${p.uri}@${p.version}`, p);
       waiters.splice(0).forEach((w) => w());
@@ -41,17 +38,7 @@ describe('diagnostics over the protocol (dist/server.js --stdio)', function () {
   });
 
   after(async () => {
-    if (connection) {
-      await connection.sendRequest('shutdown').catch(() => undefined);
-      await connection.sendNotification('exit').catch(() => undefined);
-      connection.dispose();
-    }
-    if (server && server.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { server.kill('SIGKILL'); resolve(); }, 3000);
-        server.once('exit', () => { clearTimeout(timer); resolve(); });
-      });
-    }
+    await stopServer(server, connection);
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,19 +1,18 @@
 // LSP-level test: builds dist/server.js, spawns it with --stdio and talks to it with the real
 // JSON-RPC client library: capabilities, diagnostics for a broken file, completion and hover.
 import * as assert from 'node:assert/strict';
-import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageConnection,
+  createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection,
 } from 'vscode-languageserver-protocol/node';
 import type {
   CompletionItem, CompletionList, Hover, InitializeResult, PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
-
-const root = path.resolve(__dirname, '../../..');
+import { buildDist, serverPath, startStdioServer, stopServer } from '../../harness/languageServer';
 
 describe('language server over stdio (dist/server.js)', function () {
   this.timeout(120_000);
@@ -26,10 +25,8 @@ describe('language server over stdio (dist/server.js)', function () {
   let tmp: string | undefined;
 
   before(async () => {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
-    assert.equal(build.status, 0, `build failed: ${build.stderr}`);
-    server = spawn(process.execPath, [path.join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    connection = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+    buildDist();
+    ({ server, connection } = startStdioServer());
     connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       diagnostics.set(p.uri, [...(diagnostics.get(p.uri) ?? []), p]);
       waiters.splice(0).forEach((w) => w());
@@ -50,17 +47,7 @@ describe('language server over stdio (dist/server.js)', function () {
 
   after(async () => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-    if (connection) {
-      await connection.sendRequest('shutdown').catch(() => undefined);
-      await connection.sendNotification('exit').catch(() => undefined);
-      connection.dispose();
-    }
-    if (server && server.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { server.kill('SIGKILL'); resolve(); }, 3000);
-        server.once('exit', () => { clearTimeout(timer); resolve(); });
-      });
-    }
+    await stopServer(server, connection);
   });
 
   async function open(uri: string, text: string): Promise<void> {
@@ -201,9 +188,8 @@ describe('language server over node IPC (dist/server.js --node-ipc)', function (
   });
 
   it('initializes, answers a request and exits on shutdown/exit', async () => {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
-    assert.equal(build.status, 0, `build failed: ${build.stderr}`);
-    server = fork(path.join(root, 'dist/server.js'), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    buildDist();
+    server = fork(serverPath(), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     const connection = createMessageConnection(new IPCMessageReader(server), new IPCMessageWriter(server));
     connection.listen();
     const result = await connection.sendRequest<InitializeResult>('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
