@@ -8,6 +8,7 @@ import { applyChanges } from './changes';
 import { sha256Hasher } from './digest';
 import { ImageError } from './errors';
 import type { ImageRecord, ImageStore } from './imageStore';
+import { gunzipIfGzip } from './layer/decompress';
 import { parseReference, type Reference } from './reference';
 import { MediaTypes, type ImageConfig } from './types';
 
@@ -38,29 +39,9 @@ export async function importRootfs(store: ImageStore, input: Readable | AsyncIte
 
   const diffHash = sha256Hasher();
   let uncompressedSize = 0;
-  let decided = false;
-  let gunzip: zlib.Gunzip | undefined;
-  // sniff the compression from the first bytes; plain tar passes through, gzip is inflated
-  const inflate = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      if (!decided) {
-        decided = true;
-        if (chunk[0] === 0x1f && chunk[1] === 0x8b) {
-          gunzip = zlib.createGunzip({ chunkSize: 1 << 20 });
-          gunzip.on('data', (d: Buffer) => this.push(d));
-          gunzip.on('error', (e) => this.destroy(e));
-        } else if ((chunk[0] === 0xfd && chunk.subarray(1, 6).toString('latin1') === '7zXZ\0') || chunk.subarray(0, 3).toString('latin1') === 'BZh' || (chunk.length >= 4 && chunk.readUInt32LE(0) === 0xfd2fb528)) {
-          return cb(new ImageError('invalidArgument', 'unsupported compression for import: use a plain or gzip-compressed tar'));
-        }
-      }
-      if (gunzip) gunzip.write(chunk, cb);
-      else cb(null, chunk);
-    },
-    flush(cb) {
-      if (!gunzip) return cb();
-      gunzip.once('end', () => cb());
-      gunzip.end();
-    },
+  // plain tar passes through, gzip is inflated, other compressions are refused clearly
+  const inflate = gunzipIfGzip({
+    onOtherCompression: () => new ImageError('invalidArgument', 'unsupported compression for import: use a plain or gzip-compressed tar'),
   });
   const hashing = new Transform({
     transform(chunk: Buffer, _enc, cb) {
