@@ -6,13 +6,13 @@ import type {
   ExposedPort, Flag, Instruction, JsonArray, KeyValuePair, Mount, MountOption, OnbuildInstruction, ParseProblem, Word,
 } from '../model';
 import type { LogicalLine } from './logical';
+import { NONE, append } from './lists';
 import { ProblemCode } from './problems';
 import { instructionSpec } from '../spec/instructions';
 import {
   isSpace, isFieldSpace, parseWords, scanFlagWord, scanJsonArray, skipSpaces, splitFields, trimEnd, unquoteFlagText,
 } from './words';
 
-const NONE: never[] = Object.freeze([]) as never[];
 
 export interface InstructionContext {
   line: LogicalLine;
@@ -29,12 +29,14 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
   let ke = ks;
   while (ke < end && !isFieldSpace(t.charCodeAt(ke))) ke++;
   const keywordText = t.slice(ks, ke);
-  const keyword = keywordText.toUpperCase();
-  const kind = instructionSpec(keyword) ? keyword : 'UNKNOWN';
+  const spec = instructionSpec(keywordText);
+  // The spec's keyword string is shared by every instruction of a kind (and by keywordText when
+  // written in upper case): a big file has thousands of them.
+  const keyword = spec ? spec.name : keywordText.toUpperCase();
+  const kind = spec ? keyword : 'UNKNOWN';
 
-  const flags: Flag[] = [];
-  /** Where each flag's word ends (its value starts `valueText.length` before). */
-  const flagEnds: number[] = [];
+  let flags: Flag[] = NONE;
+  let mounts: Mount[] = NONE;
   let p = skipSpaces(t, ke, end);
   while (p + 1 < end && t.charCodeAt(p) === 45 && t.charCodeAt(p + 1) === 45) {
     const we = scanFlagWord(t, p, end);
@@ -43,8 +45,10 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
       break;
     }
     const flag = makeFlag(line, p, we);
-    flags.push(flag);
-    flagEnds.push(we);
+    flags = append(flags, flag);
+    if (kind === 'RUN' && flag.name === 'mount') {
+      mounts = append(mounts, parseMount(line, flag, flag.valueText === undefined ? -1 : we - flag.valueText.length));
+    }
     p = skipSpaces(t, we, end);
   }
   const argsStart = skipSpaces(t, p, end);
@@ -55,14 +59,14 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
   const inst = {
     kind,
     keyword,
-    keywordText,
+    keywordText: keywordText === keyword ? keyword : keywordText,
     keywordRange: line.range(ks, ke),
     range,
     fullRange: range,
     flags,
     argsText,
     argsRange: argsText ? line.range(argsStart, end) : undefined,
-    args: [] as Word[],
+    args: NONE as Word[],
     json: undefined as JsonArray | undefined,
     // Shared frozen empty arrays: parseDockerfile sets the instruction's own lists when it has any.
     heredocs: NONE,
@@ -82,11 +86,7 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
       inst.json = exec?.json;
       inst.args = exec ? exec.words : wholeWord(line, argsText, argsStart, end);
       if (inst.kind === 'RUN') {
-        inst.mounts = [];
-        for (let k = 0; k < flags.length; k++) {
-          const f = flags[k];
-          if (f.name === 'mount') inst.mounts.push(parseMount(line, f, f.valueText === undefined ? -1 : flagEnds[k] - f.valueText.length));
-        }
+        inst.mounts = mounts;
         inst.network = flags.find((f) => f.name === 'network');
         inst.security = flags.find((f) => f.name === 'security');
       }
@@ -131,7 +131,7 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
       const spans = parseWords(t, argsStart, end, ctx.escape);
       inst.args = spans.map((s) => line.word(s.start, s.end));
       inst.legacy = false;
-      inst.pairs = [];
+      inst.pairs = NONE;
       if (inst.kind !== 'ARG' && spans.length > 0 && !t.slice(spans[0].start, spans[0].end).includes('=')) {
         // Legacy `ENV key value`: the value is the rest of the line.
         let ke2 = argsStart;
@@ -146,12 +146,12 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
             severity: 'error',
           });
         }
-        inst.pairs.push({
+        inst.pairs = [{
           key: t.slice(argsStart, ke2),
           keyRange: line.range(argsStart, ke2),
           value: vs < end ? line.word(vs, end) : undefined,
           range: line.range(argsStart, end),
-        });
+        }];
         break;
       }
       for (const s of spans) {
@@ -178,7 +178,7 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
         }
         const pair: KeyValuePair = { key: t.slice(s.start, keyEnd), keyRange: line.range(s.start, keyEnd), range: line.range(s.start, s.end) };
         if (hasEq) pair.value = line.word(eq + 1, s.end);
-        inst.pairs.push(pair);
+        inst.pairs = append(inst.pairs, pair);
       }
       break;
     }
@@ -269,7 +269,7 @@ function makeFlag(line: LogicalLine, start: number, end: number): Flag {
 
 /** `--mount=type=cache,target=/x,ro`: CSV fields of `key[=value]`, keys lowercased. */
 function parseMount(line: LogicalLine, flag: Flag, base: number): Mount {
-  const mount: Mount = { flag, type: 'bind', options: [] };
+  const mount: Mount = { flag, type: 'bind', options: NONE };
   const text = flag.valueText;
   if (text === undefined || base < 0) return mount;
   let p = 0;
@@ -296,7 +296,7 @@ function parseMount(line: LogicalLine, flag: Flag, base: number): Mount {
         opt.value = unquoteFlagText(text, keyEnd + 1, q);
         opt.valueRange = line.range(base + keyEnd + 1, base + q);
       }
-      mount.options.push(opt);
+      mount.options = append(mount.options, opt);
       if (opt.key === 'type' && opt.value !== undefined) {
         mount.type = opt.value.toLowerCase();
         mount.typeRange = opt.valueRange;

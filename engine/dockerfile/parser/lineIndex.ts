@@ -75,7 +75,31 @@ export class LineIndex {
     return Math.max(start, Math.min(start + position.character, end));
   }
 
+  /** The range of [start, end): positions are computed when first read (see OffsetRange). */
   range(start: number, end: number): Range {
-    return { start: this.positionAt(start), end: this.positionAt(end) };
+    return new OffsetRange(this, start, end);
+  }
+}
+
+/**
+ * A range whose line/character positions are computed from its document offsets when first read.
+ * A model holds a range on every token (~45k for an 8,000-line file) and most are never read: a
+ * range is read when a problem is reported or a feature answers. Creating them eagerly (a binary
+ * search and two objects each) was the largest part of parsing a big file and of its garbage
+ * collection. It serialises (`toJSON`) as the plain LSP `{ start, end }`.
+ */
+export class OffsetRange implements Range {
+  constructor(private readonly index: LineIndex, readonly startOffset: number, readonly endOffset: number) {}
+
+  get start(): Position {
+    return this.index.positionAt(this.startOffset);
+  }
+
+  get end(): Position {
+    return this.index.positionAt(this.endOffset);
+  }
+
+  toJSON(): Range {
+    return { start: this.start, end: this.end };
   }
 }

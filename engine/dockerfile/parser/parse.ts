@@ -10,19 +10,12 @@ import { DIRECTIVES } from '../spec/directives';
 import { buildStages } from './stages';
 import { parseInstruction } from './instruction';
 import { LineIndex } from './lineIndex';
+import { NONE, append } from './lists';
 import { LogicalLine } from './logical';
 import { ProblemCode } from './problems';
 import { isSpace, parseWords, shellUnquote } from './words';
 
 const HEREDOC_WORD = /^(\d*)<<(-?)([^<]*)$/;
-const NONE: never[] = Object.freeze([]) as never[];
-
-/** Pushes onto a list, giving the shared empty list its own array first. */
-function append<T>(list: T[], item: T): T[] {
-  if (list === NONE) return [item];
-  list.push(item);
-  return list;
-}
 
 export function parseDockerfile(text: string): DockerfileModel {
   const index = new LineIndex(text);

@@ -65,8 +65,12 @@ export function buildStages(instructions: Instruction[]): Stage[] {
     inst.stageIndex = stage.index;
     if (inst.kind === 'ONBUILD' && inst.trigger) inst.trigger.stageIndex = stage.index;
     stage.instructions.push(inst);
-    stage.range = { start: stage.range.start, end: inst.fullRange.end };
     addRefs(inst, stage);
+  }
+  // A stage runs from its FROM to the end of its last instruction (one range per stage, made at the end).
+  for (const stage of stages) {
+    const last = stage.instructions[stage.instructions.length - 1];
+    if (last !== stage.from) stage.range = { start: stage.from.fullRange.start, end: last.fullRange.end };
   }
   return stages;
 }

@@ -49,6 +49,13 @@ export interface FlagWord extends Span {
 
 /** Unquote a flag word the way extractBuilderFlags does (backslash always escapes). */
 export function unquoteFlagText(t: string, start: number, end: number): string {
+  // Most flag words have nothing to unquote: one slice, not a string built character by character.
+  let plain = true;
+  for (let p = start; p < end && plain; p++) {
+    const c = t.charCodeAt(p);
+    plain = c !== 39 && c !== 34 && c !== 92;
+  }
+  if (plain) return t.slice(start, end);
   let out = '';
   let quote = 0;
   for (let p = start; p < end; p++) {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { deepEqualRanges } from '../../harness/plainRanges';
 import { ScopeModel, expandWord, parseDockerfile, scopeAt, type Instruction } from '../../../engine/dockerfile/index';
 
 const doc = [
@@ -42,7 +43,7 @@ describe('dockerfile/expand: ARG and ENV scopes', () => {
     const after = s.scopeBefore(at(6));
     assert.equal(after.env.get('VERSION'), '1.0');
     assert.equal(after.vars.get('VERSION')!.kind, 'arg');
-    assert.deepEqual(after.vars.get('VERSION')!.range, { start: { line: 4, character: 4 }, end: { line: 4, character: 11 } });
+    deepEqualRanges(after.vars.get('VERSION')!.range, { start: { line: 4, character: 4 }, end: { line: 4, character: 11 } });
     assert.equal(after.env.get('TARGETARCH'), 'amd64');
     assert.equal(s.scopeBefore(at(7)).env.get('OWN'), 'own-1.0');
   });
@@ -136,10 +137,10 @@ describe('dockerfile/expand: ARG and ENV scopes', () => {
   it('resolves FROM $VAR to an earlier stage after expanding global ARGs', () => {
     const m = parseDockerfile('ARG BASE=build\nARG IMG=alpine\nFROM scratch AS build\nENV FROM_BUILD=1\nFROM $BASE\nRUN a\nFROM ${IMG}:3\nFROM $NOPE');
     const s = new ScopeModel(m);
-    assert.deepEqual(s.resolvedBase(m.stages[1]), { kind: 'stage', stageIndex: 0 });
-    assert.deepEqual(s.resolvedBase(m.stages[2]), { kind: 'image', image: 'alpine:3' });
-    assert.deepEqual(s.resolvedBase(m.stages[3]), { kind: 'image', image: '' });
+    deepEqualRanges(s.resolvedBase(m.stages[1]), { kind: 'stage', stageIndex: 0 });
+    deepEqualRanges(s.resolvedBase(m.stages[2]), { kind: 'image', image: 'alpine:3' });
+    deepEqualRanges(s.resolvedBase(m.stages[3]), { kind: 'image', image: '' });
     assert.equal(s.scopeBefore(m.instructions[5]).env.get('FROM_BUILD'), '1');
-    assert.deepEqual(new ScopeModel(m, { buildArgs: { BASE: 'other' } }).resolvedBase(m.stages[1]), { kind: 'image', image: 'other' });
+    deepEqualRanges(new ScopeModel(m, { buildArgs: { BASE: 'other' } }).resolvedBase(m.stages[1]), { kind: 'image', image: 'other' });
   });
 });

@@ -1,5 +1,6 @@
 // definition, references, rename and document highlight share the symbol index.
 import * as assert from 'node:assert/strict';
+import { deepEqualRanges } from '../../harness/plainRanges';
 import { ResponseError } from 'vscode-languageserver';
 import { parseDockerfile } from '../../../engine/dockerfile';
 import { definition } from '../../../server/features/definition';
@@ -32,38 +33,38 @@ const texts = (ranges: { range: { start: { line: number; character: number }; en
 describe('navigation: definition, references, rename, highlight', () => {
   it('goes from a stage reference (FROM, COPY --from, --mount from=) to its AS name', () => {
     const build = [{ uri, range: range(2, 14, 2, 19) }];
-    assert.deepEqual(definition(model, uri, at(6, 7)), build);
-    assert.deepEqual(definition(model, uri, at(11, 14)), build);
-    assert.deepEqual(definition(model, uri, at(11, 17)), build, 'the end of the name counts');
-    assert.deepEqual(definition(model, uri, at(12, 18)), [{ uri, range: range(6, 14, 6, 18) }]);
+    deepEqualRanges(definition(model, uri, at(6, 7)), build);
+    deepEqualRanges(definition(model, uri, at(11, 14)), build);
+    deepEqualRanges(definition(model, uri, at(11, 17)), build, 'the end of the name counts');
+    deepEqualRanges(definition(model, uri, at(12, 18)), [{ uri, range: range(6, 14, 6, 18) }]);
   });
 
   it('goes from a variable to its ARG/ENV definitions in the scope that applies', () => {
-    assert.deepEqual(texts(definition(model, uri, at(2, 7))), ['0:BASE']);
+    deepEqualRanges(texts(definition(model, uri, at(2, 7))), ['0:BASE']);
     // ARG VERSION without a value in the stage takes the global default: both are definitions.
-    assert.deepEqual(texts(definition(model, uri, at(4, 22))), ['1:VERSION', '3:VERSION']);
+    deepEqualRanges(texts(definition(model, uri, at(4, 22))), ['1:VERSION', '3:VERSION']);
     // A stage built FROM build sees build's ENV.
-    assert.deepEqual(texts(definition(model, uri, at(8, 17))), ['4:OUT']);
+    deepEqualRanges(texts(definition(model, uri, at(8, 17))), ['4:OUT']);
     // An unrelated stage has its own VERSION.
-    assert.deepEqual(texts(definition(model, uri, at(11, 20))), ['10:VERSION']);
-    assert.deepEqual(definition(model, uri, at(5, 36)), [], 'not on a plain word');
+    deepEqualRanges(texts(definition(model, uri, at(11, 20))), ['10:VERSION']);
+    deepEqualRanges(definition(model, uri, at(5, 36)), [], 'not on a plain word');
   });
 
   it('finds references with or without the declaration', () => {
-    assert.deepEqual(texts(references(model, uri, at(2, 15), true)), ['2:build', '6:build', '11:build']);
-    assert.deepEqual(texts(references(model, uri, at(2, 15), false)), ['6:build', '11:build']);
-    assert.deepEqual(texts(references(model, uri, at(4, 5), true)), ['4:OUT', '5:OUT', '7:OUT', '8:OUT']);
+    deepEqualRanges(texts(references(model, uri, at(2, 15), true)), ['2:build', '6:build', '11:build']);
+    deepEqualRanges(texts(references(model, uri, at(2, 15), false)), ['6:build', '11:build']);
+    deepEqualRanges(texts(references(model, uri, at(4, 5), true)), ['4:OUT', '5:OUT', '7:OUT', '8:OUT']);
   });
 
   it('highlights definitions as writes and uses as reads', () => {
-    assert.deepEqual(documentHighlight(model, at(6, 16)), [
+    deepEqualRanges(documentHighlight(model, at(6, 16)), [
       { range: range(6, 14, 6, 18), kind: 3 },
       { range: range(12, 17, 12, 21), kind: 2 },
     ]);
   });
 
   it('renames a stage everywhere it is referenced', () => {
-    assert.deepEqual(prepareRename(model, at(11, 13)), { range: range(11, 12, 11, 17), placeholder: 'build' });
+    deepEqualRanges(prepareRename(model, at(11, 13)), { range: range(11, 12, 11, 17), placeholder: 'build' });
     const edit = rename(model, uri, at(11, 13), 'compile')!;
     const renamed = applyEdits(text, edit.changes![uri]);
     assert.match(renamed, /FROM \$BASE AS compile\n/);
@@ -74,14 +75,14 @@ describe('navigation: definition, references, rename, highlight', () => {
 
   it('keeps numeric stage references when renaming a stage', () => {
     const numeric = parseDockerfile('FROM a AS one\nFROM b\nCOPY --from=0 /x /x\nCOPY --from=one /y /y');
-    assert.deepEqual(texts(references(numeric, uri, at(0, 11), true), numeric.text), ['0:one', '2:0', '3:one']);
-    assert.deepEqual(rename(numeric, uri, at(0, 11), 'first')!.changes![uri].map((e) => e.range.start.line), [0, 3]);
+    deepEqualRanges(texts(references(numeric, uri, at(0, 11), true), numeric.text), ['0:one', '2:0', '3:one']);
+    deepEqualRanges(rename(numeric, uri, at(0, 11), 'first')!.changes![uri].map((e) => e.range.start.line), [0, 3]);
   });
 
   it('renames a variable in its scope only, and refuses invalid names and undefined variables', () => {
     const edit = rename(model, uri, at(3, 5), 'APP_VERSION')!;
     const renamed = applyEdits(text, edit.changes![uri]).split('\n');
-    assert.deepEqual([renamed[1], renamed[3], renamed[4], renamed[10], renamed[11]],
+    deepEqualRanges([renamed[1], renamed[3], renamed[4], renamed[10], renamed[11]],
       ['ARG APP_VERSION=1', 'ARG APP_VERSION', 'ENV OUT=/out/app-${APP_VERSION}', 'ARG VERSION=2', 'COPY --from=build $VERSION /bin/']);
     assert.throws(() => rename(model, uri, at(3, 5), '1bad'), ResponseError);
     assert.throws(() => rename(model, uri, at(2, 16), 'Bad Name'), ResponseError);
@@ -93,8 +94,8 @@ describe('navigation: definition, references, rename, highlight', () => {
   it('links heredoc delimiters: highlight, definition and rename (quotes and tab stripping kept)', () => {
     const source = 'FROM a\nRUN <<EOF cat <<-"END"\necho EOF\nEOF\n\tEND\nCOPY <<E"O"F /x\nbody\nEOF\n';
     const heredocs = parseDockerfile(source);
-    assert.deepEqual(documentHighlight(heredocs, at(3, 1)), [{ range: range(1, 6, 1, 9), kind: 3 }, { range: range(3, 0, 3, 3), kind: 2 }]);
-    assert.deepEqual(definition(heredocs, uri, at(4, 2)), [{ uri, range: range(1, 18, 1, 21) }]);
+    deepEqualRanges(documentHighlight(heredocs, at(3, 1)), [{ range: range(1, 6, 1, 9), kind: 3 }, { range: range(3, 0, 3, 3), kind: 2 }]);
+    deepEqualRanges(definition(heredocs, uri, at(4, 2)), [{ uri, range: range(1, 18, 1, 21) }]);
     const renamed = applyEdits(source, rename(heredocs, uri, at(1, 19), 'DONE')!.changes![uri]);
     assert.equal(renamed, source.replace('"END"', '"DONE"').replace('\tEND', '\tDONE'));
     assert.equal(prepareRename(heredocs, at(5, 8)), undefined, 'a partly quoted delimiter is left alone');
@@ -103,6 +104,6 @@ describe('navigation: definition, references, rename, highlight', () => {
 
   it('shares variables with a stage chosen through a global ARG (FROM $BASE)', () => {
     const viaArg = parseDockerfile('ARG BASE=build\nFROM alpine AS build\nENV HOME_DIR=/h\nFROM $BASE\nRUN ls $HOME_DIR');
-    assert.deepEqual(texts(definition(viaArg, uri, at(4, 9)), viaArg.text), ['2:HOME_DIR']);
+    deepEqualRanges(texts(definition(viaArg, uri, at(4, 9)), viaArg.text), ['2:HOME_DIR']);
   });
 });
