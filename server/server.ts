@@ -44,9 +44,12 @@ export function startServer(connection: Connection): void {
     const document = documents.get(uri);
     if (!document) return;
     try {
-      const docSettings = await settings.forDocument(uri);
+      // Parse while the client answers the settings request (the parse does not depend on them).
+      const pendingSettings = settings.forDocument(uri);
+      const { model } = parsed.get(document);
+      const docSettings = await pendingSettings;
       if (token.isCancellationRequested || documents.get(uri)?.version !== document.version) return;
-      const items = computeDiagnostics(uri, parsed.get(document).model, docSettings);
+      const items = computeDiagnostics(uri, model, docSettings);
       if (token.isCancellationRequested) return;
       published.set(uri, items);
       await connection.sendDiagnostics({ uri, version: document.version, diagnostics: items });

@@ -194,6 +194,8 @@ interface InstructionBase {
   comments: Comment[];
   /** Index of the stage this instruction belongs to; -1 before the first FROM. */
   stageIndex: number;
+  /** Position in `model.instructions` (an ONBUILD trigger has its ONBUILD's). */
+  index: number;
   /** For the trigger of an ONBUILD: the ONBUILD instruction. */
   parent?: OnbuildInstruction;
 }

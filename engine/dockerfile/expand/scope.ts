@@ -65,9 +65,10 @@ interface StageState {
 /** All scopes of a model, computed once. */
 export class ScopeModel {
   private readonly globalState: StageState;
-  private readonly before = new Map<Instruction, Scope>();
+  /** By instruction index (`Instruction.index`). */
+  private readonly before: Scope[] = [];
   /** Only where the scope changes (FROM, ARG, ENV); elsewhere the scope after is the one before. */
-  private readonly after = new Map<Instruction, Scope>();
+  private readonly after: (Scope | undefined)[] = [];
   private readonly stageFinal: StageState[] = [];
 
   constructor(readonly model: DockerfileModel, readonly options: ScopeOptions = {}) {
@@ -95,13 +96,13 @@ export class ScopeModel {
       if (inst.kind === 'FROM') {
         if (state !== globalState) this.stageFinal[stageIndex] = state;
         stageIndex = inst.stageIndex;
-        this.before.set(inst, globalState.scope);
+        this.before[inst.index] = globalState.scope;
         state = this.startStage(model.stages[stageIndex], proxies);
-        this.after.set(inst, state.scope);
+        this.after[inst.index] = state.scope;
         continue;
       }
       const current = state.scope;
-      this.before.set(inst, current);
+      this.before[inst.index] = current;
       if (inst.kind !== 'ARG' && inst.kind !== 'ENV') continue; // `after` is recorded only where it differs
       const changed: string[] = [];
       if (inst.kind === 'ARG') {
@@ -137,7 +138,7 @@ export class ScopeModel {
           state.env.set(k, def?.value);
         }
         state.scope = { ...current, vars: state.vars.at(), env: state.env.at() };
-        this.after.set(inst, state.scope);
+        this.after[inst.index] = state.scope;
       }
     }
     if (state !== globalState) this.stageFinal[stageIndex] = state;
@@ -198,14 +199,13 @@ export class ScopeModel {
 
   /** The scope an instruction's words are expanded in (FROM: the global scope). */
   scopeBefore(inst: Instruction): Scope {
-    const top = rootOf(inst);
-    return this.before.get(top) ?? this.global;
+    return this.before[inst.index] ?? this.global; // an ONBUILD trigger has its ONBUILD's index
   }
 
   /** The scope after an instruction ran (for FROM: the new stage's initial scope). */
   scopeAfter(inst: Instruction): Scope {
-    const top = rootOf(inst);
-    return this.after.get(top) ?? this.before.get(top) ?? this.global;
+    const index = inst.index;
+    return this.after[index] ?? this.before[index] ?? this.global;
   }
 
   /** The scope at a position: inside an instruction, the one it is expanded in; between
@@ -226,12 +226,6 @@ export class ScopeModel {
     const inst = insts[found];
     return comparePos(position, inst.fullRange.end) <= 0 ? this.scopeBefore(inst) : this.scopeAfter(inst);
   }
-}
-
-function rootOf(inst: Instruction): Instruction {
-  let i = inst;
-  while (i.parent) i = i.parent;
-  return i;
 }
 
 function comparePos(a: Position, b: Position): number {

@@ -50,9 +50,11 @@ export function parseCheckOptions(text: string): CheckOptionsResult {
   return { options };
 }
 
+const CHECK_COMMENT = /^#\s*check\s*=(\S*)/i;
+
 /** Options of a per-instruction `# check=...` comment: text after the first space is ignored. */
 export function parseInstructionCheckComment(comment: string): CheckOptions | undefined {
-  const m = /^#\s*check\s*=(\S*)/i.exec(comment.trim());
+  const m = CHECK_COMMENT.exec(comment.trim());
   if (!m) return undefined;
   const parsed = parseCheckOptions(m[1]);
   return 'options' in parsed ? parsed.options : undefined;

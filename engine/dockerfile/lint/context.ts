@@ -10,8 +10,6 @@ export interface RawProblem extends Report {
 export class LintContext {
   readonly problems: RawProblem[] = [];
   private currentRule: Rule | undefined;
-  /** Top-level instruction → its index, built on the first report (a clean file never needs it). */
-  private indexOf: Map<Instruction, number> | undefined;
 
   private scopeModel: ScopeModel | undefined;
   private everyInstruction: Instruction[] | undefined;
@@ -42,13 +40,7 @@ export class LintContext {
   }
 
   topLevelIndex(instruction: Instruction): number | undefined {
-    let top: Instruction = instruction;
-    while (top.parent) top = top.parent;
-    if (!this.indexOf) {
-      this.indexOf = new Map();
-      for (const [i, instruction] of this.model.instructions.entries()) this.indexOf.set(instruction, i);
-    }
-    return this.indexOf.get(top);
+    return this.model.instructions[instruction.index] === instruction || instruction.parent ? instruction.index : undefined;
   }
 
   /** Every instruction including ONBUILD triggers, in document order (computed once). */

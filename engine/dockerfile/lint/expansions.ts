@@ -38,10 +38,13 @@ export class ExpandedWord {
 }
 
 const key = {};
+// Module-level regexes: a regex literal inside a function is a new RegExp object on every call.
+const EXPANDABLE = /[$'"]/;
+const QUOTED = /^["']/;
 const NONE: string[] = [];
 
 /** Words without `$`, quotes or the escape character expand to themselves. */
-const isPlain = (text: string, escapeChar: EscapeChar): boolean => !/[$'"]/.test(text) && !text.includes(escapeChar);
+const isPlain = (text: string, escapeChar: EscapeChar): boolean => !EXPANDABLE.test(text) && !text.includes(escapeChar);
 
 /** Plain words skip the lexer (most words). */
 function expand(text: string, scope: Scope, escapeChar: EscapeChar): ExpandResult {
@@ -70,7 +73,7 @@ function collect(ctx: LintContext): ExpandedWord[] {
   };
   const fromFlag = (instruction: Instruction, flag: Flag, scope: Scope, checkUndefined: boolean, role: WordRole) => {
     if (flag.value === undefined || !flag.valueRange || (role !== 'from-platform' && isPlain(flag.value, escapeChar))) return;
-    const quoted = flag.valueText !== undefined && /^["']/.test(flag.valueText);
+    const quoted = flag.valueText !== undefined && QUOTED.test(flag.valueText);
     const verbatim = flag.valueText === flag.value || (quoted && flag.valueText!.slice(1, -1) === flag.value);
     const start = verbatim && flag.valueRange.start.line === flag.valueRange.end.line ? model.offsetAt(flag.valueRange.start) + (quoted ? 1 : 0) : -1;
     out.push(new ExpandedWord(model, instruction, role, flag.value, scope, expand(flag.value, scope, escapeChar), checkUndefined, flag.valueRange, undefined, start));

@@ -39,7 +39,7 @@ export function shellCommands(script: string): ShellCommand[] {
       let end = i + 1;
       while (end < n && script[end] !== c) end += c === '"' && script[end] === '\\' ? 2 : 1;
       end = Math.min(end, n);
-      st.word += c === '"' ? script.slice(i + 1, end).replace(/\\(.)/g, '$1') : script.slice(i + 1, end);
+      st.word += c === '"' ? script.slice(i + 1, end).replace(BACKSLASH_ESCAPE, '$1') : script.slice(i + 1, end);
       st.inWord = true;
       i = end;
     } else if (c === '\\') {
@@ -78,6 +78,14 @@ function endCommand(st: SplitState): void {
   st.words = [];
 }
 
+// Module-level regexes and lists: a literal inside a function is a new object on every call.
+const BACKSLASH_ESCAPE = /\\(.)/g;
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+const PREFIX_WORDS = new Set(['sudo', 'command', 'exec', 'time', 'nice', 'then', 'do', 'else', '{', '!']);
+const SHORT_FLAGS = /^-[A-Za-z]+$/;
+const TARGET_KEYS = new Set(['target', 'dst', 'destination']);
+const TRAILING_SLASHES = /\/+$/;
+
 /** Characters that end a run of plain word characters (indexed by char code). */
 const STOP: boolean[] = [];
 for (const c of ' \t\r;&|\n()\'"\\') STOP[c.charCodeAt(0)] = true;
@@ -85,7 +93,7 @@ for (const c of ' \t\r;&|\n()\'"\\') STOP[c.charCodeAt(0)] = true;
 /** Drops env assignments, `sudo`, `command`, `exec`, `time`, `nice` in front of the command name. */
 function stripPrefix(words: string[]): string[] {
   let i = 0;
-  while (i < words.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]) || ['sudo', 'command', 'exec', 'time', 'nice', 'then', 'do', 'else', '{', '!'].includes(words[i]))) i++;
+  while (i < words.length && (ASSIGNMENT.test(words[i]) || PREFIX_WORDS.has(words[i]))) i++;
   return words.slice(i);
 }
 
@@ -97,16 +105,16 @@ export function commandsWith(commands: ShellCommand[], names: string[], subcomma
 /** Does the command carry one of the flags (also as part of combined short flags like `-yq`)? */
 export function hasFlag(command: ShellCommand, long: string[], short: string[] = []): boolean {
   return command.words.some((w) => long.some((l) => w === l || (w.startsWith(l) && w.charCodeAt(l.length) === 61 /* = */))
-    || (short.length > 0 && /^-[A-Za-z]+$/.test(w) && short.some((s) => w.includes(s))));
+    || (short.length > 0 && SHORT_FLAGS.test(w) && short.some((s) => w.includes(s))));
 }
 
 /** Targets of `RUN --mount=type=cache|tmpfs` on this RUN. */
 export function cacheMountTargets(run: RunInstruction): string[] {
   return run.mounts
     .filter((m) => m.type === 'cache' || m.type === 'tmpfs')
-    .map((m) => m.options.find((o) => ['target', 'dst', 'destination'].includes(o.key))?.value ?? '')
+    .map((m) => m.options.find((o) => TARGET_KEYS.has(o.key))?.value ?? '')
     .filter((t) => t !== '')
-    .map((t) => t.replace(/\/+$/, ''));
+    .map((t) => t.replace(TRAILING_SLASHES, ''));
 }
 
 /** ENV names set in the stage before the instruction (and in its local parent stages). */

@@ -1,11 +1,14 @@
 /** Small text helpers shared by rules. */
 import type { Range } from '../model';
 
+// Module-level regexes: a regex literal inside a function is a new RegExp object on every call.
 const ASCII = /^[\x00-\x7f]*$/;
+const LOWER = /[a-z]/;
+const UPPER = /[A-Z]/;
 /** No lowercase letter (regex for ASCII, so no string is allocated for keywords). */
-export const isUpper = (s: string): boolean => (ASCII.test(s) ? !/[a-z]/.test(s) : s === s.toUpperCase());
+export const isUpper = (s: string): boolean => (ASCII.test(s) ? !LOWER.test(s) : s === s.toUpperCase());
 /** No uppercase letter. */
-export const isLower = (s: string): boolean => (ASCII.test(s) ? !/[A-Z]/.test(s) : s === s.toLowerCase());
+export const isLower = (s: string): boolean => (ASCII.test(s) ? !UPPER.test(s) : s === s.toLowerCase());
 
 /** The whole lines of a range, for deleting an instruction. */
 export function wholeLines(range: Range): Range {

@@ -74,6 +74,7 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
     emptyContinuationLines: NONE,
     comments: NONE,
     stageIndex: -1,
+    index: -1,
   } as Instruction;
   if (parent) inst.parent = parent;
 

@@ -134,6 +134,7 @@ export function parseDockerfile(text: string): DockerfileModel {
         }
       }
     }
+    for (let x: Instruction | undefined = inst; x; x = x.kind === 'ONBUILD' ? x.trigger : undefined) x.index = instructions.length;
     instructions.push(inst);
   }
 

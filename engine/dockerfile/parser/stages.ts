@@ -1,5 +1,8 @@
 import type { Instruction, Stage, StageReference } from '../model';
 
+// Module-level regexes: a regex literal inside a function is a new RegExp object on every call.
+const DIGITS = /^\d+$/;
+
 /**
  * Group instructions into stages and resolve stage references (BuildKit compares stage names
  * case-insensitively; `--from=<n>` may name an earlier stage by index).
@@ -10,7 +13,7 @@ export function buildStages(instructions: Instruction[]): Stage[] {
   const resolve = (target: string, current: number): number | undefined => {
     const named = byName.get(target.toLowerCase());
     if (named !== undefined && named < current) return named;
-    if (/^\d+$/.test(target)) {
+    if (DIGITS.test(target)) {
       const n = Number(target);
       if (n < current) return n;
     }

@@ -64,12 +64,13 @@ function checkValue(ctx: LintContext, i: Instruction, flag: Flag, spec: FlagSpec
 }
 
 const stageNamesKey = {};
+const DIGITS = /^\d+$/;
 function stageNames(ctx: LintContext): Set<string | undefined> {
   return ctx.memo(stageNamesKey, () => new Set(ctx.model.stages.map((s) => s.name)));
 }
 
 function checkFrom(ctx: LintContext, i: Instruction, at: Flag['range'], value: string): void {
-  if (/^\d+$/.test(value)) {
+  if (DIGITS.test(value)) {
     if (i.stageIndex >= 0 && Number(value) >= i.stageIndex && !i.parent) {
       ctx.reportOn(i, at, `invalid from flag value ${value}: stage ${value} is not an earlier stage (this is stage ${i.stageIndex})`);
     }

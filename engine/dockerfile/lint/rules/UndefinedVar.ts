@@ -5,6 +5,7 @@ import { suggest } from '../text';
 
 const EXEMPT = new Set(['BUILDKIT_SBOM_SCAN_CONTEXT', 'BUILDKIT_SBOM_SCAN_STAGE']);
 const PLATFORM = new Set(PLATFORM_ARGS.map((a) => a.name));
+const NAME_START = /^[A-Za-z_]/;
 
 export default defineRule({
   code: 'UndefinedVar',
@@ -15,7 +16,7 @@ export default defineRule({
       if (!w.checkUndefined || w.result.errors.length > 0) continue;
       for (const ref of w.result.references) {
         const name = ref.name;
-        if (!w.result.unmatched.includes(name) || w.scope.vars.has(name) || EXEMPT.has(name) || !/^[A-Za-z_]/.test(name)) continue;
+        if (!w.result.unmatched.includes(name) || w.scope.vars.has(name) || EXEMPT.has(name) || !NAME_START.test(name)) continue;
         const guess = suggest(name, w.scope.vars.keys());
         // A stage rooted at an external image may get any name from the image's Env (PATH, HOME,
         // JAVA_HOME, ...): report only platform ARGs used without `ARG` and near-misses of known names.

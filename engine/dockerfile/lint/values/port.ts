@@ -7,9 +7,10 @@ export type PortProblem =
   | { kind: 'mapping'; message: string };
 
 const PROTOCOLS = ['tcp', 'udp', 'sctp'];
+const PORT_RANGE = /^(\d+)(?:-(\d+))?$/;
 
 function validPortRange(text: string): boolean {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
+  const m = PORT_RANGE.exec(text);
   if (!m) return false;
   const start = Number(m[1]);
   const end = m[2] === undefined ? start : Number(m[2]);
