@@ -47,6 +47,8 @@ export interface ContainerSlot {
   imagesInUse(): Set<string>;
   /** Container counts for `/info`. */
   counts(): { running: number; paused: number; stopped: number };
+  /** The executor `--runtime` resolved to (`crun`, `runc`, `rootless`), for `/info`. */
+  runtime?: string;
   /** `Containers` of `/system/df` (ContainerSummary objects with `SizeRw`/`SizeRootFs`). */
   diskUsage?(): Promise<unknown[]>;
   /** `Volumes` of `/system/df` (Volume objects with `UsageData`). */

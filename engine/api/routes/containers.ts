@@ -23,6 +23,7 @@ export function runtimeOf(engine: Engine): Promise<Runtime> {
       dataRoot: engine.dataRoot,
       images: engine.images,
       runtime: engine.runtime,
+      info: (m) => engine.log.info(m),
       warn: (m) => engine.log.warn(m),
       debug: (m) => engine.log.debug(m),
       onEvent: (action, rec, extra) => engine.events.publish('container', action, rec.Id, {
@@ -62,6 +63,7 @@ export const register: RegisterRoutes = async (router: Router, engine: Engine) =
         stopped: all.filter((r) => !r.State.Running).length,
       };
     },
+    runtime: m.executor.name,
     shutdown: async () => m.shutdown(),
   };
 

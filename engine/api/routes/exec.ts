@@ -2,7 +2,7 @@
 import type { Duplex } from 'node:stream';
 import type { ExecConfig, ExecRecord } from '../../runtime/containers/exec';
 import type { Engine } from '../daemon';
-import { badRequest, type Router } from '../router';
+import { badRequest, type Router, stdcopyFrame, STDERR } from '../router';
 import { runtimeOf } from './containers';
 import { takeBytes } from './takeBytes';
 import type { RegisterRoutes } from './types';
@@ -55,7 +55,9 @@ export const register: RegisterRoutes = async (router: Router, engine: Engine) =
       const code = await rt.execs.start(e.id, stream);
       publish('exec_die', e.containerId, e.id, e.config.Cmd, { exitCode: String(code) });
     } catch (err) {
-      stream.write(`${(err as Error).message}\n`);
+      // the connection already carries the process streams: the error goes out as its stderr
+      const msg = `${(err as Error).message}\n`;
+      stream.write(e.config.Tty ? msg : stdcopyFrame(STDERR, msg));
     }
     stream.end();
   }

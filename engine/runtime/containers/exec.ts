@@ -49,6 +49,7 @@ export class ExecManager {
     const c = this.containers.get(containerRef);
     if (!c.State.Running) throw conflict(`Container ${c.Id} is not running`);
     if (c.State.Paused) throw conflict(`Container ${c.Id} is paused, unpause the container before exec`);
+    this.containers.assertOwnRuntime(c, 'exec in');
     if (!config.Cmd?.length) throw invalid('No exec command specified');
     const id = randomBytes(32).toString('hex');
     this.execs.set(id, { id, containerId: c.Id, config, running: false, exitCode: null, pid: 0 });
@@ -70,6 +71,7 @@ export class ExecManager {
     if (e.running || e.exitCode !== null) throw conflict(`Error: Exec command ${id} has already run`);
     const c = this.containers.get(e.containerId);
     if (!c.State.Running) throw conflict(`Container ${c.Id} is not running`);
+    this.containers.assertOwnRuntime(c, 'exec in');
     const rootfs = c.Process.rootfs;
     let user;
     try {

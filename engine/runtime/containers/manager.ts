@@ -311,6 +311,8 @@ export class ContainerManager {
       this.save(rec);
       throw new RuntimeError(500, `failed to start container ${rec.Id.slice(0, 12)}: ${(e as Error).message}`);
     }
+    // the runtime whose state holds the container: exec and pause need the same one (Docker's HostConfig.Runtime)
+    rec.HostConfig.Runtime = this.o.executor.name;
     rec.State = { ...emptyState(), Status: 'running', Running: true, Pid: pid, StartedAt: new Date().toISOString(), Health: rec.Config.Healthcheck?.Test?.length && rec.Config.Healthcheck.Test[0] !== 'NONE' ? { Status: 'starting', FailingStreak: 0, Log: [] } : undefined };
     this.save(rec, false);
     this.event('start', rec);
@@ -416,9 +418,22 @@ export class ContainerManager {
 
   // ---------- pause (cgroup freezer through the OCI runtime) ----------
 
+  /**
+   * Throws when the running container was started by another runtime than this engine's (an
+   * engine restarted with another `--runtime`, or an upgrade that now prefers crun): that
+   * runtime's state is not ours to drive.
+   */
+  assertOwnRuntime(rec: ContainerRecord, what: string): void {
+    const started = rec.HostConfig.Runtime;
+    if (rec.State.Running && typeof started === 'string' && started !== this.o.executor.name) {
+      throw conflict(`container ${rec.Id.slice(0, 12)} was started by ${started} and this engine runs ${this.o.executor.name}: restart the container to ${what} it`);
+    }
+  }
+
   private async runtimeCommand(rec: ContainerRecord, verb: 'pause' | 'resume'): Promise<void> {
     const ex = this.o.executor;
     if (!ex.pause || !ex.resume) throw notSupported(`pause is not supported by the ${ex.name} runtime (it needs the cgroup freezer)`);
+    this.assertOwnRuntime(rec, verb);
     await (verb === 'pause' ? ex.pause(rec.Id) : ex.resume(rec.Id));
   }
 
@@ -453,7 +468,7 @@ export class ContainerManager {
   /** Runs `fn` with the container frozen when it runs and the runtime can freeze (docker cp into a running container, commit). */
   async whileFrozen<T>(ref: string, fn: () => Promise<T>): Promise<T> {
     const rec = this.get(ref);
-    const freeze = rec.State.Running && !rec.State.Paused && !!this.o.executor.pause;
+    const freeze = rec.State.Running && !rec.State.Paused && !!this.o.executor.pause && (rec.HostConfig.Runtime ?? this.o.executor.name) === this.o.executor.name;
     if (freeze) await this.o.executor.pause!(rec.Id);
     try {
       return await fn();

@@ -202,6 +202,8 @@ export async function buildProcess(o: BuildProcessOptions): Promise<BuiltProcess
     capAdd: hc.Privileged ? ['ALL'] : hc.CapAdd ?? [],
     capDrop: hc.CapDrop ?? [],
     tty: !!config.Tty,
+    // the first size comes with the spec: crun does not relay size changes of its own terminal to the container's console
+    ...(config.Tty && hc.ConsoleSize?.[0] && hc.ConsoleSize[1] ? { consoleSize: { height: hc.ConsoleSize[0], width: hc.ConsoleSize[1] } } : {}),
     resources: o.rootless ? undefined : resources,
   };
   return { process, mounts: points, warnings, volumeTargets };

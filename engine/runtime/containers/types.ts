@@ -58,6 +58,8 @@ export interface DockerHostConfig {
   CpuShares?: number;
   PidsLimit?: number | null;
   Init?: boolean | null;
+  /** [height, width] of the client's terminal (`-t`), sent with create */
+  ConsoleSize?: [number, number] | null;
   Privileged?: boolean;
   Dns?: string[] | null;
   LogConfig?: { Type?: string; Config?: Record<string, string> };

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { inV1View } from './cgroupView';
 import { generateOciSpec } from './ociSpec';
 import { runArgv, withPty } from './process';
 import { promisify } from 'node:util';
@@ -19,6 +20,8 @@ export interface OciExecutorOptions {
   stateRoot: string;
   /** parent cgroup (cgroupfs path) for containers, e.g. `/dockwright` */
   cgroupParent?: string;
+  /** start containers in the cgroup v1 view (crun on a hybrid host, see cgroupView.ts) */
+  v1View?: boolean;
 }
 
 export class OciExecutor implements Executor {
@@ -51,7 +54,8 @@ export class OciExecutor implements Executor {
     const tmp = path.join(stateDir, `config.json.${process.pid}`);
     fs.writeFileSync(tmp, JSON.stringify(config));
     fs.renameSync(tmp, path.join(stateDir, 'config.json'));
-    const argv = [this.opts.binary, '--root', this.opts.stateRoot, 'run', '--bundle', stateDir, id];
+    const run = [this.opts.binary, '--root', this.opts.stateRoot, 'run', '--bundle', stateDir, id];
+    const argv = this.opts.v1View ? inV1View(run) : run;
     return {
       argv: spec.tty ? withPty(argv, { transparent: true }) : argv,
       cleanupArgv: [this.opts.binary, '--root', this.opts.stateRoot, 'delete', '--force', id],

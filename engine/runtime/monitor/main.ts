@@ -9,7 +9,7 @@ import * as net from 'node:net';
 import { constants } from 'node:os';
 import * as path from 'node:path';
 import { JsonFileLog } from './jsonFileLog';
-import { containerInit, execDone, terminalOf } from './procTree';
+import { containerInit, execDone, ownTerminal, terminalOf } from './procTree';
 import { FILES, frame, socketPath, STREAM_STDERR, STREAM_STDOUT, type ExitStatus, type MonitorConfig, type Request } from './protocol';
 
 const STTY = '/bin/stty';
@@ -140,8 +140,13 @@ class Monitor {
 
   private resize(height: number, width: number): void {
     if (!this.config.tty || !this.child?.pid || !(height > 0 && width > 0)) return;
+    const size = ['rows', String(Math.floor(height)), 'cols', String(Math.floor(width))];
     const tty = terminalOf(this.child.pid);
-    if (tty) spawnSync(STTY, ['-F', tty, 'rows', String(Math.floor(height)), 'cols', String(Math.floor(width))], { stdio: 'ignore' });
+    if (tty) spawnSync(STTY, ['-F', tty, ...size], { stdio: 'ignore' });
+    // runc relays the size of its terminal to the container's console, crun does not: size the console itself
+    const init = containerInit(this.child.pid);
+    const console = init !== undefined ? ownTerminal(init) : undefined;
+    if (console) spawnSync(STTY, ['-F', console, ...size], { stdio: 'ignore' });
   }
 
   private output(stream: number, data: Buffer): void {

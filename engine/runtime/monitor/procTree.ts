@@ -59,10 +59,16 @@ export function execDone(pid: number): boolean {
   }
 }
 
+/** `/proc/<pid>/fd/0` when the stdin of `pid` itself is a PTY. */
+export function ownTerminal(pid: number): string | undefined {
+  return link(`/proc/${pid}/fd/0`)?.startsWith('/dev/pts/') ? `/proc/${pid}/fd/0` : undefined;
+}
+
 /** `/proc/<pid>/fd/0` of the shallowest process under `pid` (itself included) whose stdin is a PTY. */
 export function terminalOf(pid: number): string | undefined {
   for (const p of [pid, ...descendants(pid)]) {
-    if (link(`/proc/${p}/fd/0`)?.startsWith('/dev/pts/')) return `/proc/${p}/fd/0`;
+    const tty = ownTerminal(p);
+    if (tty) return tty;
   }
   return undefined;
 }

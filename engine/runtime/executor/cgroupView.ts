@@ -1,0 +1,58 @@
+// How crun gets to run on hybrid cgroup hosts.
+//
+// crun 1.8 refuses a hybrid host (cgroup v1 controllers plus a cgroup2 mount at
+// /sys/fs/cgroup/unified) as soon as that cgroup2 mount has any controller enabled: "cgroups in
+// hybrid mode not supported, drop all controllers from cgroupv2". The check comes before crun
+// looks at its cgroup manager, so neither `--cgroup-manager=disabled` nor a spec without
+// resources or cgroupsPath avoids it. crun decides the mode from what is mounted, though: in a
+// private mount namespace without the cgroup2 mount it sees a plain cgroup v1 host and manages
+// the v1 controllers itself (limits, freezer and the stats files all work; the namespace only
+// lives for the `crun run` process, and being private nothing in it reaches the host).
+// Only `run` needs that view: crun's later commands (exec, kill, pause, delete) read the cgroup
+// paths from the container's state and work from the host's view.
+import * as fs from 'node:fs';
+
+const UNSHARE = '/usr/bin/unshare';
+const SH = '/bin/sh';
+const UNIFIED = '/sys/fs/cgroup/unified';
+const CGROUP2_SUPER_MAGIC = 0x63677270;
+
+export type CgroupMode = 'unified' | 'hybrid' | 'legacy';
+
+/** The host's cgroup layout, from the filesystem types mounted at /sys/fs/cgroup (like crun and runc decide it). */
+export function cgroupMode(): CgroupMode {
+  const type = (p: string) => {
+    try {
+      return Number(fs.statfsSync(p).type);
+    } catch {
+      return undefined;
+    }
+  };
+  if (type('/sys/fs/cgroup') === CGROUP2_SUPER_MAGIC) return 'unified';
+  return type(UNIFIED) === CGROUP2_SUPER_MAGIC ? 'hybrid' : 'legacy';
+}
+
+/** True on a hybrid host whose cgroup2 mount has controllers enabled: crun refuses it unless run in the v1 view. */
+export function crunNeedsV1View(): boolean {
+  if (cgroupMode() !== 'hybrid') return false;
+  try {
+    return fs.readFileSync(`${UNIFIED}/cgroup.controllers`, 'utf8').trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The tools the v1 view is made with (util-linux `unshare` and `umount`, by absolute path) are installed. */
+export function v1ViewAvailable(): boolean {
+  return fs.existsSync(UNSHARE) && fs.existsSync('/bin/umount');
+}
+
+/**
+ * `argv` run in a fresh private mount namespace from which the cgroup2 mount is detached. The
+ * command is passed to the shell as positional parameters ("$@"), never spliced into its script.
+ * The process keeps its pid through every exec (unshare execs the shell, the shell execs argv),
+ * so the monitor still finds the runtime and the container below its own child.
+ */
+export function inV1View(argv: string[]): string[] {
+  return [UNSHARE, '--mount', '--propagation', 'private', '--', SH, '-c', `/bin/umount -l ${UNIFIED} && exec "$@"`, 'sh', ...argv];
+}
