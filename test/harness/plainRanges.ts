@@ -1,13 +1,13 @@
-// The model computes range positions when they are first read (OffsetRange in
-// engine/dockerfile/parser/lineIndex.ts), so a model range is not a plain `{ start, end }` object.
-// Tests compare values with the ranges turned into the plain LSP shape they serialise to.
+// Model ranges compute their positions when read (OffsetRange in engine/dockerfile/parser/lineIndex.ts),
+// and words, flags and mount options are small classes (parser/nodes.ts), so they are not plain objects.
+// Tests compare values in the plain shape they serialise to (`toJSON`).
 import * as assert from 'node:assert/strict';
-import { OffsetRange } from '../../engine/dockerfile/parser/lineIndex';
 
-/** A copy of `value` with every OffsetRange replaced by a plain `{ start, end }` (cycles kept). */
+/** A copy of `value` with every model node (anything with `toJSON`) in its plain shape (cycles kept). */
 export function plainRanges<T>(value: T, seen = new Map<object, unknown>()): T {
   if (value === null || typeof value !== 'object') return value;
-  if (value instanceof OffsetRange) return value.toJSON() as T;
+  const toJSON = (value as { toJSON?: () => unknown }).toJSON;
+  if (typeof toJSON === 'function') return plainRanges(toJSON.call(value) as T, seen);
   const done = seen.get(value);
   if (done) return done as T;
   if (Array.isArray(value)) {

@@ -395,8 +395,33 @@ function trimSuffix(pattern: string, value: string, greedy: boolean, offset: num
   return [...trimPrefix(reverseGlob(pattern), reversed, greedy, offset)].reverse().join('');
 }
 
+const NONE: never[] = Object.freeze([]) as never[];
+
+/** A word without `$`, quotes or the escape character expands to itself (most words of a Dockerfile). */
+export function isPlainWord(text: string, escapeChar: EscapeChar = '\\'): boolean {
+  const escape = escapeChar.charCodeAt(0);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 36 || c === 39 || c === 34 || c === escape) return false;
+  }
+  return true;
+}
+
+/** The fields of a plain word (ProcessWords splits at whitespace). */
+function plainFields(text: string): string[] {
+  let spaced = false;
+  for (let i = 0; i < text.length && !spaced; i++) spaced = isGoSpace(text.charCodeAt(i));
+  if (!spaced) return text === '' ? [] : [text];
+  const words = new Words();
+  words.addString(text);
+  return words.done();
+}
+
 /** Expand one word with BuildKit's semantics (ProcessWordWithMatches). Never throws. */
 export function expandWord(text: string, env: Env, opts: ExpandOptions = {}): ExpandResult {
+  if (isPlainWord(text, opts.escapeChar)) {
+    return { value: text, words: plainFields(text), matched: NONE, unmatched: NONE, references: NONE, errors: NONE };
+  }
   const sw = new ShellWord(text, env, opts);
   const words = new Words();
   let value = '';

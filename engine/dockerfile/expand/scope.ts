@@ -10,9 +10,9 @@
  * The builder passes real build args, platforms and each base image's Env; the editor uses the
  * defaults and treats a stage rooted at an external image as having an unknown environment.
  */
-import type { DockerfileModel, Instruction, Position, Range, Stage, StageBase } from '../model';
+import type { DockerfileModel, Instruction, Position, Range, Stage, StageBase, Word } from '../model';
 import { History } from './versionedMap';
-import { expandWord, type Env } from './lex';
+import { expandWord, type Env, type ExpandResult } from './lex';
 import { PLATFORM_ARGS, PROXY_ARGS, platformArgValues, type PlatformSpec } from './predefined';
 
 export type VariableKind = 'arg' | 'env' | 'predefined' | 'build-arg' | 'base-image';
@@ -70,6 +70,8 @@ export class ScopeModel {
   /** Only where the scope changes (FROM, ARG, ENV); elsewhere the scope after is the one before. */
   private readonly after: (Scope | undefined)[] = [];
   private readonly stageFinal: StageState[] = [];
+  /** ARG/ENV values as expanded for the scope (the linter reuses them rather than expanding twice). */
+  private readonly valueExpansions = new Map<Word, ExpandResult>();
 
   constructor(readonly model: DockerfileModel, readonly options: ScopeOptions = {}) {
     const buildArgs = toMap(options.buildArgs);
@@ -114,7 +116,7 @@ export class ScopeModel {
             value = buildArgs.get(pair.key);
             kind = 'build-arg';
           } else if (pair.value) {
-            value = expandWord(pair.value.text, current.env, { escapeChar }).value;
+            value = this.expandValue(pair.value, current.env, escapeChar);
           } else if (state !== globalState) {
             value = globalArgs.get(pair.key)?.value;
           }
@@ -124,7 +126,7 @@ export class ScopeModel {
       } else if (inst.kind === 'ENV' && state !== globalState) {
         for (const pair of inst.pairs) {
           if (!pair.key) continue;
-          const value = pair.value ? expandWord(pair.value.text, current.env, { escapeChar }).value : '';
+          const value = pair.value ? this.expandValue(pair.value, current.env, escapeChar) : '';
           state.envs.set(pair.key, { name: pair.key, value, kind: 'env', range: pair.keyRange, instruction: inst, stageIndex });
           changed.push(pair.key);
         }
@@ -142,6 +144,17 @@ export class ScopeModel {
       }
     }
     if (state !== globalState) this.stageFinal[stageIndex] = state;
+  }
+
+  private expandValue(word: Word, env: Env, escapeChar: DockerfileModel['escapeChar']): string {
+    const result = expandWord(word.text, env, { escapeChar });
+    this.valueExpansions.set(word, result);
+    return result.value;
+  }
+
+  /** How an ARG/ENV value word was expanded in the scope before its instruction (if it was). */
+  expansionOf(word: Word): ExpandResult | undefined {
+    return this.valueExpansions.get(word);
   }
 
   /** Scope for FROM lines (global ARGs + platform ARGs). */

@@ -4,8 +4,8 @@
  * expanded once in the scope it is evaluated in. Shared by UndefinedVar, the FROM checks and the
  * expansion-error rules. Built for large files: no per-word closures, plain words skip the lexer.
  */
-import type { DockerfileModel, EscapeChar, Flag, Instruction, Range, Word } from '../model';
-import { expandWord, type ExpandResult, type Scope } from '../expand';
+import type { DockerfileModel, Flag, Instruction, Range, Word } from '../model';
+import { expandWord, isPlainWord, type ExpandResult, type Scope } from '../expand';
 import { wordSubRange } from '../wordRange';
 import type { LintContext } from './context';
 
@@ -27,6 +27,8 @@ export class ExpandedWord {
     private readonly word: Word | undefined,
     /** Else: document offset of text[0] when the text is verbatim on one line; -1 when unknown. */
     private readonly start: number,
+    /** The model word this text is (or decodes) from, if any. */
+    readonly source?: Word,
   ) {}
 
   /** Document range of `text.slice(from, to)` (the whole word when it cannot be mapped exactly). */
@@ -39,18 +41,7 @@ export class ExpandedWord {
 
 const key = {};
 // Module-level regexes: a regex literal inside a function is a new RegExp object on every call.
-const EXPANDABLE = /[$'"]/;
 const QUOTED = /^["']/;
-const NONE: string[] = [];
-
-/** Words without `$`, quotes or the escape character expand to themselves. */
-const isPlain = (text: string, escapeChar: EscapeChar): boolean => !EXPANDABLE.test(text) && !text.includes(escapeChar);
-
-/** Plain words skip the lexer (most words). */
-function expand(text: string, scope: Scope, escapeChar: EscapeChar): ExpandResult {
-  if (isPlain(text, escapeChar)) return { value: text, words: [text], matched: NONE, unmatched: NONE, references: [], errors: [] };
-  return expandWord(text, scope.env, { escapeChar });
-}
 
 /**
  * The expanded words: every FROM image/platform and (when a .dockerignore is given) every COPY/ADD
@@ -68,15 +59,15 @@ function collect(ctx: LintContext): ExpandedWord[] {
   const escapeChar = model.escapeChar;
   const copySources = ctx.options.dockerignore !== undefined;
   const fromWord = (instruction: Instruction, word: Word, role: WordRole, scope: Scope, checkUndefined: boolean, exact: boolean) => {
-    if (role !== 'from-image' && !(copySources && (instruction.kind === 'COPY' || instruction.kind === 'ADD')) && isPlain(word.text, escapeChar)) return;
-    out.push(new ExpandedWord(model, instruction, role, word.text, scope, expand(word.text, scope, escapeChar), checkUndefined, word.range, exact ? word : undefined, -1));
+    if (role !== 'from-image' && !(copySources && (instruction.kind === 'COPY' || instruction.kind === 'ADD')) && isPlainWord(word.text, escapeChar)) return;
+    out.push(new ExpandedWord(model, instruction, role, word.text, scope, scopes.expansionOf(word) ?? expandWord(word.text, scope.env, { escapeChar }), checkUndefined, word.range, exact ? word : undefined, -1, word));
   };
   const fromFlag = (instruction: Instruction, flag: Flag, scope: Scope, checkUndefined: boolean, role: WordRole) => {
-    if (flag.value === undefined || !flag.valueRange || (role !== 'from-platform' && isPlain(flag.value, escapeChar))) return;
+    if (flag.value === undefined || !flag.valueRange || (role !== 'from-platform' && isPlainWord(flag.value, escapeChar))) return;
     const quoted = flag.valueText !== undefined && QUOTED.test(flag.valueText);
     const verbatim = flag.valueText === flag.value || (quoted && flag.valueText!.slice(1, -1) === flag.value);
     const start = verbatim && flag.valueRange.start.line === flag.valueRange.end.line ? model.offsetAt(flag.valueRange.start) + (quoted ? 1 : 0) : -1;
-    out.push(new ExpandedWord(model, instruction, role, flag.value, scope, expand(flag.value, scope, escapeChar), checkUndefined, flag.valueRange, undefined, start));
+    out.push(new ExpandedWord(model, instruction, role, flag.value, scope, expandWord(flag.value, scope.env, { escapeChar }), checkUndefined, flag.valueRange, undefined, start));
   };
   for (const stage of model.stages) {
     const from = stage.from;
@@ -124,10 +115,10 @@ function collect(ctx: LintContext): ExpandedWord[] {
           const scope = scopes.scopeBefore(i);
           for (const m of i.mounts) {
             for (const o of m.options) {
-              if (o.value === undefined || !o.valueRange || isPlain(o.value, escapeChar)) continue;
+              if (o.value === undefined || !o.valueRange || isPlainWord(o.value, escapeChar)) continue;
               const r = o.valueRange;
               const verbatim = r.start.line === r.end.line && r.end.character - r.start.character === o.value.length;
-              out.push(new ExpandedWord(model, i, 'value', o.value, scope, expand(o.value, scope, escapeChar), true, r, undefined, verbatim ? model.offsetAt(r.start) : -1));
+              out.push(new ExpandedWord(model, i, 'value', o.value, scope, expandWord(o.value, scope.env, { escapeChar }), true, r, undefined, verbatim ? model.offsetAt(r.start) : -1));
             }
           }
           break;

@@ -3,10 +3,11 @@
  * argument parsers of parser/line_parsers.go), keeping a range on every token.
  */
 import type {
-  ExposedPort, Flag, Instruction, JsonArray, KeyValuePair, Mount, MountOption, OnbuildInstruction, ParseProblem, Word,
+  ExposedPort, Flag, Instruction, JsonArray, KeyValuePair, Mount, OnbuildInstruction, ParseProblem, Word,
 } from '../model';
 import type { LogicalLine } from './logical';
 import { NONE, append } from './lists';
+import { FlagNode, MountOptionNode } from './nodes';
 import { ProblemCode } from './problems';
 import { instructionSpec } from '../spec/instructions';
 import {
@@ -255,15 +256,14 @@ function makeFlag(line: LogicalLine, start: number, end: number): Flag {
     }
   }
   const nameEnd = eq === -1 ? end : eq;
-  const flag: Flag = {
-    name: unquoteFlagText(t, start + 2, nameEnd),
-    nameRange: line.range(start + 2, nameEnd),
-    range: line.range(start, end),
-  };
+  const flag = new FlagNode(
+    line.index, line.startOffset(start), line.startOffset(start + 2), line.spanEnd(start + 2, nameEnd),
+    eq === -1 ? -1 : line.startOffset(eq + 1), line.spanEnd(start, end),
+  );
+  flag.name = unquoteFlagText(t, start + 2, nameEnd);
   if (eq !== -1) {
     flag.value = unquoteFlagText(t, eq + 1, end);
     flag.valueText = t.slice(eq + 1, end);
-    flag.valueRange = line.range(eq + 1, end);
   }
   return flag;
 }
@@ -285,18 +285,15 @@ function parseMount(line: LogicalLine, flag: Flag, base: number): Mount {
       else if (c === 44) break;
     }
     if (q > p) {
-      const field = text.slice(p, q);
-      const eq = field.indexOf('=');
-      const keyEnd = eq === -1 ? q : p + eq;
-      const opt: MountOption = {
-        key: text.slice(p, keyEnd).trim().toLowerCase(),
-        keyRange: line.range(base + p, base + keyEnd),
-        range: line.range(base + p, base + q),
-      };
-      if (eq !== -1) {
-        opt.value = unquoteFlagText(text, keyEnd + 1, q);
-        opt.valueRange = line.range(base + keyEnd + 1, base + q);
-      }
+      let keyEnd = p;
+      while (keyEnd < q && text.charCodeAt(keyEnd) !== 61) keyEnd++;
+      const hasValue = keyEnd < q;
+      const opt = new MountOptionNode(
+        line.index, line.startOffset(base + p), line.startOffset(base + p), line.spanEnd(base + p, base + keyEnd),
+        hasValue ? line.startOffset(base + keyEnd + 1) : -1, line.spanEnd(base + p, base + q),
+      );
+      opt.key = text.slice(p, keyEnd).trim().toLowerCase();
+      if (hasValue) opt.value = unquoteFlagText(text, keyEnd + 1, q);
       mount.options = append(mount.options, opt);
       if (opt.key === 'type' && opt.value !== undefined) {
         mount.type = opt.value.toLowerCase();

@@ -1,5 +1,6 @@
 import type { Range, Segment, Word } from '../model';
 import type { LineIndex } from './lineIndex';
+import { WordNode } from './nodes';
 
 /**
  * The logical text of one instruction: its physical lines joined the way BuildKit joins them
@@ -10,7 +11,7 @@ export class LogicalLine {
   text = '';
   readonly segments: Segment[] = [];
 
-  constructor(private readonly index: LineIndex) {}
+  constructor(readonly index: LineIndex) {}
 
   append(docStart: number, docEnd: number): void {
     if (docEnd <= docStart) return;
@@ -48,13 +49,18 @@ export class LogicalLine {
 
   range(start: number, end: number): Range {
     const s = this.startOffset(start);
-    return this.index.range(s, end > start ? this.endOffset(end) : s);
+    return this.index.range(s, this.spanEnd(start, end));
+  }
+
+  /** Document offset where the span [start, end) ends (its start when empty). */
+  spanEnd(start: number, end: number): number {
+    return end > start ? this.endOffset(end) : this.startOffset(start);
   }
 
   word(start: number, end: number, text = this.text.slice(start, end)): Word {
     const docStart = this.startOffset(start);
     const docEnd = end > start ? this.endOffset(end) : docStart;
-    const w: Word = { text, range: this.index.range(docStart, docEnd), start: docStart, end: docEnd };
+    const w = new WordNode(this.index, text, docStart, docEnd);
     if (end > start) {
       const first = this.segmentOf(start);
       const last = this.segmentOf(end - 1);

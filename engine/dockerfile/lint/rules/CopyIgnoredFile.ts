@@ -15,8 +15,7 @@ export default defineRule({
     for (const w of expandedWords(ctx)) {
       const i = w.instruction;
       if ((i.kind !== 'COPY' && i.kind !== 'ADD') || i.from || w.role !== 'value' || w.result.errors.length > 0) continue;
-      if (i.dest && w.range === i.dest.range) continue;
-      if (!i.sources.some((s) => s.range === w.range)) continue;
+      if (!w.source || w.source === i.dest || !i.sources.includes(w.source)) continue;
       const path = w.result.value;
       if (path === '' || path === '.' || path === '/' || path === './' || REMOTE.test(path) || !excluded(path)) continue;
       ctx.reportOn(i, w.range, `Attempting to ${i.keyword === 'ADD' ? 'Add' : 'Copy'} file "${path}" that is excluded by .dockerignore: remove the pattern from .dockerignore (or add !${path}) or stop copying it`);
