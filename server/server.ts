@@ -140,7 +140,6 @@ export function startServer(connection: Connection): void {
     diagnostics.cancel(e.document.uri);
     parsed.delete(e.document.uri);
     published.delete(e.document.uri);
-    settings.forget(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
   connection.onShutdown(() => diagnostics.dispose());

@@ -53,22 +53,25 @@ function record(value: unknown): Record<string, unknown> {
 }
 
 /** Settings per document: pulled with `workspace/configuration` when the client supports it
- *  (cached until the next change notification), else taken from `didChangeConfiguration` pushes. */
+ *  (cached until the next change notification), else taken from `didChangeConfiguration` pushes.
+ *  Resource settings come from the workspace folder that holds the file, so documents in one
+ *  directory share one answer: opening another Dockerfile there costs no round trip. */
 export class SettingsStore {
   configurationSupported = false;
   dynamicChangeRegistration = false;
   private pushed: DockwrightSettings = defaultSettings;
-  private readonly perDocument = new Map<string, Promise<DockwrightSettings>>();
+  private readonly perDirectory = new Map<string, Promise<DockwrightSettings>>();
 
   constructor(private readonly connection: Connection) {}
 
   forDocument(uri: string): Promise<DockwrightSettings> {
     if (!this.configurationSupported) return Promise.resolve(this.pushed);
-    let result = this.perDocument.get(uri);
+    const directory = uri.slice(0, uri.lastIndexOf('/') + 1);
+    let result = this.perDirectory.get(directory);
     if (!result) {
       result = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'dockwright' })
         .then(settingsFrom, () => defaultSettings);
-      this.perDocument.set(uri, result);
+      this.perDirectory.set(directory, result);
     }
     return result;
   }
@@ -77,10 +80,6 @@ export class SettingsStore {
     const section = pushedSettings !== null && typeof pushedSettings === 'object'
       ? (pushedSettings as Record<string, unknown>).dockwright : undefined;
     this.pushed = settingsFrom(section);
-    this.perDocument.clear();
-  }
-
-  forget(uri: string): void {
-    this.perDocument.delete(uri);
+    this.perDirectory.clear();
   }
 }
