@@ -6,15 +6,17 @@ import * as fs from 'node:fs';
 import { constants } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ImageConfig, ImageStore } from '../../image';
+import type { ImageStore } from '../../image';
 import { resolveInRoot } from '../../image/layer';
 import { conflict, invalid, noSuchContainer, notSupported, RuntimeError } from '../errors';
 import type { Executor } from '../executor';
 import { commandEnv } from '../executor';
 import type { ExitStatus } from '../monitor/protocol';
-import type { LayerSource, Snapshotter } from '../snapshot';
+import type { Snapshotter } from '../snapshot';
+import { SPARE_PREFIX, SpareSnapshot } from '../snapshot/spare';
 import type { VolumeStore } from '../volumes';
 import { defaultMonitorCommand, MonitorLauncher, monitorPid, readExit, waitForExit } from './monitorClient';
+import { ImageLayers } from './imageLayers';
 import { generateName, VALID_NAME } from './names';
 import { buildProcess, configEnv } from './processConfig';
 import { ContainerStore } from './store';
@@ -61,9 +63,13 @@ export class ContainerManager {
   private readonly removeWaiters = new Map<string, Set<() => void>>();
   private readonly monitors: MonitorLauncher;
   private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly imageLayers: ImageLayers;
+  private readonly spares: SpareSnapshot;
 
   constructor(private readonly o: ContainerManagerOptions) {
     this.store = new ContainerStore(path.join(o.dataRoot, 'containers'));
+    this.imageLayers = new ImageLayers(o.images);
+    this.spares = new SpareSnapshot(o.snapshots, 50, o.warn);
     const logDir = path.join(o.dataRoot, 'runtime');
     fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
     this.monitors = new MonitorLauncher(o.monitorCommand ?? defaultMonitorCommand(), path.join(logDir, 'monitors.log'));
@@ -98,9 +104,9 @@ export class ContainerManager {
         await this.onExit(rec.Id, exit);
       }
     }
-    // container snapshots (64-hex keys; the builder's are prefixed) whose record is gone
+    // container snapshots (64-hex keys; the builder's are prefixed) whose record is gone, and spares
     for (const key of this.o.snapshots.list()) {
-      if (/^[a-f0-9]{64}$/.test(key) && !this.records.has(key)) await this.o.snapshots.remove(key).catch((e) => this.o.warn?.(`snapshot ${key}: ${(e as Error).message}`));
+      if ((key.startsWith(SPARE_PREFIX) || /^[a-f0-9]{64}$/.test(key)) && !this.records.has(key)) await this.o.snapshots.remove(key).catch((e) => this.o.warn?.(`snapshot ${key}: ${(e as Error).message}`));
     }
     this.monitors.prestart();
   }
@@ -169,18 +175,6 @@ export class ContainerManager {
 
   // ---------- create ----------
 
-  private async imageLayers(imageId: string): Promise<{ config: ImageConfig; layers: LayerSource[] }> {
-    const rec = await this.o.images.resolve(imageId);
-    const config = await this.o.images.config(rec);
-    const { manifest } = await this.o.images.manifest(rec);
-    const diffIDs = config.rootfs.diff_ids;
-    if (diffIDs.length !== manifest.layers.length) throw new RuntimeError(500, `image ${imageId}: ${diffIDs.length} diff_ids for ${manifest.layers.length} layers`);
-    return {
-      config,
-      layers: manifest.layers.map((l, i) => ({ diffID: diffIDs[i], open: () => this.o.images.content.openLayer(l.digest) })),
-    };
-  }
-
   async create(name: string | undefined, config: DockerContainerConfig, hostConfig: DockerHostConfig = {}): Promise<{ Id: string; Warnings: string[] }> {
     if (!config.Image) throw invalid('No image specified (config.Image)');
     if (name) {
@@ -193,12 +187,12 @@ export class ContainerManager {
     const id = randomBytes(32).toString('hex');
     const mark = this.timer('create', id);
     const imageRec = await this.o.images.resolve(config.Image);
-    const { config: imageConfig, layers } = await this.imageLayers(imageRec.id);
+    const { config: imageConfig, layers } = await this.imageLayers.of(imageRec);
     mark('image');
     const dir = this.dir(id);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     try {
-      const rootfs = await this.o.snapshots.prepare(id, layers);
+      const rootfs = await this.spares.prepare(id, layers);
       mark('snapshot');
       const built = await buildProcess({ id, config, hostConfig, image: imageConfig.config ?? {}, rootfs, containerDir: dir, volumes: this.o.volumes, rootless: this.rootless });
       for (const v of built.volumeTargets) await this.o.volumes.populate(v.name, rootfs, v.target);
@@ -318,6 +312,7 @@ export class ContainerManager {
     this.event('start', rec);
     this.watchExit(rec.Id);
     mark('record');
+    this.spares.refillSoon();
   }
 
   private watchExit(id: string): void {
@@ -542,6 +537,7 @@ export class ContainerManager {
       mark('record (removal reported)');
       await this.o.snapshots.remove(rec.Id);
       mark('snapshot unmounted and deleted (after the answer)');
+      this.spares.refillSoon();
       if (opts.volumes) {
         for (const m of rec.Mounts) {
           if (m.Type === 'volume' && m.Name && this.o.volumes.isAnonymous(m.Name) && this.volumeUsers(m.Name).length === 0) {
@@ -567,10 +563,11 @@ export class ContainerManager {
     return { ContainersDeleted: deleted, SpaceReclaimed: 0 };
   }
 
-  /** Stops nothing: containers outlive the daemon. Waiters are dropped; the spare monitor ends. */
+  /** Stops nothing: containers outlive the daemon. Waiters are dropped; the spare monitor ends; no more spare snapshots. */
   shutdown(): void {
     this.exitWaiters.clear();
     this.monitors.close();
+    this.spares.close();
   }
 }
 

@@ -224,6 +224,16 @@ export class Snapshotter {
     return [...out.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([Path, Kind]) => ({ Path, Kind }));
   }
 
+  /**
+   * Gives snapshot `from` the key `to` (which must not exist). A mounted overlay moves with its
+   * directory: the kernel keeps its upper and work dirs by reference, not by path.
+   */
+  rename(from: string, to: string): void {
+    const dest = this.snapDir(to);
+    if (fs.existsSync(dest)) throw new Error(`snapshot ${to} exists`);
+    fs.renameSync(this.snapDir(from), dest);
+  }
+
   /** Keys of all snapshots. */
   list(): string[] {
     return fs.readdirSync(this.activeDir).filter((n) => !n.includes('.tmp-'));
