@@ -4,16 +4,21 @@
 // /sys/fs/cgroup/unified) as soon as that cgroup2 mount has any controller enabled: "cgroups in
 // hybrid mode not supported, drop all controllers from cgroupv2". The check comes before crun
 // looks at its cgroup manager, so neither `--cgroup-manager=disabled` nor a spec without
-// resources or cgroupsPath avoids it. crun decides the mode from what is mounted, though: in a
-// private mount namespace without the cgroup2 mount it sees a plain cgroup v1 host and manages
-// the v1 controllers itself (limits, freezer and the stats files all work; the namespace only
-// lives for the `crun run` process, and being private nothing in it reaches the host).
+// resources or cgroupsPath avoids it. crun decides the mode from the filesystem at
+// /sys/fs/cgroup/unified, though: in a private mount namespace where a small empty tmpfs covers
+// the cgroup2 mount it sees a plain cgroup v1 host and manages the v1 controllers itself (limits,
+// freezer and the stats files all work). It also treats the `0::` line of /proc/self/cgroup as
+// one more hierarchy and creates the container's directory there: in that tmpfs, which goes away
+// with the namespace (detaching the cgroup2 mount instead would leave those directories on the
+// /sys/fs/cgroup tmpfs below it, one per container, for good). The namespace only lives for the
+// `crun run` process, and being private nothing mounted in it reaches the host.
 // Only `run` needs that view: crun's later commands (exec, kill, pause, delete) read the cgroup
 // paths from the container's state and work from the host's view.
 import * as fs from 'node:fs';
 
 const UNSHARE = '/usr/bin/unshare';
 const SH = '/bin/sh';
+const MOUNT = '/bin/mount';
 const UNIFIED = '/sys/fs/cgroup/unified';
 const CGROUP2_SUPER_MAGIC = 0x63677270;
 
@@ -42,17 +47,17 @@ export function crunNeedsV1View(): boolean {
   }
 }
 
-/** The tools the v1 view is made with (util-linux `unshare` and `umount`, by absolute path) are installed. */
+/** The tools the v1 view is made with (util-linux `unshare` and `mount`, by absolute path) are installed. */
 export function v1ViewAvailable(): boolean {
-  return fs.existsSync(UNSHARE) && fs.existsSync('/bin/umount');
+  return fs.existsSync(UNSHARE) && fs.existsSync(MOUNT);
 }
 
 /**
- * `argv` run in a fresh private mount namespace from which the cgroup2 mount is detached. The
+ * `argv` run in a fresh private mount namespace in which a tmpfs covers the cgroup2 mount. The
  * command is passed to the shell as positional parameters ("$@"), never spliced into its script.
  * The process keeps its pid through every exec (unshare execs the shell, the shell execs argv),
  * so the monitor still finds the runtime and the container below its own child.
  */
 export function inV1View(argv: string[]): string[] {
-  return [UNSHARE, '--mount', '--propagation', 'private', '--', SH, '-c', `/bin/umount -l ${UNIFIED} && exec "$@"`, 'sh', ...argv];
+  return [UNSHARE, '--mount', '--propagation', 'private', '--', SH, '-c', `${MOUNT} -t tmpfs -o size=256k,mode=0755 dockwright-v1-view ${UNIFIED} && exec "$@"`, 'sh', ...argv];
 }

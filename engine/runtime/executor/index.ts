@@ -31,7 +31,7 @@ const CGROUP_PARENT = '/dockwright';
  */
 function crunSetup(crun: string): { v1View: boolean; reason?: string } {
   const v1View = crunNeedsV1View();
-  if (v1View && !v1ViewAvailable()) return { v1View, reason: 'this hybrid cgroup host needs util-linux unshare and umount for crun' };
+  if (v1View && !v1ViewAvailable()) return { v1View, reason: 'this hybrid cgroup host needs util-linux unshare and mount for crun' };
   const probe = probeRuntime(crun, CGROUP_PARENT, v1View ? inV1View : undefined);
   return { v1View, reason: probe.ok ? undefined : probe.reason ?? 'the probe container failed' };
 }

@@ -2,7 +2,7 @@
 // (in the cgroup v1 view on hybrid hosts like this one) when a probe container runs, runc when
 // crun cannot run; limits, freezer and exec work under crun started that way.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,6 +14,13 @@ import { removeDir, requireBinary, tempDir, waitFor } from '../../harness/servic
 
 const CRUN = requireBinary('crun', 'crun');
 const RUNC = requireBinary('runc', 'runc');
+
+/** Whether the /sys/fs/cgroup tmpfs has an entry named `id` below the cgroup2 mount (seen from a private mount namespace). */
+function hiddenTmpfsHas(id: string): boolean {
+  const r = spawnSync('/usr/bin/unshare', ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', 'umount -l /sys/fs/cgroup/unified && find /sys/fs/cgroup/unified -name "$1"', 'sh', id], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`looking below the cgroup2 mount: ${r.stderr}`);
+  return r.stdout.trim() !== '';
+}
 
 describe('OCI runtime selection (root, real crun and runc)', function () {
   this.timeout(60000);
@@ -103,6 +110,7 @@ describe('OCI runtime selection (root, real crun and runc)', function () {
         const r = await run.done;
         assert.deepEqual({ code: r.code, stdout: r.stdout }, { code: 0, stdout: 'up\ndone\n' }, r.stderr);
         assert.ok(!fs.existsSync(`/sys/fs/cgroup/pids/dockwright/${id}`), 'the runtime removed the container cgroup');
+        if (crunNeedsV1View()) assert.ok(!hiddenTmpfsHas(id), 'a directory of the container was left on the /sys/fs/cgroup tmpfs under the cgroup2 mount');
       } finally {
         spawn(runtime === 'crun' ? CRUN : RUNC, ['--root', path.join(dir, `state-${runtime}`, runtime), 'delete', '--force', id], { stdio: 'ignore' });
       }
