@@ -6,10 +6,18 @@ import * as assert from 'node:assert/strict';
 /** A copy of `value` with every model node (anything with `toJSON`) in its plain shape (cycles kept). */
 export function plainRanges<T>(value: T, seen = new Map<object, unknown>()): T {
   if (value === null || typeof value !== 'object') return value;
-  const toJSON = (value as { toJSON?: () => unknown }).toJSON;
-  if (typeof toJSON === 'function') return plainRanges(toJSON.call(value) as T, seen);
   const done = seen.get(value);
   if (done) return done as T;
+  const toJSON = (value as { toJSON?: () => unknown }).toJSON;
+  if (typeof toJSON === 'function') {
+    // Instructions refer to each other (ONBUILD trigger ↔ parent): register before descending.
+    const out: Record<string, unknown> = {};
+    seen.set(value, out);
+    const shape = toJSON.call(value);
+    if (shape === null || typeof shape !== 'object' || Array.isArray(shape)) return shape as T;
+    for (const [key, item] of Object.entries(shape)) out[key] = plainRanges(item, seen);
+    return out as T;
+  }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     seen.set(value, out);

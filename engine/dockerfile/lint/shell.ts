@@ -74,8 +74,9 @@ function endWord(st: SplitState): void {
 
 function endCommand(st: SplitState): void {
   endWord(st);
-  if (st.words.length > 0) st.commands.push({ words: stripPrefix(st.words) });
-  st.words = [];
+  // st.words is reused for every command: each command gets an exact-size copy without its prefix.
+  if (st.words.length > 0) st.commands.push({ words: st.words.slice(prefixLength(st.words)) });
+  st.words.length = 0;
 }
 
 // Module-level regexes and lists: a literal inside a function is a new object on every call.
@@ -90,11 +91,11 @@ const TRAILING_SLASHES = /\/+$/;
 const STOP: boolean[] = [];
 for (const c of ' \t\r;&|\n()\'"\\') STOP[c.charCodeAt(0)] = true;
 
-/** Drops env assignments, `sudo`, `command`, `exec`, `time`, `nice` in front of the command name. */
-function stripPrefix(words: string[]): string[] {
+/** How many words in front of the command name are env assignments, `sudo`, `command`, `exec`, `time`, `nice`, ... */
+function prefixLength(words: string[]): number {
   let i = 0;
   while (i < words.length && (ASSIGNMENT.test(words[i]) || PREFIX_WORDS.has(words[i]))) i++;
-  return words.slice(i);
+  return i;
 }
 
 /** `apt-get install ...`-style commands: the name (or any of names) followed by the subcommand. */

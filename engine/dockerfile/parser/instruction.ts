@@ -7,7 +7,7 @@ import type {
 } from '../model';
 import type { LogicalLine } from './logical';
 import { NONE, append } from './lists';
-import { FlagNode, MountOptionNode } from './nodes';
+import { FlagNode, InstructionNode, MountOptionNode } from './nodes';
 import { ProblemCode } from './problems';
 import { instructionSpec } from '../spec/instructions';
 import {
@@ -54,30 +54,13 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
   }
   const argsStart = skipSpaces(t, p, end);
   const argsText = t.slice(argsStart, end);
-  // range and fullRange are one object until heredocs give fullRange its own (ranges are never mutated).
-  const range = line.range(ks, end);
-
-  const inst = {
-    kind,
-    keyword,
-    keywordText: keywordText === keyword ? keyword : keywordText,
-    keywordRange: line.range(ks, ke),
-    range,
-    fullRange: range,
-    flags,
-    argsText,
-    argsRange: argsText ? line.range(argsStart, end) : undefined,
-    args: NONE as Word[],
-    json: undefined as JsonArray | undefined,
-    // Shared frozen empty arrays: parseDockerfile sets the instruction's own lists when it has any.
-    heredocs: NONE,
-    continuations: NONE,
-    emptyContinuationLines: NONE,
-    comments: NONE,
-    stageIndex: -1,
-    index: -1,
-  } as Instruction;
-  if (parent) inst.parent = parent;
+  const node = new InstructionNode(
+    line.index, line.startOffset(ks), line.spanEnd(ks, ke), argsText ? line.startOffset(argsStart) : -1, line.spanEnd(ks, end),
+    kind, keyword, keywordText === keyword ? keyword : keywordText, argsText,
+  );
+  node.flags = flags;
+  if (parent) node.parent = parent;
+  const inst = node as unknown as Instruction;
 
   switch (inst.kind) {
     case 'RUN':
@@ -217,8 +200,22 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
 
 // Module functions rather than closures created per instruction: the bundle keeps function names
 // (esbuild keepNames), which makes creating a named closure costly.
+/** Reused by fieldWords: the words are gathered here, then copied into an array of their exact length. */
+const scratch: Word[] = [];
+
+/** The whitespace-separated fields of [start, end) as words (`splitFields` without the spans). */
 function fieldWords(line: LogicalLine, start: number, end: number): Word[] {
-  return splitFields(line.text, start, end).map((s) => line.word(s.start, s.end));
+  const t = line.text;
+  scratch.length = 0;
+  let p = start;
+  while (p < end) {
+    while (p < end && isFieldSpace(t.charCodeAt(p))) p++;
+    if (p >= end) break;
+    const s = p;
+    while (p < end && !isFieldSpace(t.charCodeAt(p))) p++;
+    scratch.push(line.word(s, p));
+  }
+  return scratch.length === 0 ? NONE : scratch.slice();
 }
 
 function wholeWord(line: LogicalLine, argsText: string, start: number, end: number): Word[] {

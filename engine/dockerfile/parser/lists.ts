@@ -3,9 +3,11 @@
 
 export const NONE: never[] = Object.freeze([]) as never[];
 
-/** Pushes onto a list, giving the shared empty list its own array first. */
+/** Adds an item: the shared empty list gets an array of its own, and short lists are copied to
+ *  exactly their new length (a push onto a small array reserves room for 16 more items). */
 export function append<T>(list: T[], item: T): T[] {
   if (list === NONE) return [item];
+  if (list.length < 8) return [...list, item];
   list.push(item);
   return list;
 }

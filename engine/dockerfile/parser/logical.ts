@@ -5,27 +5,38 @@ import { WordNode } from './nodes';
 /**
  * The logical text of one instruction: its physical lines joined the way BuildKit joins them
  * (continuation escapes, comment lines and empty lines removed), with a map back to document
- * offsets so every token keeps its exact source range.
+ * offsets so every token keeps its exact source range. One LogicalLine is reused for every
+ * instruction of a document (`reset`); the words made from it keep their own offsets.
  */
 export class LogicalLine {
   text = '';
-  readonly segments: Segment[] = [];
+  /** Segment k starts at `textStarts[k]` in `text` and at document offset `offsets[k]`. */
+  private readonly textStarts: number[] = [];
+  private readonly offsets: number[] = [];
+  private count = 0;
 
   constructor(readonly index: LineIndex) {}
 
+  reset(): void {
+    this.text = '';
+    this.count = 0;
+  }
+
   append(docStart: number, docEnd: number): void {
     if (docEnd <= docStart) return;
-    this.segments.push({ textStart: this.text.length, offset: docStart });
-    this.text += this.index.text.slice(docStart, docEnd);
+    this.textStarts[this.count] = this.text.length;
+    this.offsets[this.count] = docStart;
+    this.count++;
+    this.text = this.count === 1 ? this.index.text.slice(docStart, docEnd) : this.text + this.index.text.slice(docStart, docEnd);
   }
 
   private segmentOf(i: number): number {
-    const segs = this.segments;
+    const starts = this.textStarts;
     let lo = 0;
-    let hi = segs.length - 1;
+    let hi = this.count - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (segs[mid].textStart <= i) lo = mid;
+      if (starts[mid] <= i) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -33,18 +44,18 @@ export class LogicalLine {
 
   /** Document offset of logical index `i` as a start position. */
   startOffset(i: number): number {
-    if (this.segments.length === 0) return 0;
+    if (this.count === 0) return 0;
     if (i >= this.text.length) return this.endOffset(this.text.length);
-    const s = this.segmentOf(i);
-    return this.segments[s].offset + (i - this.segments[s].textStart);
+    const s = this.count === 1 ? 0 : this.segmentOf(i);
+    return this.offsets[s] + (i - this.textStarts[s]);
   }
 
   /** Document offset just after logical index `i - 1` (an exclusive end). */
   endOffset(i: number): number {
-    if (this.segments.length === 0) return 0;
-    if (i <= 0) return this.segments[0].offset;
-    const s = this.segmentOf(i - 1);
-    return this.segments[s].offset + (i - this.segments[s].textStart);
+    if (this.count === 0) return 0;
+    if (i <= 0) return this.offsets[0];
+    const s = this.count === 1 ? 0 : this.segmentOf(i - 1);
+    return this.offsets[s] + (i - this.textStarts[s]);
   }
 
   range(start: number, end: number): Range {
@@ -61,14 +72,13 @@ export class LogicalLine {
     const docStart = this.startOffset(start);
     const docEnd = end > start ? this.endOffset(end) : docStart;
     const w = new WordNode(this.index, text, docStart, docEnd);
-    if (end > start) {
+    if (end > start && this.count > 1) {
       const first = this.segmentOf(start);
       const last = this.segmentOf(end - 1);
       if (last > first && text.length === end - start) {
-        w.segments = [{ textStart: 0, offset: docStart }];
-        for (let s = first + 1; s <= last; s++) {
-          w.segments.push({ textStart: this.segments[s].textStart - start, offset: this.segments[s].offset });
-        }
+        const segments: Segment[] = [{ textStart: 0, offset: docStart }];
+        for (let s = first + 1; s <= last; s++) segments.push({ textStart: this.textStarts[s] - start, offset: this.offsets[s] });
+        w.segments = segments;
       }
     }
     return w;

@@ -5,8 +5,9 @@
  * grows with every object that survives while a document is parsed and linted. Each read of a
  * range property returns a new (equal) range. `toJSON` gives the plain shape.
  */
-import type { Flag, MountOption, Range, Segment, Word } from '../model';
+import type { Comment, Flag, Heredoc, JsonArray, MountOption, OnbuildInstruction, Range, Segment, Word } from '../model';
 import type { LineIndex } from './lineIndex';
+import { NONE } from './lists';
 
 export class WordNode implements Word {
   segments: Segment[] | undefined = undefined;
@@ -77,5 +78,65 @@ export class MountOptionNode extends KeyValueNode implements MountOption {
     const o: MountOption = { key: this.key, keyRange: this.keyRange, range: this.range };
     if (this.value !== undefined) Object.assign(o, { value: this.value, valueRange: this.valueRange });
     return o;
+  }
+}
+
+/**
+ * An instruction: the fields of the Instruction interfaces (kind-specific ones are added by the
+ * parser), with its four ranges made from document offsets when read.
+ */
+export class InstructionNode {
+  readonly #index: LineIndex;
+  readonly #start: number;
+  readonly #keywordEnd: number;
+  /** -1 without arguments. */
+  readonly #argsStart: number;
+  readonly #end: number;
+  /** Past heredoc bodies and terminators. */
+  fullEnd: number;
+  flags: Flag[] = NONE;
+  args: Word[] = NONE;
+  json: JsonArray | undefined = undefined;
+  // Shared frozen empty arrays: the parser sets the instruction's own lists when it has any.
+  heredocs: Heredoc[] = NONE;
+  continuations: Range[] = NONE;
+  emptyContinuationLines: Range[] = NONE;
+  comments: Comment[] = NONE;
+  stageIndex = -1;
+  index = -1;
+  parent: OnbuildInstruction | undefined = undefined;
+
+  constructor(
+    index: LineIndex, start: number, keywordEnd: number, argsStart: number, end: number,
+    readonly kind: string, readonly keyword: string, readonly keywordText: string, readonly argsText: string,
+  ) {
+    this.#index = index;
+    this.#start = start;
+    this.#keywordEnd = keywordEnd;
+    this.#argsStart = argsStart;
+    this.#end = end;
+    this.fullEnd = end;
+  }
+
+  get keywordRange(): Range {
+    return this.#index.range(this.#start, this.#keywordEnd);
+  }
+
+  get range(): Range {
+    return this.#index.range(this.#start, this.#end);
+  }
+
+  get fullRange(): Range {
+    return this.#index.range(this.#start, this.fullEnd);
+  }
+
+  get argsRange(): Range | undefined {
+    return this.#argsStart < 0 ? undefined : this.#index.range(this.#argsStart, this.#end);
+  }
+
+  toJSON(): Record<string, unknown> {
+    const fields: Record<string, unknown> = { ...(this as object) };
+    delete fields.fullEnd;
+    return { ...fields, keywordRange: this.keywordRange, range: this.range, fullRange: this.fullRange, argsRange: this.argsRange };
   }
 }

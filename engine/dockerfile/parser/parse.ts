@@ -12,10 +12,12 @@ import { parseInstruction } from './instruction';
 import { LineIndex } from './lineIndex';
 import { NONE, append } from './lists';
 import { LogicalLine } from './logical';
+import type { InstructionNode } from './nodes';
 import { ProblemCode } from './problems';
 import { isSpace, parseWords, shellUnquote } from './words';
 
 const HEREDOC_WORD = /^(\d*)<<(-?)([^<]*)$/;
+const NOT_BLANK = /\S/;
 
 export function parseDockerfile(text: string): DockerfileModel {
   const index = new LineIndex(text);
@@ -45,6 +47,8 @@ export function parseDockerfile(text: string): DockerfileModel {
     insideInstruction,
   });
 
+  const line = new LogicalLine(index);
+  const ctx = { line, escape: 92, problems };
   for (let i = 0; i < lineCount; i++) {
     const ls = i === 0 && text.charCodeAt(0) === 0xfeff ? 1 : index.lineStarts[i];
     const le = index.lineEnd(i);
@@ -84,7 +88,7 @@ export function parseDockerfile(text: string): DockerfileModel {
     }
 
     // An instruction: join its continued lines.
-    const line = new LogicalLine(index);
+    line.reset();
     // Most instructions have none of these: they share one frozen empty array until the first entry.
     let continuations: Range[] = NONE;
     let emptyLines: Range[] = NONE;
@@ -112,9 +116,9 @@ export function parseDockerfile(text: string): DockerfileModel {
       line.append(s, cont >= 0 ? cont : e);
       if (cont >= 0) continuations = append(continuations, index.range(cont, cont + 1));
     }
-    if (line.text.trim() === '') continue;
+    if (!NOT_BLANK.test(line.text)) continue;
 
-    const ctx = { line, escape: escapeChar.charCodeAt(0), problems };
+    ctx.escape = escapeChar.charCodeAt(0);
     const inst = parseInstruction(ctx, 0);
     inst.continuations = continuations;
     inst.emptyContinuationLines = emptyLines;
@@ -123,14 +127,12 @@ export function parseDockerfile(text: string): DockerfileModel {
     const target = inst.kind === 'ONBUILD' ? inst.trigger : inst;
     if (target && (target.kind === 'RUN' || target.kind === 'COPY' || target.kind === 'ADD')) {
       if (!target.json && line.text.includes('<<')) {
-        const { heredocs, nextLine } = readHeredocs(text, index, line, i + 1, problems);
+        const { heredocs, nextLine, end } = readHeredocs(text, index, line, i + 1, problems);
         inst.heredocs = heredocs;
         target.heredocs = heredocs;
         if (heredocs.length > 0) {
           i = nextLine - 1;
-          const last = heredocs[heredocs.length - 1];
-          const endPos = last.endRange?.end ?? last.bodyRange?.end ?? inst.range.end;
-          inst.fullRange = { start: inst.range.start, end: endPos };
+          if (end >= 0) (inst as unknown as InstructionNode).fullEnd = end;
         }
       }
     }
@@ -194,7 +196,7 @@ function directiveAt(text: string, index: LineIndex, f: number, le: number): Par
 /** Find `<<EOF`-style words on the logical line and read their bodies from `startLine` on. */
 function readHeredocs(
   text: string, index: LineIndex, line: LogicalLine, startLine: number, problems: ParseProblem[],
-): { heredocs: Heredoc[]; nextLine: number } {
+): { heredocs: Heredoc[]; nextLine: number; end: number } {
   const heredocs: Heredoc[] = [];
   const t = line.text;
   for (const w of parseWords(t, 0, t.length, 92)) {
@@ -215,7 +217,10 @@ function readHeredocs(
     heredocs.push(h);
   }
   let ln = startLine;
+  /** Document offset where the last terminator (or body) ends, -1 for none. */
+  let end = -1;
   for (const h of heredocs) {
+    end = -1;
     let bodyStart = -1;
     let bodyEnd = -1;
     let content = '';
@@ -230,6 +235,7 @@ function readHeredocs(
       if (h.stripTabs) lineText = lineText.replace(/^\t+/, '');
       if (lineText === h.name) {
         h.endRange = index.range(s, e);
+        end = e;
         ln++;
         break;
       }
@@ -239,6 +245,7 @@ function readHeredocs(
     }
     h.content = content;
     if (bodyStart >= 0) h.bodyRange = index.range(bodyStart, bodyEnd);
+    if (!h.endRange && bodyEnd >= 0) end = bodyEnd;
     if (!h.endRange) {
       problems.push({
         code: ProblemCode.UnterminatedHeredoc,
@@ -248,5 +255,5 @@ function readHeredocs(
       });
     }
   }
-  return { heredocs, nextLine: ln };
+  return { heredocs, nextLine: ln, end };
 }

@@ -6,15 +6,17 @@ export default defineRule({
   ruleClass: 'check',
   description: 'All commands within the Dockerfile should use the same casing (either upper or lower)',
   check(ctx) {
-    const known = [...ctx.allInstructions()].filter((i) => i.kind !== 'UNKNOWN');
+    const all = ctx.allInstructions();
     let upper = 0;
     let lower = 0;
-    for (const i of known) {
+    for (const i of all) {
+      if (i.kind === 'UNKNOWN') continue;
       if (isUpper(i.keywordText)) upper++;
       else if (isLower(i.keywordText)) lower++;
     }
     const majorityLower = lower > upper;
-    for (const i of known) {
+    for (const i of all) {
+      if (i.kind === 'UNKNOWN') continue;
       const ok = majorityLower ? isLower(i.keywordText) : isUpper(i.keywordText);
       if (ok) continue;
       const wanted = majorityLower ? i.keywordText.toLowerCase() : i.keywordText.toUpperCase();

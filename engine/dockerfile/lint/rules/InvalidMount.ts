@@ -5,6 +5,8 @@ import { defineRule } from '../rule';
 import { suggest } from '../text';
 
 const BOOL = ['true', 'false', '1', '0', 't', 'f', 'TRUE', 'FALSE', 'True', 'False'];
+const INT = /^\d+$/;
+const OCTAL = /^0?[0-7]{1,4}$/;
 
 export default defineRule({
   code: 'InvalidMount',
@@ -47,10 +49,11 @@ function checkMount(ctx: LintContext, run: RunInstruction, mount: Mount): void {
       continue;
     }
     if (value.includes('$')) continue;
-    const at = o.valueRange ?? o.range;
-    if (spec.type === 'bool' && !BOOL.includes(value)) ctx.reportOn(run, at, `invalid value for ${o.key}: ${value}: use true or false`);
-    else if (spec.type === 'enum' && spec.name !== 'type' && !spec.values?.includes(value)) ctx.reportOn(run, at, `unsupported ${o.key} value "${value}": use one of ${spec.values?.join(', ')}`);
-    else if (spec.type === 'int' && !/^\d+$/.test(value)) ctx.reportOn(run, at, `invalid value for ${o.key}: ${value}: use a number`);
-    else if (spec.type === 'octal' && !/^0?[0-7]{1,4}$/.test(value)) ctx.reportOn(run, at, `invalid value for ${o.key}: ${value}: use an octal mode such as 0755`);
+    let problem: string | undefined;
+    if (spec.type === 'bool' && !BOOL.includes(value)) problem = `invalid value for ${o.key}: ${value}: use true or false`;
+    else if (spec.type === 'enum' && spec.name !== 'type' && !spec.values?.includes(value)) problem = `unsupported ${o.key} value "${value}": use one of ${spec.values?.join(', ')}`;
+    else if (spec.type === 'int' && !INT.test(value)) problem = `invalid value for ${o.key}: ${value}: use a number`;
+    else if (spec.type === 'octal' && !OCTAL.test(value)) problem = `invalid value for ${o.key}: ${value}: use an octal mode such as 0755`;
+    if (problem) ctx.reportOn(run, o.valueRange ?? o.range, problem);
   }
 }

@@ -6,6 +6,7 @@ export default defineRule({
   description: 'Empty continuation lines will become errors in a future release',
   check(ctx) {
     for (const instruction of ctx.model.instructions) {
+      if (instruction.emptyContinuationLines.length === 0) continue;
       for (const empty of instruction.emptyContinuationLines) {
         const line = empty.start.line;
         ctx.reportOn(instruction, empty, 'Empty continuation line: remove it (empty lines inside a continued instruction will become errors in a future release)', [

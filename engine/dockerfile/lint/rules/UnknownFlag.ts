@@ -1,6 +1,14 @@
 import { specOf } from '../specOf';
 import { defineRule } from '../rule';
 import { suggest } from '../text';
+import type { InstructionSpec } from '../../spec';
+
+const namesBySpec = new Map<InstructionSpec, string[]>();
+function flagNames(spec: InstructionSpec): string[] {
+  let names = namesBySpec.get(spec);
+  if (!names) namesBySpec.set(spec, (names = spec.flags.map((f) => f.name)));
+  return names;
+}
 
 export default defineRule({
   code: 'UnknownFlag',
@@ -11,7 +19,7 @@ export default defineRule({
       if (i.flags.length === 0) continue;
       const spec = specOf(i);
       if (!spec) continue;
-      const names = spec.flags.map((f) => f.name);
+      const names = flagNames(spec);
       for (const flag of i.flags) {
         if (names.includes(flag.name)) continue;
         const guess = suggest(flag.name, names, true);
