@@ -25,9 +25,9 @@ export function expand(text: string, env: Env, escapeChar: '\\' | '`'): string {
 
 /** Expands a word and splits it into fields (quotes respected), like ProcessWords. */
 export function expandWords(text: string, env: Env, escapeChar: '\\' | '`'): string[] {
-  const r = expandWord(text, env, { escapeChar });
+  const r = expandWord(text, env, { escapeChar, splitWords: true });
   if (r.errors.length) throw new BuildError(r.errors[0].message);
-  return r.words;
+  return r.words ?? [];
 }
 
 /** The instruction as written, continuations joined (what `Step N/M :` shows). */

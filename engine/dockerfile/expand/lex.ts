@@ -20,6 +20,8 @@ export interface ExpandOptions {
   rawEscapes?: boolean;
   /** Leave references to unset variables as written (BuildKit's SkipUnsetEnv). */
   skipUnset?: boolean;
+  /** Also split the result into fields (`words`, BuildKit's ProcessWords). */
+  splitWords?: boolean;
 }
 
 export interface ExpandError {
@@ -46,8 +48,8 @@ export interface VariableReference {
 export interface ExpandResult {
   /** The expanded word (BuildKit's ProcessWord result). */
   value: string;
-  /** The result split into words after expansion, quotes respected (ProcessWords). */
-  words: string[];
+  /** With `splitWords`: the result split into words after expansion, quotes respected (ProcessWords). */
+  words?: string[];
   /** Names that were found in the environment. */
   matched: string[];
   /** Names that were looked up and not found. */
@@ -420,10 +422,12 @@ function plainFields(text: string): string[] {
 /** Expand one word with BuildKit's semantics (ProcessWordWithMatches). Never throws. */
 export function expandWord(text: string, env: Env, opts: ExpandOptions = {}): ExpandResult {
   if (isPlainWord(text, opts.escapeChar)) {
-    return { value: text, words: plainFields(text), matched: NONE, unmatched: NONE, references: NONE, errors: NONE };
+    const result: ExpandResult = { value: text, matched: NONE, unmatched: NONE, references: NONE, errors: NONE };
+    if (opts.splitWords) result.words = plainFields(text);
+    return result;
   }
   const sw = new ShellWord(text, env, opts);
-  const words = new Words();
+  const words = opts.splitWords ? new Words() : undefined;
   let value = '';
   const errors: ExpandError[] = [];
   try {
@@ -433,12 +437,7 @@ export function expandWord(text: string, env: Env, opts: ExpandOptions = {}): Ex
     errors.push({ message: e.message, offset: e.offset, end: sw.pos });
     value = '';
   }
-  return {
-    value,
-    words: errors.length ? [] : words.done(),
-    matched: sw.matched,
-    unmatched: sw.unmatched,
-    references: sw.references,
-    errors,
-  };
+  const result: ExpandResult = { value, matched: sw.matched, unmatched: sw.unmatched, references: sw.references, errors };
+  if (words) result.words = errors.length ? [] : words.done();
+  return result;
 }

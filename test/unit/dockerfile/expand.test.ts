@@ -134,7 +134,7 @@ describe('dockerfile/expand: BuildKit word expansion', () => {
   });
 
   it('splits words after expansion, keeping quoted spaces', () => {
-    assert.deepEqual(expandWord('a "b c" $V', env({ V: 'd e' })).words, ['a', 'b c', 'd', 'e']);
+    assert.deepEqual(expandWord('a "b c" $V', env({ V: 'd e' }), { splitWords: true }).words, ['a', 'b c', 'd', 'e']);
   });
 
   it('matches globs like Go RE2: leftmost-first, empty matches, newlines, templates', () => {
