@@ -19,6 +19,7 @@ import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { PassThrough, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import {
@@ -32,7 +33,9 @@ import type { LayerSource, Snapshotter } from '../runtime/snapshot';
 import { BuildCache, stepKey, type StepState } from './cache';
 import { killProcessesRootedAt } from './killRooted';
 import { layerOwners, setOwner } from './owner';
-import { StepStacks, type Stack, type StepMount } from './stepStack';
+import { LayerDirs } from './layerDirs';
+import { markTopDir } from './topDir';
+import { lowerdirOf, MAX_LOWERDIR, StepStacks, type Stack, type StepMount } from './stepStack';
 import { pruneContexts, type BuildContext } from './context';
 import { executeCopy, planCopy, type CopyPlan, type CopySourceRoot } from './copy';
 import {
@@ -48,6 +51,8 @@ export interface BuilderDeps {
   images: ImageStore;
   snapshotter: Snapshotter;
   executor: () => Executor;
+  /** Debug log: the time each phase of a step took (`--log-level debug`). */
+  debug?: (msg: string) => void;
 }
 
 export interface BuildOptions {
@@ -112,16 +117,30 @@ interface StageRun {
 
 export class Builder {
   readonly cache: BuildCache;
+  readonly layerDirs: LayerDirs;
   private readonly buildRoot: string;
+  private sweeping?: Promise<void>;
 
   constructor(private readonly deps: BuilderDeps) {
     this.buildRoot = path.join(deps.dataRoot, 'build');
     this.cache = new BuildCache(this.buildRoot, deps.images.content);
+    this.layerDirs = new LayerDirs(this.buildRoot);
     deps.images.addGcRoots(() => this.cache.layerDigests());
   }
 
   async build(opts: BuildOptions): Promise<BuildResult> {
-    return new BuildRun(this, this.deps, opts).run();
+    try {
+      return await new BuildRun(this, this.deps, opts).run();
+    } finally {
+      // after the answer, off the build's path: unreferenced layer dirs beyond the budget go
+      this.sweeping ??= this.sweepLayerDirs().catch((e) => this.deps.debug?.(`layer dir sweep: ${(e as Error).message}`)).finally(() => { this.sweeping = undefined; });
+    }
+  }
+
+  private async sweepLayerDirs(): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    const referenced = new Set((await this.cache.entries()).flatMap((e) => e.config.rootfs.diff_ids));
+    await this.layerDirs.sweep(referenced);
   }
 
   /** Build cache records for `/system/df` (`BuildCache`). */
@@ -139,6 +158,7 @@ export class Builder {
    */
   async prune(): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
     const { deleted, bytes } = await this.cache.prune();
+    await this.layerDirs.prune();
     await this.deps.images.gc();
     await fs.promises.rm(path.join(this.buildRoot, 'mounts'), { recursive: true, force: true });
     await pruneContexts(path.join(this.buildRoot, 'contexts'));
@@ -155,6 +175,7 @@ export class Builder {
    * contexts are kept.
    */
   async recover(): Promise<void> {
+    await this.layerDirs.recover();
     const steps = path.join(this.buildRoot, 'steps');
     await killProcessesRootedAt(steps);
     for (const key of this.deps.snapshotter.list()) {
@@ -172,6 +193,11 @@ export class Builder {
     for (const n of await fs.promises.readdir(this.buildRoot).catch(() => [] as string[])) {
       if (/^(net|rw|empty)-/.test(n)) await fs.promises.rm(path.join(this.buildRoot, n), { recursive: true, force: true });
     }
+    // the dirs thousands of files are written under: each build's and context's tree in a block group of its own
+    for (const d of [steps, path.join(this.buildRoot, 'contexts'), this.layerDirs.dir]) {
+      await fs.promises.mkdir(d, { recursive: true, mode: 0o700 });
+      await markTopDir(d);
+    }
   }
 }
 
@@ -187,6 +213,10 @@ class BuildRun {
   private totalSteps = 0;
   private readonly snapshots = new Set<string>();
   private readonly stacks: StepStacks;
+  /** Base snapshots of this build by the diffIDs they hold (shared by every stack and view on them). */
+  private readonly bases = new Map<string, Promise<string>>();
+  /** Releases of the layer dirs this build has in its mounts. */
+  private readonly layerDirUses: (() => void)[] = [];
   /** Aborted when the client cancels or any stage fails (parallel stages stop too). */
   private readonly abort = new AbortController();
   private readonly signal = this.abort.signal;
@@ -212,6 +242,18 @@ class BuildRun {
   private now(): string {
     const epoch = this.sourceDateEpoch;
     return epoch === undefined ? new Date().toISOString() : new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
+  }
+
+  /** Returns `mark(phase)`, which logs (debug) the ms since the previous mark of this step. */
+  private marker(step: string): (phase: string) => void {
+    const debug = this.deps.debug;
+    if (!debug) return () => undefined;
+    let t = performance.now();
+    return (phase) => {
+      const now = performance.now();
+      debug(`build step ${JSON.stringify(step.slice(0, 60))}: ${phase} ${(now - t).toFixed(1)} ms`);
+      t = now;
+    };
   }
 
   private out(text: string): void {
@@ -252,7 +294,9 @@ class BuildRun {
     } finally {
       await Promise.allSettled(this.stageRuns.values());
       await this.stacks.dispose();
+      await Promise.allSettled(this.bases.values());
       for (const key of this.snapshots) await this.deps.snapshotter.remove(key).catch(() => undefined);
+      for (const release of this.layerDirUses) release();
     }
   }
 
@@ -446,8 +490,12 @@ class BuildRun {
     run.state.config.created = this.now();
   }
 
-  /** Uses the cache entry for `key` or runs `work` (which changes the snapshot) and records it. */
-  private async cachedStep(run: StageRun, key: string, createdBy: string, work: (rootfs: string) => Promise<void>): Promise<void> {
+  /**
+   * Uses the cache entry for `key` or runs `work` (which changes the snapshot) and records it.
+   * `work` may answer `{ plain: true }`: it only created files and dirs without xattrs and removed
+   * nothing, so the diff need not read xattrs.
+   */
+  private async cachedStep(run: StageRun, key: string, createdBy: string, work: (rootfs: string) => Promise<void | { plain: boolean }>): Promise<void> {
     if (!this.opts.noCache) {
       const hit = await this.builder.cache.get(key);
       if (hit) {
@@ -458,62 +506,124 @@ class BuildRun {
         return;
       }
     }
-    const layers: LayerSource[] = run.state.layers.map((l, i) => ({
-      diffID: run.state.config.rootfs.diff_ids[i],
-      open: () => this.deps.images.content.openLayer(l.digest),
-    }));
     const stacked = (await this.deps.snapshotter.mode()) === 'overlay';
     let snapKey: string | undefined;
-    if (!stacked || !run.stack || run.stack.covered !== run.state.layers.length) {
+    if (!stacked) {
       snapKey = `build-${randomBytes(8).toString('hex')}`;
       this.snapshots.add(snapKey);
     }
     let committed = false;
     let step: StepMount | undefined;
+    let unmounted: Promise<void> | undefined;
+    const mark = this.marker(createdBy);
     try {
       let entries: LayerEntry[];
       if (stacked) {
-        if (snapKey) run.stack = { base: await this.deps.snapshotter.prepare(snapKey, layers), uppers: [], covered: run.state.layers.length };
-        step = await this.stacks.mountStep(run.stack!);
-        await work(step.rootfs);
-        await step.unmount();
+        if (!run.stack || run.stack.covered !== run.state.layers.length || lowerdirOf(run.stack).length > MAX_LOWERDIR) run.stack = await this.stackFor(run.state);
+        mark('stack');
+        step = await this.stacks.mountStep(run.stack);
+        mark('mount');
+        const plain = (await work(step.rootfs))?.plain === true;
+        mark('work');
         this.checkCancelled();
-        entries = await step.changes();
+        // the upper is read while the unmount runs: nothing writes to the step any more
+        unmounted = step.unmount();
+        unmounted.catch(() => undefined);
+        entries = await step.changes({ xattrs: !plain });
       } else {
-        const rootfs = await this.deps.snapshotter.prepare(snapKey!, layers);
+        const rootfs = await this.deps.snapshotter.prepare(snapKey!, this.layerSources(run.state));
+        mark('snapshot');
         await work(rootfs);
+        mark('work');
         await this.deps.snapshotter.unmount(snapKey!);
         this.checkCancelled();
         entries = await this.deps.snapshotter.changes(snapKey!);
       }
+      mark(`diff (${entries.length} entries)`);
       entries = layerOwners(entries);
       let size = 0;
+      let diffID: string | undefined;
+      let upper = step?.upper;
       if (entries.length) {
-        const pass = new PassThrough();
-        const ingest = this.deps.images.content.ingest(pass);
-        const written = await writeLayer(entries, pass, { signal: this.signal, sourceDateEpoch: this.sourceDateEpoch });
-        const stored = await ingest;
-        if (stored.digest !== written.digest) throw new BuildError(`layer digest mismatch: ${stored.digest} != ${written.digest}`);
-        run.state.layers.push({ mediaType: MediaTypes.ociLayerGzip, digest: written.digest, size: written.size });
+        // uncompressed, like BuildKit's layer store: gzip is paid once, on push (distributableManifest)
+        const written = await this.storeLayer(entries);
+        run.state.layers.push({ mediaType: MediaTypes.ociLayer, digest: written.digest, size: written.size });
         run.state.config.rootfs.diff_ids.push(written.diffID);
+        diffID = written.diffID;
         size = written.size;
+        mark('layer written');
+      }
+      await unmounted;
+      mark('unmounted');
+      // The upper becomes the layer's kept dir (not with SOURCE_DATE_EPOCH: the tar's mtimes are
+      // clamped, so the dir would not be the layer).
+      if (step && diffID && this.sourceDateEpoch === undefined) {
+        step.dropInitStubs();
+        upper = this.builder.layerDirs.adopt(step.upper, diffID, size);
+        this.layerDirUses.push(this.builder.layerDirs.use([diffID]));
       }
       if (step) {
-        run.stack = { ...run.stack!, uppers: [...run.stack!.uppers, step.upper], covered: run.stack!.covered + (entries.length ? 1 : 0) };
+        run.stack = { ...run.stack!, uppers: [...run.stack!.uppers, upper!], covered: run.stack!.covered + (entries.length ? 1 : 0) };
         committed = true;
       }
       this.addHistory(run, createdBy, entries.length === 0);
       await this.builder.cache.put(key, run.key, createdBy, run.state, size);
+      mark('cache record');
       run.key = key;
       this.out(` ---> ${shortId(configId(run.state.config))}\n`);
     } finally {
       if (step && !committed) await step.discard();
-      // with a stack the base snapshot stays until the build ends (its rootfs is a lower layer)
-      if (snapKey && !stacked) {
+      if (snapKey) {
         await this.deps.snapshotter.remove(snapKey).catch(() => undefined);
         this.snapshots.delete(snapKey);
       }
     }
+  }
+
+  /** Writes a layer's tar into the content store; its digest is its diffID (uncompressed). */
+  private async storeLayer(entries: LayerEntry[]): Promise<{ digest: string; diffID: string; size: number }> {
+    const pass = new PassThrough();
+    const [stored, written] = await Promise.all([
+      this.deps.images.content.ingest(pass),
+      writeLayer(entries, pass, { signal: this.signal, sourceDateEpoch: this.sourceDateEpoch, compression: 'none' }),
+    ]);
+    if (stored.digest !== written.digest) throw new BuildError(`layer digest mismatch: ${stored.digest} != ${written.digest}`);
+    await this.deps.images.content.setLayerInfo(written.digest, { diffId: written.diffID, uncompressedSize: written.size });
+    return written;
+  }
+
+  private layerSources(state: StepState, count = state.layers.length): LayerSource[] {
+    return state.layers.slice(0, count).map((l, i) => ({
+      diffID: state.config.rootfs.diff_ids[i],
+      open: () => this.deps.images.content.openLayer(l.digest),
+    }));
+  }
+
+  /**
+   * An overlay stack for `state`: its newest layers that are kept as layer dirs stacked as they
+   * are, on a base snapshot of the layers below (unpacked once per chain by the Snapshotter, e.g.
+   * a pulled base image). Mount options must fit a page, so a stack too tall for that has its
+   * oldest layers unpacked into the base instead.
+   */
+  private async stackFor(state: StepState): Promise<Stack> {
+    const diffIds = state.config.rootfs.diff_ids;
+    const dirs = this.builder.layerDirs;
+    let k = diffIds.length;
+    while (k > 0 && dirs.has(diffIds[k - 1])) k--;
+    const baseGuess = this.deps.snapshotter.rootfs(`build-${'0'.repeat(16)}`);
+    while (k < diffIds.length && lowerdirOf({ base: baseGuess, uppers: diffIds.slice(k).map((d) => dirs.path(d)) }).length > MAX_LOWERDIR) k++;
+    // registered before the first await, so a sweep never takes a dir this build is about to mount
+    this.layerDirUses.push(dirs.use(diffIds.slice(k)));
+    const chain = diffIds.slice(0, k).join(',');
+    let base = this.bases.get(chain);
+    if (!base) {
+      const key = `build-${randomBytes(8).toString('hex')}`;
+      this.snapshots.add(key);
+      base = this.deps.snapshotter.prepare(key, this.layerSources(state, k));
+      base.catch(() => undefined);
+      this.bases.set(chain, base);
+    }
+    return { base: await base, uppers: diffIds.slice(k).map((d) => dirs.path(d)), covered: diffIds.length };
   }
 
   private async workdir(run: StageRun, inst: Instruction): Promise<void> {
@@ -544,6 +654,7 @@ class BuildRun {
         await fs.promises.chmod(cur, 0o755);
         setOwner(cur, owner.uid, owner.gid);
       }
+      return { plain: true }; // directories made, nothing removed
     });
   }
 
@@ -571,6 +682,7 @@ class BuildRun {
       const img = await this.baseImage(expanded);
       state = { config: img.config, layers: img.layers };
     }
+    if ((await this.deps.snapshotter.mode()) === 'overlay') return this.stacks.view(await this.stackFor(state));
     const key = `view-${randomBytes(8).toString('hex')}`;
     this.snapshots.add(key);
     const root = await this.deps.snapshotter.prepare(key, state.layers.map((l, i) => ({
@@ -616,7 +728,9 @@ class BuildRun {
     const createdBy = `${inst.kind} ${[...inst.flags.filter((f) => f.name.toLowerCase() !== 'from').map((f) => `--${f.name}=${f.value ?? ''}`), ...sources, ...inline.map((i) => `<<${i.name}`), dest].join(' ')}`;
     const copy = async (rootfs: string, sr: CopySourceRoot, plan: CopyPlan) => {
       const chown = chownSpec ? await resolveUser(rootfs, chownSpec, { forChown: true }) : undefined;
-      await executeCopy(rootfs, sr, plan, { dest, chown, chmod, parents, excludes });
+      const done = await executeCopy(rootfs, sr, plan, { dest, chown, chmod, parents, excludes });
+      // copies carry no xattrs; without removals overlay made no whiteouts or opaque dirs
+      return { plain: !done.removed };
     };
     const request = { sources, inline, add: inst.kind === 'ADD', excludes, fetchUrl: (url: string) => this.fetchUrl(url, checksum) };
     if (from) {
@@ -627,7 +741,7 @@ class BuildRun {
         const view = await this.viewOf(run, from);
         try {
           const sr: CopySourceRoot = { root: view.root, preserveOwnership: true };
-          await copy(rootfs, sr, await planCopy(sr, { ...request, hash: false }));
+          return await copy(rootfs, sr, await planCopy(sr, { ...request, hash: false }));
         } finally {
           await view.release();
         }
@@ -635,7 +749,9 @@ class BuildRun {
       return;
     }
     const sr: CopySourceRoot = { root: this.opts.context.root, ignore: this.opts.context.ignore, preserveOwnership: false };
+    const planned = this.marker(createdBy);
     const plan = await planCopy(sr, request);
+    planned(`plan and hash (${plan.items.length} sources)`);
     await this.cachedStep(run, stepKey(run.key, [createdBy, plan.contentHash, chownSpec ?? '']), createdBy, (rootfs) => copy(rootfs, sr, plan));
   }
 

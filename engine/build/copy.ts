@@ -238,6 +238,12 @@ interface Writer {
   opts: CopyOptions;
   excludes?: IgnoreMatcher;
   inodes: Map<string, string>;
+  /** Host dirs this copy created: nothing is in them but what it wrote, so no target needs a look first. */
+  fresh: Set<string>;
+  /** Host dir → whether new entries in it inherit its group (setgid), so their gid must be set. */
+  setgid: Map<string, boolean>;
+  /** Whether anything that existed was removed (only then can overlay have made whiteouts or opaque dirs). */
+  removed: boolean;
 }
 
 async function lstatOrNull(p: string): Promise<fs.Stats | null> {
@@ -245,14 +251,17 @@ async function lstatOrNull(p: string): Promise<fs.Stats | null> {
 }
 
 /** mkdir -p inside the rootfs (chroot semantics); new dirs 0755 owned by `owner`. */
-async function mkdirAll(rootfs: string, abs: string, owner: { uid: number; gid: number }): Promise<string> {
+async function mkdirAll(rootfs: string, abs: string, owner: { uid: number; gid: number }, w?: Writer): Promise<string> {
   const r = await resolveInRoot(rootfs, abs, { followFinal: true });
   let cur = path.resolve(rootfs);
   for (const c of r.rel.split('/').filter(Boolean)) {
     cur = `${cur}/${c}`;
     const st = await lstatOrNull(cur);
     if (st?.isDirectory()) continue;
-    if (st) await fs.promises.rm(cur, { recursive: true, force: true });
+    if (st) {
+      await fs.promises.rm(cur, { recursive: true, force: true });
+      if (w) w.removed = true;
+    }
     await fs.promises.mkdir(cur, { mode: 0o755 });
     await fs.promises.chmod(cur, 0o755);
     setOwner(cur, owner.uid, owner.gid);
@@ -265,28 +274,101 @@ function ownerOf(w: Writer, st: fs.Stats): { uid: number; gid: number } {
   return w.sr.preserveOwnership ? { uid: st.uid, gid: st.gid } : { uid: 0, gid: 0 };
 }
 
+const EUID = process.geteuid?.() ?? 0;
+const EGID = process.getegid?.() ?? 0;
+
+/** Whether a new entry in `dir` needs a chown to get `owner` (it is created as ours, or with the dir's group when setgid). */
+function needsChown(w: Writer, dir: string, owner: { uid: number; gid: number }): boolean {
+  if (owner.uid !== EUID || owner.gid !== EGID) return true;
+  let sg = w.setgid.get(dir);
+  if (sg === undefined) {
+    sg = w.fresh.has(dir) ? false : (fs.statSync(dir).mode & 0o2000) !== 0;
+    w.setgid.set(dir, sg);
+  }
+  return sg;
+}
+
+/** Small files are copied through this buffer: one read and one write instead of the copyfile dance. */
+const COPY_BUFFER = Buffer.allocUnsafe(1 << 20);
+const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+
+/**
+ * A regular file's content, owner, mode and times, with as few system calls as possible (thousands
+ * of small files per COPY): the source is opened without following links, the target created
+ * exclusively, and the attributes set through its descriptor.
+ */
+function copyRegular(w: Writer, src: string, target: string, st: fs.Stats, owner: { uid: number; gid: number }, mode: number): void {
+  const chown = isRoot && needsChown(w, path.dirname(target), owner);
+  const whole = () => {
+    fs.copyFileSync(src, target, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE);
+    if (chown) fs.lchownSync(target, owner.uid, owner.gid);
+    fs.chmodSync(target, mode);
+    fs.utimesSync(target, st.atime, st.mtime);
+  };
+  if (st.size >= COPY_BUFFER.length) return whole();
+  let n = 0;
+  if (st.size > 0) {
+    const input = fs.openSync(src, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    try {
+      // a byte more than the size is asked for: a short read is the end of the file (one call), a
+      // file that grew is copied as it is now (like copyfile would)
+      const want = st.size + 1;
+      while (n < want) {
+        const ask = want - n;
+        const got = fs.readSync(input, COPY_BUFFER, n, ask, n);
+        n += got;
+        if (got < ask) break;
+      }
+    } finally {
+      fs.closeSync(input);
+    }
+    if (n > st.size) return whole(); // grew since it was listed: copied as it is now
+  }
+  const out = fs.openSync(target, CREATE_FLAGS, 0o600);
+  try {
+    let off = 0;
+    while (off < n) off += fs.writeSync(out, COPY_BUFFER, off, n - off);
+    if (chown) fs.fchownSync(out, owner.uid, owner.gid);
+    fs.fchmodSync(out, mode);
+    fs.futimesSync(out, st.atime, st.mtime);
+  } finally {
+    fs.closeSync(out);
+  }
+}
+
 /**
  * Copies one source entry to `target` (a host path whose parent is a real dir inside the rootfs).
  * Synchronous file-system calls: thousands of small files, each a handful of syscalls.
  */
 function copyEntry(w: Writer, src: PlannedPath, target: string, relBelow: string): void {
   const st = src.stat;
-  const existing = lstatSyncOrNull(target);
+  const parent = path.dirname(target);
+  const existing = w.fresh.has(parent) ? null : lstatSyncOrNull(target);
   const owner = ownerOf(w, st);
   const mode = w.opts.chmod ?? (st.mode & 0o7777);
   if (st.isDirectory()) {
-    if (existing && !existing.isDirectory()) fs.rmSync(target, { recursive: true, force: true });
-    if (!existing || !existing.isDirectory()) fs.mkdirSync(target, { mode: 0o700 });
+    if (existing && !existing.isDirectory()) {
+      fs.rmSync(target, { recursive: true, force: true });
+      w.removed = true;
+    }
+    if (!existing || !existing.isDirectory()) {
+      fs.mkdirSync(target, { mode: 0o700 });
+      w.fresh.add(target);
+    }
+    const chown = isRoot && needsChown(w, parent, owner);
     copyDirContents(w, src, target, relBelow);
-    setOwner(target, owner.uid, owner.gid);
+    if (chown || (existing?.isDirectory() && (existing.uid !== owner.uid || existing.gid !== owner.gid))) setOwner(target, owner.uid, owner.gid);
     fs.chmodSync(target, mode);
     fs.utimesSync(target, st.atime, st.mtime);
     return;
   }
-  if (existing) fs.rmSync(target, { recursive: true, force: true });
+  if (existing) {
+    fs.rmSync(target, { recursive: true, force: true });
+    w.removed = true;
+  }
   if (st.isSymbolicLink()) {
     fs.symlinkSync(fs.readlinkSync(src.host), target);
-    setOwner(target, owner.uid, owner.gid);
+    if (isRoot && needsChown(w, parent, owner)) fs.lchownSync(target, owner.uid, owner.gid);
     fs.lutimesSync(target, st.atime, st.mtime);
     return;
   }
@@ -297,10 +379,7 @@ function copyEntry(w: Writer, src: PlannedPath, target: string, relBelow: string
     fs.linkSync(first, target);
     return;
   }
-  fs.copyFileSync(src.host, target, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE);
-  setOwner(target, owner.uid, owner.gid);
-  fs.chmodSync(target, mode);
-  fs.utimesSync(target, st.atime, st.mtime);
+  copyRegular(w, src.host, target, st, owner, mode);
   if (st.nlink > 1) w.inodes.set(inodeKey, target);
 }
 
@@ -319,11 +398,19 @@ function lstatSyncOrNull(p: string): fs.Stats | null {
 }
 
 /** Writes `plan` into `rootfs` at `opts.dest`. */
-export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: CopyPlan, copyOpts: CopyOptions): Promise<void> {
+export interface CopyResult {
+  /** Something that existed was removed or replaced (overlay may then have whiteouts or opaque dirs). */
+  removed: boolean;
+}
+
+export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: CopyPlan, copyOpts: CopyOptions): Promise<CopyResult> {
   // `..` never survives into a destination: `/etc/..` is `/`, `/..` is `/` (trailing slash kept).
   const normalized = path.posix.normalize(`/${copyOpts.dest}`);
   const opts = { ...copyOpts, dest: copyOpts.dest.endsWith('/') && !normalized.endsWith('/') ? `${normalized}/` : normalized };
-  const w: Writer = { rootfs, sr, opts, excludes: opts.excludes?.length ? IgnoreMatcher.fromPatterns(opts.excludes) : undefined, inodes: new Map() };
+  const w: Writer = {
+    rootfs, sr, opts, excludes: opts.excludes?.length ? IgnoreMatcher.fromPatterns(opts.excludes) : undefined, inodes: new Map(),
+    fresh: new Set(), setgid: new Map(), removed: false,
+  };
   const dirOwner = opts.chown ?? { uid: 0, gid: 0 };
   const destIsDir = opts.dest.endsWith('/') || plan.multiple;
   const destResolved = await resolveInRoot(rootfs, opts.dest, { followFinal: true });
@@ -334,14 +421,15 @@ export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: Copy
 
   const fileTarget = async (name: string): Promise<string> => {
     if (!name || name === '.' || name === '..' || name.includes('/')) throw new Error(`invalid file name ${JSON.stringify(name)} for ${opts.dest}`);
-    if (destIsDir || destExistingDir || opts.dest === '/') return `${await mkdirAll(rootfs, opts.dest, dirOwner)}/${name}`;
-    const parent = await mkdirAll(rootfs, path.posix.dirname(opts.dest), dirOwner);
+    if (destIsDir || destExistingDir || opts.dest === '/') return `${await mkdirAll(rootfs, opts.dest, dirOwner, w)}/${name}`;
+    const parent = await mkdirAll(rootfs, path.posix.dirname(opts.dest), dirOwner, w);
     return `${parent}/${path.posix.basename(opts.dest)}`;
   };
 
   for (const it of plan.items) {
     if (it.kind === 'inline' || it.kind === 'url') {
       const target = await fileTarget(it.name);
+      if (await lstatOrNull(target)) w.removed = true;
       await fs.promises.rm(target, { recursive: true, force: true });
       await fs.promises.writeFile(target, it.content, { flag: 'wx', mode: 0o600 });
       setOwner(target, dirOwner.uid, dirOwner.gid);
@@ -349,7 +437,8 @@ export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: Copy
       continue;
     }
     if (it.kind === 'archive') {
-      const into = await mkdirAll(rootfs, opts.dest, dirOwner);
+      const into = await mkdirAll(rootfs, opts.dest, dirOwner, w);
+      w.removed = true; // an archive may replace anything below dest
       // like BuildKit, `--chown` also applies to what an archive unpacks
       await applyLayer(fs.createReadStream(it.src.host), into, { whiteouts: 'literal', ownership: isRoot ? 'chown' : 'record', owner: opts.chown });
       continue;
@@ -358,7 +447,7 @@ export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: Copy
     if (opts.parents) {
       const pivot = src.rel.includes('/./') ? src.rel.slice(src.rel.indexOf('/./') + 3) : src.rel;
       const parentDir = path.posix.dirname(pivot);
-      const base = await mkdirAll(rootfs, parentDir === '.' ? opts.dest : `${opts.dest}/${parentDir}`, dirOwner);
+      const base = await mkdirAll(rootfs, parentDir === '.' ? opts.dest : `${opts.dest}/${parentDir}`, dirOwner, w);
       copyEntry(w, src, `${base}/${path.posix.basename(pivot)}`, '');
       continue;
     }
@@ -368,11 +457,12 @@ export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: Copy
       const existing = await resolveInRoot(rootfs, opts.dest, { followFinal: true });
       if ((await lstatOrNull(existing.hostPath))?.isDirectory()) copyDirContents(w, src, existing.hostPath, '');
       else {
-        const parent = await mkdirAll(rootfs, path.posix.dirname(opts.dest), dirOwner);
+        const parent = await mkdirAll(rootfs, path.posix.dirname(opts.dest), dirOwner, w);
         copyEntry(w, src, `${parent}/${path.posix.basename(opts.dest)}`, '');
       }
       continue;
     }
     copyEntry(w, src, await fileTarget(path.posix.basename(src.rel) || path.basename(src.host)), '');
   }
+  return { removed: w.removed };
 }

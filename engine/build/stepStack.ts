@@ -18,6 +18,9 @@ const MOUNT = '/bin/mount';
 const UMOUNT = '/bin/umount';
 const OPTIONS = 'index=off,redirect_dir=off,metacopy=off';
 
+/** The longest `lowerdir=` option we build: mount options must fit in a page (4096 bytes) with the rest. */
+export const MAX_LOWERDIR = 3000;
+
 /** Mount points the runtime creates when missing (kept out of layers, like Docker's init layer). */
 const INIT_PATHS = ['proc', 'dev', 'sys', 'etc/hosts', 'etc/hostname', 'etc/resolv.conf'];
 
@@ -34,10 +37,21 @@ export interface StepMount {
   rootfs: string;
   /** Unmounts; then `changes()` gives the layer entries and `commit()` pushes the upper on the stack. */
   unmount(): Promise<void>;
-  changes(): Promise<LayerEntry[]>;
+  /** `xattrs: false`: the step is known to have made no xattrs, opaque dirs or whiteouts (see diffOverlayUpper). */
+  changes(opts?: { xattrs?: boolean }): Promise<LayerEntry[]>;
+  /**
+   * Removes from the (unmounted) upper dir the mount points the runtime created that `changes()`
+   * leaves out, so the dir holds exactly the layer (before it is kept as a layer directory).
+   */
+  dropInitStubs(): void;
   /** Discards the step's dirs (when it is not committed). */
   discard(): Promise<void>;
   upper: string;
+}
+
+/** overlay's `lowerdir` for a stack: the newest layer first. */
+export function lowerdirOf(stack: Pick<Stack, 'base' | 'uppers'>): string {
+  return [...stack.uppers].reverse().concat(stack.base).join(':');
 }
 
 export class StepStacks {
@@ -49,7 +63,7 @@ export class StepStacks {
   }
 
   private lowerdir(stack: Stack): string {
-    return [...stack.uppers].reverse().concat(stack.base).join(':');
+    return lowerdirOf(stack);
   }
 
   /** Mounts a writable step on top of `stack`. */
@@ -70,10 +84,13 @@ export class StepStacks {
       rootfs,
       upper,
       unmount,
-      changes: async () => (await diffOverlayUpper(upper)).filter((e) => {
+      changes: async (opts) => (await diffOverlayUpper(upper, undefined, opts)).filter((e) => {
         const name = e.name.replace(/\/+$/, '');
         return !(INIT_PATHS.includes(name) && !preexisting.has(name));
       }),
+      dropInitStubs: () => {
+        for (const p of INIT_PATHS) if (!preexisting.has(p)) fs.rmSync(path.join(upper, p), { recursive: true, force: true });
+      },
       discard: async () => {
         await unmount();
         await fs.promises.rm(d, { recursive: true, force: true });

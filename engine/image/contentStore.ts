@@ -250,6 +250,7 @@ export class ContentStore {
   async delete(digest: string): Promise<void> {
     await fs.promises.rm(this.blobPath(digest), { force: true });
     await fs.promises.rm(path.join(this.infoDir, `${digestHex(digest)}.json`), { force: true });
+    await fs.promises.rm(path.join(this.root, 'gzipped', `${digestHex(digest)}.json`), { force: true });
   }
 
   /** The uncompressed digest (diffID) and size of a layer blob, computed once and remembered. */

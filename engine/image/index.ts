@@ -6,6 +6,7 @@ export * from './errors';
 export { ContentStore, DigestMismatchError, SizeMismatchError, BlobNotFoundError, type IngestOptions, type IngestResult, type LayerInfo, type BlobSource, type OpenBlob } from './contentStore';
 export { ImageStore, type ImageRecord, type ImageSummary, type ImageDetails, type HistoryItem, type DeleteResponseItem, type DeleteOptions, type ContainerUse } from './imageStore';
 export { withFileLock, writeFileAtomic } from './fileLock';
+export { distributableManifest, gzippedLayer, isUncompressedLayer } from './distribute';
 export { saveImages } from './save';
 export { loadImages, type LoadResult } from './load';
 export { importRootfs, type ImportOptions } from './importRootfs';

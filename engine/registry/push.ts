@@ -1,9 +1,10 @@
 // `docker push`: for every blob HEAD first, then a cross-repository mount, then an upload
 // (POST + monolithic PUT, or PATCH chunks when the registry sets OCI-Chunk-Min-Length), in
 // parallel; then PUT the manifest. Reports like Docker (`<tag>: digest: sha256:… size: N`).
+// Uncompressed local layers (built or loaded here) are gzipped once first (distributableManifest).
 import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { familiarName, familiarString, parseDockerRef, parseReference, repositoryName, shortId, type Descriptor, type ImageStore, type Reference } from '../image';
+import { distributableManifest, familiarName, familiarString, parseDockerRef, parseReference, repositoryName, shortId, type Descriptor, type ImageManifest, type ImageStore, type Reference } from '../image';
 import { RegistryClient } from './client';
 import { RegistryError } from './errors';
 import { mapLimit, throttledProgress, type OnProgress } from './progress';
@@ -28,7 +29,7 @@ export interface PushResult {
 export async function push(name: string, store: ImageStore, opts: PushOptions = {}, onProgress?: OnProgress): Promise<PushResult> {
   const ref = parseDockerRef(name);
   const rec = await store.resolve(familiarString(ref));
-  const { descriptor, manifest } = await store.manifest(rec);
+  const { descriptor, manifest } = await distributableManifest(store, rec);
   const client = await clientFor(ref.domain, opts);
   const repo = ref.path;
   onProgress?.({ status: `The push refers to repository [${repositoryName(ref)}]` });
@@ -78,11 +79,14 @@ async function mountSources(store: ImageStore, ref: Reference): Promise<Map<stri
     if (r.domain !== ref.domain || r.path === ref.path) continue;
     const rec = await store.record(id);
     if (!rec) continue;
-    const m = await store.manifest(rec).catch(() => undefined);
-    for (const l of m?.manifest.layers ?? []) {
-      const list = out.get(l.digest) ?? [];
-      if (!list.includes(r.path)) list.push(r.path);
-      out.set(l.digest, list);
+    // every stored manifest: a pushed image lists its compressed layers in a second one
+    for (const d of rec.manifests) {
+      const m = await store.content.readJson<ImageManifest>(d.digest).catch(() => undefined);
+      for (const l of m?.layers ?? []) {
+        const list = out.get(l.digest) ?? [];
+        if (!list.includes(r.path)) list.push(r.path);
+        out.set(l.digest, list);
+      }
     }
   }
   return out;

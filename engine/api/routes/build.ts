@@ -19,10 +19,11 @@
  * resolved inside the directory (links never lead out of it).
  */
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
 import { Builder } from '../../build/builder';
 import { contextFromDir, contextFromTar, type BuildContext } from '../../build/context';
-import { familiarString, parseDockerRef, parseReference } from '../../image';
+import { familiarString, parseDockerRef, parseReference, repositoryName } from '../../image';
 import { configKey, pull, type AuthConfig } from '../../registry';
 import { createExecutor, type Executor } from '../../runtime/executor';
 import { Snapshotter } from '../../runtime/snapshot';
@@ -50,6 +51,11 @@ function registryConfig(header: string | string[] | undefined): Record<string, A
   }
 }
 
+/** The repositories of the `t` parameters, without tags or digests. */
+function repositories(tags: string[]): string[] {
+  return [...new Set(tags.map((t) => repositoryName(parseReference(t))))].sort();
+}
+
 function isUnixSocket(ctx: RequestContext): boolean {
   const s = ctx.req.socket as Socket;
   return !s.remoteAddress && !s.remotePort;
@@ -62,6 +68,7 @@ function builderOf(engine: Engine): Builder {
     images: engine.images,
     snapshotter: new Snapshotter(path.join(engine.dataRoot, 'snapshots')),
     executor: () => (executor ??= createExecutor(engine.runtime, path.join(engine.dataRoot, 'build', 'runtime'))),
+    debug: (msg) => engine.log.debug(msg),
   });
 }
 
@@ -87,9 +94,13 @@ async function postBuild(ctx: RequestContext, builder: Builder): Promise<void> {
   const out = new JsonMessageWriter(ctx.res);
   let context: BuildContext | undefined;
   try {
+    const t0 = performance.now();
     context = contextDir
       ? await contextFromDir(contextDir, dockerfile)
-      : await contextFromTar(ctx.req, path.join(builder.root, 'contexts'), dockerfile, abort.signal, JSON.stringify([tags, dockerfile]));
+      // the mirrored context is kept per repository (not per tag): `-t app:2` after `-t app:1`
+      // finds the files of the last upload in place
+      : await contextFromTar(ctx.req, path.join(builder.root, 'contexts'), dockerfile, abort.signal, JSON.stringify([repositories(tags), dockerfile]));
+    ctx.engine.log.debug(`build context ${contextDir ? 'directory' : 'tar'} ready in ${(performance.now() - t0).toFixed(1)} ms`);
     const result = await builder.build({
       context,
       tags,

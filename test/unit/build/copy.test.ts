@@ -74,6 +74,30 @@ describe('build: COPY/ADD semantics', () => {
     assert.equal(fs.statSync(path.join(rootfs, 'owned/by')).mode & 0o7777, 0o755);
   });
 
+  it('keeps content, special mode bits and mtimes; a setgid destination dir still gets the owner asked for; removals are reported', async () => {
+    fs.writeFileSync(path.join(ctx, 'suid'), 'S');
+    fs.chmodSync(path.join(ctx, 'suid'), 0o4755);
+    fs.writeFileSync(path.join(ctx, 'empty'), '');
+    fs.writeFileSync(path.join(ctx, 'big'), Buffer.alloc((1 << 20) + 3, 7));
+    const when = new Date('2020-02-02T02:02:02Z');
+    for (const f of ['suid', 'empty', 'big', 'dir/x', 'dir']) fs.utimesSync(path.join(ctx, f), when, when);
+    fs.mkdirSync(path.join(rootfs, 'sgid'));
+    fs.chownSync(path.join(rootfs, 'sgid'), 0, 1234);
+    fs.chmodSync(path.join(rootfs, 'sgid'), 0o2775);
+    const plan = await planCopy(sr(), { sources: ['suid', 'empty', 'big', 'dir'] });
+    const first = await executeCopy(rootfs, sr(), plan, { dest: '/sgid/' });
+    assert.equal(first.removed, false);
+    for (const f of ['suid', 'empty', 'big', 'x']) {
+      const st = fs.lstatSync(path.join(rootfs, 'sgid', f));
+      assert.equal(st.mtimeMs, when.getTime(), f);
+      assert.deepEqual([st.uid, st.gid], [0, 0], `${f}: context files are 0:0 even in a setgid dir`);
+      assert.ok(fs.readFileSync(path.join(rootfs, 'sgid', f)).equals(fs.readFileSync(path.join(ctx, f === 'x' ? 'dir/x' : f))), f);
+    }
+    assert.equal(fs.statSync(path.join(rootfs, 'sgid/suid')).mode & 0o7777, 0o4755);
+    const again = await executeCopy(rootfs, sr(), plan, { dest: '/sgid/' });
+    assert.equal(again.removed, true, 'existing targets were replaced');
+  });
+
   it('--parents keeps the source path; --exclude drops matches', async () => {
     await copy(['dir/sub/y', 'a.txt'], { dest: '/p/', parents: true });
     assert.equal(read('p/dir/sub/y'), 'y');

@@ -89,6 +89,29 @@ describe('layer: diff + write + apply round trip', () => {
     assert.ok(names.includes(`${'l'.repeat(90)}/${'m'.repeat(90)}/${'n'.repeat(120)}`), 'long names go through PAX');
   });
 
+  it('uncompressed: the blob is the tar of the gzip form, one digest is both; many small files and big ones batch correctly', async () => {
+    const src = path.join(base, 'src');
+    makeTree(src);
+    // enough small files to fill several 1 MiB batches, and files straddling the batch size
+    fs.mkdirSync(path.join(src, 'many'));
+    for (let i = 0; i < 2500; i++) fs.writeFileSync(path.join(src, 'many', `f${i}`), `${i}`.repeat(1 + (i % 700)));
+    fs.writeFileSync(path.join(src, 'exactly-1MiB'), Buffer.alloc(1 << 20, 1));
+    fs.writeFileSync(path.join(src, 'just-over-1MiB'), Buffer.alloc((1 << 20) + 1, 2));
+    const gz = await writeLayerToFile(await diffDirs(null, src), path.join(base, 'gz'));
+    const plain = await writeLayerToFile(await diffDirs(null, src), path.join(base, 'plain'), { compression: 'none' });
+    const tarBytes = fs.readFileSync(plain.file);
+    assert.equal(plain.mediaType, 'application/vnd.oci.image.layer.v1.tar');
+    assert.equal(plain.digest, plain.diffID);
+    assert.equal(plain.digest, `sha256:${createHash('sha256').update(tarBytes).digest('hex')}`);
+    assert.equal(plain.size, tarBytes.length);
+    assert.ok(zlib.gunzipSync(fs.readFileSync(gz.file)).equals(tarBytes), 'the gzip layer inflates to the same tar');
+    assert.equal(gz.diffID, plain.diffID);
+    const dst = path.join(base, 'dst');
+    fs.mkdirSync(dst);
+    await applyLayer(fs.createReadStream(plain.file), dst, { ownership: 'chown' });
+    assert.deepEqual(snapshot(dst, true), snapshot(src, true));
+  });
+
   it('is deterministic and clamps mtimes with SOURCE_DATE_EPOCH', async () => {
     const src = path.join(base, 'src');
     makeTree(src);
