@@ -203,8 +203,8 @@ export class ContainerManager {
         Id: id,
         Name: finalName,
         Created: new Date().toISOString(),
-        Path: built.process.args[0],
-        Args: built.process.args.slice(1),
+        Path: built.command[0],
+        Args: built.command.slice(1),
         Config: {
           ...config,
           Hostname: built.process.hostname ?? config.Hostname ?? '',

@@ -8,6 +8,7 @@ import { resolveInRoot, resolveUser } from '../../image/layer';
 import { invalid } from '../errors';
 import type { MountSpec, ProcessSpec } from '../executor';
 import type { VolumeStore } from '../volumes';
+import { findInitBinary, INIT_CANDIDATES, INIT_TARGET } from './initBinary';
 import type { DockerContainerConfig, DockerHostConfig, MountPoint } from './types';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -68,6 +69,8 @@ function parseTmpfsOptions(opts: string): string[] {
 
 export interface BuiltProcess {
   process: ProcessSpec;
+  /** the container's command (Path and Args), without the init that may run it */
+  command: string[];
   mounts: MountPoint[];
   warnings: string[];
   /** named volumes to populate from the image at their target on first use */
@@ -187,11 +190,19 @@ export async function buildProcess(o: BuildProcessOptions): Promise<BuiltProcess
   if (o.rootless && Object.keys(resources).length) {
     warnings.push('Resource limits are ignored: the rootless runtime has no cgroups on this host.');
   }
-  if (hc.Init) warnings.push('Init is not supported by this engine: the command runs as PID 1.');
+  const command = commandOf(config, image);
+  let args = command;
+  if (hc.Init) {
+    const init = findInitBinary();
+    if (!init) throw invalid(`--init: no statically linked init binary on this host (looked for ${INIT_CANDIDATES.join(', ')}): install tini (its tini-static) or docker.io`);
+    if (taken.has(INIT_TARGET)) throw invalid(`Duplicate mount point: ${INIT_TARGET} (used by --init)`);
+    mounts.push({ type: 'bind', source: init, target: INIT_TARGET, readonly: true });
+    args = [INIT_TARGET, '--', ...command];
+  }
 
   const process: ProcessSpec = {
     rootfs: o.rootfs,
-    args: commandOf(config, image),
+    args,
     env: mergeEnv(image.Env, config.Env ?? [], hostname, user.home),
     cwd,
     user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
@@ -206,7 +217,7 @@ export async function buildProcess(o: BuildProcessOptions): Promise<BuiltProcess
     ...(config.Tty && hc.ConsoleSize?.[0] && hc.ConsoleSize[1] ? { consoleSize: { height: hc.ConsoleSize[0], width: hc.ConsoleSize[1] } } : {}),
     resources: o.rootless ? undefined : resources,
   };
-  return { process, mounts: points, warnings, volumeTargets };
+  return { process, command, mounts: points, warnings, volumeTargets };
 }
 
 function readResolvConf(hc: DockerHostConfig): string {

@@ -80,6 +80,30 @@ function suite(label: string, opts: { asUser?: string; runtime?: 'auto' | 'rootl
       assert.equal(named, 'app\n');
     });
 
+    it('--init runs docker-init as PID 1: the command is its child, signals reach it, orphans are reaped', async () => {
+      const { stdout: cmdline } = await engine.docker(['run', '--rm', '--init', 'busybox', 'cat', '/proc/1/cmdline']);
+      assert.equal(cmdline, '/sbin/docker-init\x00--\x00cat\x00/proc/1/cmdline\x00');
+      const { stdout: ps } = await engine.docker(['run', '--rm', '--init', 'busybox', 'ps', '-o', 'pid,ppid,args']);
+      const rows = ps.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+      assert.deepEqual(rows[0], ['1', '0', '/sbin/docker-init', '--', 'ps', '-o', 'pid,ppid,args']);
+      assert.deepEqual(rows.find((r) => r[2] === 'ps')?.slice(1, 3), ['1', 'ps'], ps);
+      const { stdout: ro } = await engine.docker(['run', '--rm', '--init', '--read-only', 'busybox', 'sh', '-c', 'echo x > /sbin/docker-init 2>/dev/null || echo read-only']);
+      assert.equal(ro, 'read-only\n');
+      // sleep as PID 1 ignores SIGTERM (killed after the timeout: 137); under docker-init it gets it (143)
+      await engine.docker(['run', '-d', '--init', '--name', 'inited', 'busybox', 'sh', '-c', '(sleep 0.2 &); exec sleep 300']);
+      const args = async () => (await engine.docker(['exec', 'inited', 'ps', '-o', 'args'])).stdout.split('\n').map((l) => l.trim());
+      await waitFor('the orphaned sleep to exit', async () => !(await args()).includes('sleep 0.2'), 10000, 200);
+      const { stdout: stats } = await engine.docker(['exec', 'inited', 'ps', '-o', 'stat,args']);
+      assert.ok(!/^\s*Z/m.test(stats), `a zombie is left: the orphan was not reaped\n${stats}`);
+      const { stdout: inspect } = await engine.docker(['inspect', '-f', '{{.Path}} {{json .Args}} {{.HostConfig.Init}}', 'inited']);
+      assert.equal(inspect.trim(), 'sh ["-c","(sleep 0.2 &); exec sleep 300"] true');
+      await engine.docker(['stop', '-t', '60', 'inited']);
+      assert.equal((await engine.docker(['inspect', '-f', '{{.State.ExitCode}}', 'inited'])).stdout.trim(), '143');
+      const { stdout: diff } = await engine.docker(['diff', 'inited']);
+      assert.ok(diff.split('\n').includes('A /sbin/docker-init'), diff);
+      await engine.docker(['rm', 'inited']);
+    });
+
     it('mounts binds, named volumes and tmpfs, and honours --read-only', async () => {
       fs.writeFileSync(path.join(work, 'in.txt'), 'from host');
       fs.chmodSync(path.join(work, 'in.txt'), 0o666);
