@@ -409,6 +409,10 @@ export function isPlainWord(text: string, escapeChar: EscapeChar = '\\'): boolea
   return true;
 }
 
+function exact<T>(list: T[]): T[] {
+  return list.length === 0 ? NONE : list.slice();
+}
+
 /** The fields of a plain word (ProcessWords splits at whitespace). */
 function plainFields(text: string): string[] {
   let spaced = false;
@@ -429,15 +433,16 @@ export function expandWord(text: string, env: Env, opts: ExpandOptions = {}): Ex
   const sw = new ShellWord(text, env, opts);
   const words = opts.splitWords ? new Words() : undefined;
   let value = '';
-  const errors: ExpandError[] = [];
+  let errors: ExpandError[] = NONE;
   try {
     value = sw.processStopOn(EOF, opts.rawEscapes ?? false, words);
   } catch (e) {
     if (!(e instanceof LexError)) throw e;
-    errors.push({ message: e.message, offset: e.offset, end: sw.pos });
+    errors = [{ message: e.message, offset: e.offset, end: sw.pos }];
     value = '';
   }
-  const result: ExpandResult = { value, matched: sw.matched, unmatched: sw.unmatched, references: sw.references, errors };
+  // Results are often kept (the linter keeps every expanded word): lists of their exact length.
+  const result: ExpandResult = { value, matched: exact(sw.matched), unmatched: exact(sw.unmatched), references: exact(sw.references), errors };
   if (words) result.words = errors.length ? [] : words.done();
   return result;
 }

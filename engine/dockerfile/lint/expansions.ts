@@ -63,11 +63,13 @@ function collect(ctx: LintContext): ExpandedWord[] {
     out.push(new ExpandedWord(model, instruction, role, word.text, scope, scopes.expansionOf(word) ?? expandWord(word.text, scope.env, { escapeChar }), checkUndefined, word.range, exact ? word : undefined, -1, word));
   };
   const fromFlag = (instruction: Instruction, flag: Flag, scope: Scope, checkUndefined: boolean, role: WordRole) => {
-    if (flag.value === undefined || !flag.valueRange || (role !== 'from-platform' && isPlainWord(flag.value, escapeChar))) return;
+    if (flag.value === undefined || (role !== 'from-platform' && isPlainWord(flag.value, escapeChar))) return;
+    const valueRange = flag.valueRange;
+    if (!valueRange) return;
     const quoted = flag.valueText !== undefined && QUOTED.test(flag.valueText);
     const verbatim = flag.valueText === flag.value || (quoted && flag.valueText!.slice(1, -1) === flag.value);
-    const start = verbatim && flag.valueRange.start.line === flag.valueRange.end.line ? model.offsetAt(flag.valueRange.start) + (quoted ? 1 : 0) : -1;
-    out.push(new ExpandedWord(model, instruction, role, flag.value, scope, expandWord(flag.value, scope.env, { escapeChar }), checkUndefined, flag.valueRange, undefined, start));
+    const start = verbatim && valueRange.start.line === valueRange.end.line ? model.offsetAt(valueRange.start) + (quoted ? 1 : 0) : -1;
+    out.push(new ExpandedWord(model, instruction, role, flag.value, scope, expandWord(flag.value, scope.env, { escapeChar }), checkUndefined, valueRange, undefined, start));
   };
   for (const stage of model.stages) {
     const from = stage.from;
@@ -115,8 +117,9 @@ function collect(ctx: LintContext): ExpandedWord[] {
           const scope = scopes.scopeBefore(i);
           for (const m of i.mounts) {
             for (const o of m.options) {
-              if (o.value === undefined || !o.valueRange || isPlainWord(o.value, escapeChar)) continue;
+              if (o.value === undefined || isPlainWord(o.value, escapeChar)) continue;
               const r = o.valueRange;
+              if (!r) continue;
               const verbatim = r.start.line === r.end.line && r.end.character - r.start.character === o.value.length;
               out.push(new ExpandedWord(model, i, 'value', o.value, scope, expandWord(o.value, scope.env, { escapeChar }), true, r, undefined, verbatim ? model.offsetAt(r.start) : -1));
             }

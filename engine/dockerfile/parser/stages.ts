@@ -21,13 +21,15 @@ export function buildStages(instructions: Instruction[]): Stage[] {
   };
   const addRefs = (inst: Instruction, stage: Stage) => {
     // No closure per instruction: the bundle's keepNames makes creating named closures costly.
-    if ((inst.kind === 'COPY' || inst.kind === 'ADD') && inst.from?.value !== undefined && inst.from.valueRange) {
-      addRef(stage, inst, 'copy-from', inst.from.value, inst.from.valueRange, resolve(inst.from.value, stage.index));
+    if ((inst.kind === 'COPY' || inst.kind === 'ADD') && inst.from?.value !== undefined) {
+      const range = inst.from.valueRange;
+      if (range) addRef(stage, inst, 'copy-from', inst.from.value, range, resolve(inst.from.value, stage.index));
     }
     if (inst.kind === 'RUN') {
       for (const m of inst.mounts) {
         for (const o of m.options) {
-          if (o.key === 'from' && o.value !== undefined && o.valueRange) addRef(stage, inst, 'mount-from', o.value, o.valueRange, resolve(o.value, stage.index));
+          const range = o.key === 'from' && o.value !== undefined ? o.valueRange : undefined;
+          if (range) addRef(stage, inst, 'mount-from', o.value!, range, resolve(o.value!, stage.index));
         }
       }
     }
