@@ -5,13 +5,15 @@
 import type {
   ExposedPort, Flag, Instruction, JsonArray, KeyValuePair, Mount, OnbuildInstruction, ParseProblem, Word,
 } from '../model';
+import { wordOffsetAt } from '../wordRange';
+import type { LineIndex } from './lineIndex';
 import type { LogicalLine } from './logical';
 import { NONE, append } from './lists';
 import { FlagNode, InstructionNode, MountOptionNode } from './nodes';
 import { ProblemCode } from './problems';
 import { instructionSpec } from '../spec/instructions';
 import {
-  isSpace, isFieldSpace, parseWords, scanFlagWord, scanJsonArray, skipSpaces, splitFields, trimEnd, unquoteFlagText,
+  isSpace, isFieldSpace, parseWords, scanFlagWord, scanJsonArray, skipSpaces, trimEnd, unquoteFlagText,
 } from './words';
 
 
@@ -99,9 +101,8 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
       break;
     }
     case 'EXPOSE': {
-      const spans = splitFields(t, argsStart, end);
-      inst.args = spans.map((s) => line.word(s.start, s.end));
-      inst.ports = spans.map((s, i) => exposedPort(line, s.start, inst.args[i]));
+      inst.args = fieldWords(line, argsStart, end);
+      inst.ports = inst.args.map((w) => exposedPort(line.index, w));
       break;
     }
     case 'USER':
@@ -203,7 +204,7 @@ export function parseInstruction(ctx: InstructionContext, from: number, parent?:
 /** Reused by fieldWords: the words are gathered here, then copied into an array of their exact length. */
 const scratch: Word[] = [];
 
-/** The whitespace-separated fields of [start, end) as words (`splitFields` without the spans). */
+/** The whitespace-separated fields of [start, end) as words (BuildKit's `reWhitespace.Split`, empty fields dropped). */
 function fieldWords(line: LogicalLine, start: number, end: number): Word[] {
   const t = line.text;
   scratch.length = 0;
@@ -302,13 +303,13 @@ function parseMount(line: LogicalLine, flag: Flag, base: number): Mount {
   return mount;
 }
 
-function exposedPort(line: LogicalLine, base: number, w: Word): ExposedPort {
+function exposedPort(index: LineIndex, w: Word): ExposedPort {
   const slash = w.text.indexOf('/');
   const portEnd = slash === -1 ? w.text.length : slash;
-  const port: ExposedPort = { word: w, port: w.text.slice(0, portEnd), portRange: line.range(base, base + portEnd) };
+  const port: ExposedPort = { word: w, port: w.text.slice(0, portEnd), portRange: index.range(w.start, portEnd === 0 ? w.start : wordOffsetAt(w, portEnd - 1) + 1) };
   if (slash !== -1) {
     port.protocol = w.text.slice(slash + 1);
-    port.protocolRange = line.range(base + slash + 1, base + w.text.length);
+    port.protocolRange = index.range(slash + 1 < w.text.length ? wordOffsetAt(w, slash + 1) : w.end, w.end);
   }
   return port;
 }

@@ -28,20 +28,6 @@ export function trimEnd(t: string, start: number, end = t.length): number {
   return end;
 }
 
-/** `reWhitespace.Split(s, -1)` without empty fields. */
-export function splitFields(t: string, start: number, end: number): Span[] {
-  const out: Span[] = [];
-  let p = start;
-  while (p < end) {
-    while (p < end && isFieldSpace(t.charCodeAt(p))) p++;
-    if (p >= end) break;
-    const s = p;
-    while (p < end && !isFieldSpace(t.charCodeAt(p))) p++;
-    out.push({ start: s, end: p });
-  }
-  return out;
-}
-
 export interface FlagWord extends Span {
   /** The word with quotes removed and `\x` escapes resolved (extractBuilderFlags). */
   value: string;
