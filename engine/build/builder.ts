@@ -495,7 +495,7 @@ class BuildRun {
    * `work` may answer `{ plain: true }`: it only created files and dirs without xattrs and removed
    * nothing, so the diff need not read xattrs.
    */
-  private async cachedStep(run: StageRun, key: string, createdBy: string, work: (rootfs: string) => Promise<void | { plain: boolean }>): Promise<void> {
+  private async cachedStep(run: StageRun, key: string, createdBy: string, work: (rootfs: string, real: string) => Promise<void | { plain: boolean }>): Promise<void> {
     if (!this.opts.noCache) {
       const hit = await this.builder.cache.get(key);
       if (hit) {
@@ -523,7 +523,7 @@ class BuildRun {
         mark('stack');
         step = await this.stacks.mountStep(run.stack);
         mark('mount');
-        const plain = (await work(step.rootfs))?.plain === true;
+        const plain = (await work(step.rootfs, step.upper))?.plain === true;
         mark('work');
         this.checkCancelled();
         // the upper is read while the unmount runs: nothing writes to the step any more
@@ -533,7 +533,7 @@ class BuildRun {
       } else {
         const rootfs = await this.deps.snapshotter.prepare(snapKey!, this.layerSources(run.state));
         mark('snapshot');
-        await work(rootfs);
+        await work(rootfs, rootfs);
         mark('work');
         await this.deps.snapshotter.unmount(snapKey!);
         this.checkCancelled();
@@ -669,20 +669,27 @@ class BuildRun {
     return byName ?? byIndex;
   }
 
-  /** A read-only rootfs of another stage or image for COPY --from / mounts. */
-  private async viewOf(run: StageRun, from: string): Promise<{ root: string; release: () => Promise<void> }> {
+  /**
+   * A read-only rootfs of another stage or image for COPY --from / mounts, with the kept layer
+   * dirs it shows (newest first), which COPY may link files from.
+   */
+  private async viewOf(run: StageRun, from: string): Promise<{ root: string; release: () => Promise<void>; layerDirs?: string[] }> {
     const expanded = expand(from, this.env(run), this.escape);
     const stage = this.stageRef(run, from);
     let state: StepState;
+    const viewOfStack = async (stack: Stack) => ({
+      ...await this.stacks.view(stack),
+      layerDirs: stack.uppers.filter((u) => path.dirname(u) === this.builder.layerDirs.dir).reverse(),
+    });
     if (stage) {
       const result = await this.buildStage(stage.index);
-      if (result.stack && result.stack.covered === result.state.layers.length) return this.stacks.view(result.stack);
+      if (result.stack && result.stack.covered === result.state.layers.length) return viewOfStack(result.stack);
       state = result.state;
     } else {
       const img = await this.baseImage(expanded);
       state = { config: img.config, layers: img.layers };
     }
-    if ((await this.deps.snapshotter.mode()) === 'overlay') return this.stacks.view(await this.stackFor(state));
+    if ((await this.deps.snapshotter.mode()) === 'overlay') return viewOfStack(await this.stackFor(state));
     const key = `view-${randomBytes(8).toString('hex')}`;
     this.snapshots.add(key);
     const root = await this.deps.snapshotter.prepare(key, state.layers.map((l, i) => ({
@@ -726,33 +733,35 @@ class BuildRun {
       .map((s) => expand(s.text, env, this.escape));
 
     const createdBy = `${inst.kind} ${[...inst.flags.filter((f) => f.name.toLowerCase() !== 'from').map((f) => `--${f.name}=${f.value ?? ''}`), ...sources, ...inline.map((i) => `<<${i.name}`), dest].join(' ')}`;
-    const copy = async (rootfs: string, sr: CopySourceRoot, plan: CopyPlan) => {
+    const copy = async (rootfs: string, real: string, sr: CopySourceRoot, plan: CopyPlan) => {
       const chown = chownSpec ? await resolveUser(rootfs, chownSpec, { forChown: true }) : undefined;
-      const done = await executeCopy(rootfs, sr, plan, { dest, chown, chmod, parents, excludes });
-      // copies carry no xattrs; without removals overlay made no whiteouts or opaque dirs
-      return { plain: !done.removed };
+      const done = await executeCopy(rootfs, sr, plan, { dest, chown, chmod, parents, excludes, linkInto: { rootfs, real } });
+      // copies carry no xattrs (links from layer dirs may); without removals overlay made no
+      // whiteouts or opaque dirs
+      return { plain: !done.removed && !done.linkedFromLayers };
     };
     const request = { sources, inline, add: inst.kind === 'ADD', excludes, fetchUrl: (url: string) => this.fetchUrl(url, checksum) };
     if (from) {
       // --from: the source is identified by its layers, so a cache lookup needs no view of its
       // filesystem; the view is made only when the step runs.
       const source = await this.sourceIdentity(run, from);
-      await this.cachedStep(run, stepKey(run.key, [createdBy, source, chownSpec ?? '']), createdBy, async (rootfs) => {
+      await this.cachedStep(run, stepKey(run.key, [createdBy, source, chownSpec ?? '']), createdBy, async (rootfs, real) => {
         const view = await this.viewOf(run, from);
         try {
-          const sr: CopySourceRoot = { root: view.root, preserveOwnership: true };
-          return await copy(rootfs, sr, await planCopy(sr, { ...request, hash: false }));
+          const sr: CopySourceRoot = { root: view.root, preserveOwnership: true, linkFrom: view.layerDirs };
+          return await copy(rootfs, real, sr, await planCopy(sr, { ...request, hash: false }));
         } finally {
           await view.release();
         }
       });
       return;
     }
-    const sr: CopySourceRoot = { root: this.opts.context.root, ignore: this.opts.context.ignore, preserveOwnership: false };
+    const ctx = this.opts.context;
+    const sr: CopySourceRoot = { root: ctx.root, ignore: ctx.ignore, preserveOwnership: false, digests: ctx.digests, linkable: ctx.linkable };
     const planned = this.marker(createdBy);
     const plan = await planCopy(sr, request);
     planned(`plan and hash (${plan.items.length} sources)`);
-    await this.cachedStep(run, stepKey(run.key, [createdBy, plan.contentHash, chownSpec ?? '']), createdBy, (rootfs) => copy(rootfs, sr, plan));
+    await this.cachedStep(run, stepKey(run.key, [createdBy, plan.contentHash, chownSpec ?? '']), createdBy, (rootfs, real) => copy(rootfs, real, sr, plan));
   }
 
   /**

@@ -3,6 +3,7 @@
  * - `contextFromTar`: the `/build` request body (untrusted) is extracted with the same confined
  *   extractor as layers (applyLayer: no `..`, no writes through links; whiteout names are plain
  *   files; ownership is recorded, never applied) into a private temp dir (kaniko CVE-2026-28406).
+ *   Every file is hashed while it streams by (COPY's cache keys need no second read).
  *   As in dockerd, `.dockerignore` was already applied by the client; the Dockerfile and the ignore
  *   file themselves are dropped from the context when the ignore file excludes them.
  * - `contextFromDir`: a local directory used in place (the fast path); `.dockerignore` /
@@ -18,9 +19,29 @@ import { applyLayer, cleanRelative, resolveInRoot } from '../image/layer';
 import { knownDigest } from './copy';
 import { IgnoreMatcher } from './dockerignore';
 
+/** A regular file's content digest, valid while the file keeps this inode, size and mtime. */
+export interface KnownDigest {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  /** sha256 hex */
+  digest: string;
+}
+
 export interface BuildContext {
   /** Host directory of the context root. */
   root: string;
+  /**
+   * Tar contexts: the digest of every regular file, hashed while the upload streamed by, by host
+   * path. The directory is private to the daemon and only written by the mirror (a changed file
+   * gets a new inode), so these stay true without looking at ctime.
+   */
+  digests?: Map<string, KnownDigest>;
+  /**
+   * Tar contexts: files may be hard-linked into layers instead of copied (the mirror never
+   * writes a file in place; a local directory is the user's and may be edited in place).
+   */
+  linkable?: boolean;
   /** Excluded paths (local-directory contexts); undefined when the client already filtered. */
   ignore?: IgnoreMatcher;
   /** The Dockerfile's text (read before an ignore rule drops it from the context). */
@@ -58,11 +79,27 @@ async function readDockerfile(root: string, dockerfile: string): Promise<string>
 /** Context directories in use by a running build (one build per directory at a time). */
 const busy = new Set<string>();
 
+/** Digests of the files of each kept context directory, as the last upload left them. */
+const mirrored = new Map<string, Map<string, KnownDigest>>();
+
+const known = (k: KnownDigest | undefined, st: fs.Stats) => (k && k.ino === st.ino && k.size === st.size && k.mtimeMs === st.mtimeMs ? k.digest : undefined);
+
+/** sha256 hex of a (small) file, read once (a kept context after a daemon restart). */
+function hashFile(hostPath: string): string | undefined {
+  try {
+    return createHash('sha256').update(fs.readFileSync(hostPath)).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Removes the kept context directories no build is using (`/build/prune`). */
 export async function pruneContexts(workDir: string): Promise<void> {
   for (const n of await fs.promises.readdir(workDir).catch(() => [] as string[])) {
     const dir = path.join(workDir, n);
-    if (!busy.has(dir)) await fs.promises.rm(dir, { recursive: true, force: true });
+    if (busy.has(dir)) continue;
+    mirrored.delete(dir);
+    await fs.promises.rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -92,11 +129,20 @@ export async function contextFromTar(body: Readable, workDir: string, dockerfile
     if (!keep) await fs.promises.rm(root, { recursive: true, force: true });
     release();
   };
+  const before = mirrored.get(root);
+  mirrored.delete(root); // until this upload is complete
+  const digests = new Map<string, KnownDigest>();
   try {
     await applyLayer(body, root, {
       ownership: 'record', whiteouts: 'literal', devices: false, xattrs: false, signal,
-      mirror: keep ? { digestOf: (_p, st) => knownDigest(st) } : undefined,
+      mirror: {
+        // a file kept from the last upload is compared by content; its digest is known unless the
+        // daemon restarted since (then it is read once rather than rewritten)
+        digestOf: (p, st) => known(before?.get(p), st) ?? knownDigest(st) ?? (keep ? hashFile(p) : undefined),
+        onFile: (p, st, digest) => { digests.set(p, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, digest }); },
+      },
     });
+    if (keep) mirrored.set(root, digests);
     const dockerfileText = await readDockerfile(root, dockerfile);
     const ignore = await loadIgnore(root, cleanRelative(dockerfile) ?? 'Dockerfile');
     if (ignore) {
@@ -104,7 +150,7 @@ export async function contextFromTar(body: Readable, workDir: string, dockerfile
         if (ignore.matches(f)) await fs.promises.rm((await resolveInRoot(root, f)).hostPath, { force: true });
       }
     }
-    return { root, dockerfileText, dispose };
+    return { root, dockerfileText, dispose, digests, linkable: true };
   } catch (e) {
     // a half-mirrored directory is never reused
     await fs.promises.rm(root, { recursive: true, force: true });

@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyLayer, resolveInRoot } from '../image/layer';
+import type { KnownDigest } from './context';
 import { IgnoreMatcher } from './dockerignore';
 import { isRoot, setOwner } from './owner';
 
@@ -25,6 +26,19 @@ export interface CopySourceRoot {
   ignore?: IgnoreMatcher;
   /** COPY --from keeps the source owners; context files become 0:0. */
   preserveOwnership: boolean;
+  /** Content digests known without reading (a tar context hashed while it streamed in). */
+  digests?: Map<string, KnownDigest>;
+  /**
+   * The source files themselves may become the copies (hard links: one system call, no new
+   * inode) when the copy would have their owner, mode and times anyway. Only for sources nobody
+   * writes in place: a tar context (its mirror replaces changed files by new ones).
+   */
+  linkable?: boolean;
+  /**
+   * COPY --from a stage: the kept layer dirs of the stage's stack (newest first; immutable). A
+   * source file the view shows from one of them (same inode) is linked from there.
+   */
+  linkFrom?: string[];
 }
 
 interface PlannedPath {
@@ -57,6 +71,13 @@ export interface CopyOptions {
   /** `--parents`: keep the source path below the context root (or below a `/./` pivot). */
   parents?: boolean;
   excludes?: string[];
+  /**
+   * Where the rootfs's new entries really are, for hard links (which cannot cross into an overlay
+   * mount): `real` is the directory behind `rootfs` (the overlay's upper dir, or the rootfs itself).
+   * Links go there only into directories this copy created (nothing else writes or looks up those
+   * names through the overlay, so its view never disagrees). Without it, everything is copied.
+   */
+  linkInto?: { rootfs: string; real: string };
 }
 
 const GLOB = /[*?[]/;
@@ -111,7 +132,11 @@ async function hashTree(h: ReturnType<typeof createHash>, src: PlannedPath, sr: 
   const owner = sr.preserveOwnership ? `${st.uid}:${st.gid}` : '';
   h.update(`${relBelow}\0${typeChar(st)}\0${st.mode & 0o7777}\0${owner}\0`);
   if (st.isSymbolicLink()) h.update(`${await fs.promises.readlink(src.host)}\0`);
-  else if (st.isFile()) h.update(`${st.size}\0${await fileDigest(src.host, st)}\0`);
+  else if (st.isFile()) {
+    const k = sr.digests?.get(src.host);
+    const streamed = k && k.ino === st.ino && k.size === st.size && k.mtimeMs === st.mtimeMs ? k.digest : undefined;
+    h.update(`${st.size}\0${streamed ?? await fileDigest(src.host, st)}\0`);
+  }
   else if (st.isDirectory()) {
     for (const child of listDir(src, sr, excludes, relBelow)) await hashTree(h, child.src, sr, excludes, child.relBelow);
   }
@@ -244,6 +269,8 @@ interface Writer {
   setgid: Map<string, boolean>;
   /** Whether anything that existed was removed (only then can overlay have made whiteouts or opaque dirs). */
   removed: boolean;
+  /** Whether a file was linked from a layer dir (it keeps its xattrs, which the layer must then carry). */
+  linkedFromLayers: boolean;
 }
 
 async function lstatOrNull(p: string): Promise<fs.Stats | null> {
@@ -297,7 +324,40 @@ const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants
  * of small files per COPY): the source is opened without following links, the target created
  * exclusively, and the attributes set through its descriptor.
  */
+const UMASK = process.umask();
+
+/** The file the copy of `src` may be a hard link to, if any (see CopySourceRoot.linkable/linkFrom). */
+function linkSource(w: Writer, src: string, st: fs.Stats, owner: { uid: number; gid: number }, mode: number): { path: string; layer: boolean } | undefined {
+  if (w.opts.chmod !== undefined || mode !== (st.mode & 0o7777)) return undefined;
+  if (isRoot && (owner.uid !== st.uid || owner.gid !== st.gid)) return undefined;
+  if (w.sr.linkable) return { path: src, layer: false };
+  if (!w.sr.linkFrom?.length) return undefined;
+  const rel = path.relative(w.sr.root, src);
+  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  for (const dir of w.sr.linkFrom) {
+    const candidate = `${dir}/${rel}`;
+    const cst = lstatSyncOrNull(candidate);
+    if (!cst) continue;
+    // the view shows the real inode of a lower file: the same inode is the same file
+    const same = cst.isFile() && cst.ino === st.ino && cst.size === st.size && cst.mtimeMs === st.mtimeMs;
+    return same ? { path: candidate, layer: true } : undefined;
+  }
+  return undefined;
+}
+
 function copyRegular(w: Writer, src: string, target: string, st: fs.Stats, owner: { uid: number; gid: number }, mode: number): void {
+  const into = w.opts.linkInto;
+  const link = into && w.fresh.has(path.dirname(target)) && target.startsWith(`${into.rootfs}/`) ? linkSource(w, src, st, owner, mode) : undefined;
+  if (link) {
+    try {
+      fs.linkSync(link.path, into!.real + target.slice(into!.rootfs.length));
+      if (link.layer) w.linkedFromLayers = true;
+      return;
+    } catch (e) {
+      // another filesystem, too many links, not permitted (protected_hardlinks): copy instead
+      if (!['EXDEV', 'EMLINK', 'EPERM'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    }
+  }
   const chown = isRoot && needsChown(w, path.dirname(target), owner);
   const whole = () => {
     fs.copyFileSync(src, target, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE);
@@ -324,12 +384,14 @@ function copyRegular(w: Writer, src: string, target: string, st: fs.Stats, owner
     }
     if (n > st.size) return whole(); // grew since it was listed: copied as it is now
   }
-  const out = fs.openSync(target, CREATE_FLAGS, 0o600);
+  // created with its mode when the umask leaves it as it is (no chmod call then)
+  const exact = (mode & 0o7000) === 0 && (mode & UMASK) === 0;
+  const out = fs.openSync(target, CREATE_FLAGS, exact ? mode : 0o600);
   try {
     let off = 0;
     while (off < n) off += fs.writeSync(out, COPY_BUFFER, off, n - off);
     if (chown) fs.fchownSync(out, owner.uid, owner.gid);
-    fs.fchmodSync(out, mode);
+    if (!exact) fs.fchmodSync(out, mode);
     fs.futimesSync(out, st.atime, st.mtime);
   } finally {
     fs.closeSync(out);
@@ -354,7 +416,7 @@ function copyEntry(w: Writer, src: PlannedPath, target: string, relBelow: string
     if (!existing || !existing.isDirectory()) {
       fs.mkdirSync(target, { mode: 0o700 });
       w.fresh.add(target);
-    }
+    } else w.fresh.delete(target); // a second source merges into it: its names may exist now
     const chown = isRoot && needsChown(w, parent, owner);
     copyDirContents(w, src, target, relBelow);
     if (chown || (existing?.isDirectory() && (existing.uid !== owner.uid || existing.gid !== owner.gid))) setOwner(target, owner.uid, owner.gid);
@@ -401,6 +463,8 @@ function lstatSyncOrNull(p: string): fs.Stats | null {
 export interface CopyResult {
   /** Something that existed was removed or replaced (overlay may then have whiteouts or opaque dirs). */
   removed: boolean;
+  /** A file was hard-linked from a layer dir (it may carry xattrs). */
+  linkedFromLayers: boolean;
 }
 
 export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: CopyPlan, copyOpts: CopyOptions): Promise<CopyResult> {
@@ -409,7 +473,7 @@ export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: Copy
   const opts = { ...copyOpts, dest: copyOpts.dest.endsWith('/') && !normalized.endsWith('/') ? `${normalized}/` : normalized };
   const w: Writer = {
     rootfs, sr, opts, excludes: opts.excludes?.length ? IgnoreMatcher.fromPatterns(opts.excludes) : undefined, inodes: new Map(),
-    fresh: new Set(), setgid: new Map(), removed: false,
+    fresh: new Set(), setgid: new Map(), removed: false, linkedFromLayers: false,
   };
   const dirOwner = opts.chown ?? { uid: 0, gid: 0 };
   const destIsDir = opts.dest.endsWith('/') || plan.multiple;
@@ -427,6 +491,10 @@ export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: Copy
   };
 
   for (const it of plan.items) {
+    // "fresh" (and the setgid answers) hold within one source's pass: a later source may write
+    // into the same dirs
+    w.fresh.clear();
+    w.setgid.clear();
     if (it.kind === 'inline' || it.kind === 'url') {
       const target = await fileTarget(it.name);
       if (await lstatOrNull(target)) w.removed = true;
@@ -464,5 +532,5 @@ export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: Copy
     }
     copyEntry(w, src, await fileTarget(path.posix.basename(src.rel) || path.basename(src.host)), '');
   }
-  return { removed: w.removed };
+  return { removed: w.removed, linkedFromLayers: w.linkedFromLayers };
 }

@@ -72,10 +72,16 @@ export interface ApplyOptions {
   /**
    * Mirror mode (build contexts re-sent on every build): the tar describes the whole tree. A regular
    * file already at its path with the same size, mode, mtime (seconds) and content digest is kept
-   * instead of rewritten (`digestOf` returns the sha256 hex of the existing file when known without
-   * reading it), and every path the tar does not name is removed at the end.
+   * instead of rewritten (`digestOf` returns the sha256 hex of the existing file, or undefined to
+   * have it rewritten), and every path the tar does not name is removed at the end. A file that
+   * changed is unlinked and created anew, never written in place (the builder hard-links context
+   * files into layers). `onFile` hears the sha256 hex of every regular file the tar holds, hashed
+   * while it streamed by, with the file's final stat.
    */
-  mirror?: { digestOf(hostPath: string, st: fs.Stats): string | undefined };
+  mirror?: {
+    digestOf(hostPath: string, st: fs.Stats): string | undefined;
+    onFile?(hostPath: string, st: fs.Stats, digest: string): void;
+  };
   /** Owner for every entry instead of the tar's (`ADD --chown` of an archive). */
   owner?: { uid: number; gid: number };
 }
@@ -211,8 +217,10 @@ export async function applyLayer(input: Readable, rootDir: string, opts: ApplyOp
           for await (const chunk of content) chunks.push(chunk as Buffer);
           const data = Buffer.concat(chunks);
           result.bytes += data.length;
-          if (known && known === createHash('sha256').update(data).digest('hex')) {
+          const digest = createHash('sha256').update(data).digest('hex');
+          if (known && known === digest) {
             written.add(targetRel);
+            opts.mirror.onFile?.(target, existing, digest);
             break;
           }
           removePath(targetRel);
@@ -221,6 +229,7 @@ export async function applyLayer(input: Readable, rootDir: string, opts: ApplyOp
           try {
             writeAll(fd, data);
             setAttributes(target, targetRel, h, 'file', fd);
+            opts.mirror.onFile?.(target, fs.fstatSync(fd), digest);
           } finally {
             fs.closeSync(fd);
           }
@@ -230,14 +239,17 @@ export async function applyLayer(input: Readable, rootDir: string, opts: ApplyOp
         const fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
         try {
           let n = 0;
+          const hash = opts.mirror?.onFile ? createHash('sha256') : undefined;
           for await (const chunk of content) {
             n += (chunk as Buffer).length;
             result.bytes += (chunk as Buffer).length;
             if (result.bytes > limits.maxBytes) throw new LayerError(`layer content exceeds ${limits.maxBytes} bytes`);
+            hash?.update(chunk as Buffer);
             writeAll(fd, chunk as Buffer);
           }
           if (n !== h.size) throw new LayerError(`short entry ${h.name}`);
           setAttributes(target, targetRel, h, 'file', fd);
+          if (hash) opts.mirror!.onFile!(target, fs.fstatSync(fd), hash.digest('hex'));
         } finally {
           fs.closeSync(fd);
         }

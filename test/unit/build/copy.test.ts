@@ -98,6 +98,37 @@ describe('build: COPY/ADD semantics', () => {
     assert.equal(again.removed, true, 'existing targets were replaced');
   });
 
+  it('several sources merge into the same new directories (the later file wins)', async () => {
+    fs.mkdirSync(path.join(ctx, 'other/sub'), { recursive: true });
+    fs.writeFileSync(path.join(ctx, 'other/x'), 'other x');
+    fs.writeFileSync(path.join(ctx, 'other/sub/y'), 'other y');
+    fs.writeFileSync(path.join(ctx, 'x'), 'top x');
+    await copy(['dir', 'other', 'x'], { dest: '/merged/' });
+    assert.equal(read('merged/x'), 'top x');
+    assert.equal(read('merged/sub/y'), 'other y');
+    await copy(['dir', 'other'], { dest: '/fresh-merge' });
+    assert.equal(read('fresh-merge/x'), 'other x');
+  });
+
+  it('with linkInto, files of a linkable source become hard links in the real dir; other sources are copied', async () => {
+    const real = tempDir('copy-real');
+    try {
+      const linkable = { ...sr(), linkable: true };
+      const plan = await planCopy(linkable, { sources: ['dir'] });
+      await executeCopy(real, linkable, plan, { dest: '/l/', linkInto: { rootfs: real, real } });
+      assert.equal(fs.statSync(path.join(real, 'l/x')).ino, fs.statSync(path.join(ctx, 'dir/x')).ino);
+      assert.equal(fs.statSync(path.join(real, 'l/sub/y')).ino, fs.statSync(path.join(ctx, 'dir/sub/y')).ino);
+      // --chmod changes what the copy is: no link
+      await executeCopy(real, linkable, plan, { dest: '/c/', chmod: 0o600, linkInto: { rootfs: real, real } });
+      assert.notEqual(fs.statSync(path.join(real, 'c/x')).ino, fs.statSync(path.join(ctx, 'dir/x')).ino);
+      // a source that is not linkable (a local directory the user edits) is copied
+      await executeCopy(real, sr(), await planCopy(sr(), { sources: ['dir'] }), { dest: '/n/', linkInto: { rootfs: real, real } });
+      assert.notEqual(fs.statSync(path.join(real, 'n/x')).ino, fs.statSync(path.join(ctx, 'dir/x')).ino);
+    } finally {
+      removeDir(real);
+    }
+  });
+
   it('--parents keeps the source path; --exclude drops matches', async () => {
     await copy(['dir/sub/y', 'a.txt'], { dest: '/p/', parents: true });
     assert.equal(read('p/dir/sub/y'), 'y');
