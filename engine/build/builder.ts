@@ -113,6 +113,15 @@ interface StageRun {
   cmdSet: boolean;
   /** Overlay stack of this stage's uncached steps (overlay snapshots only). */
   stack?: Stack;
+  /**
+   * The last step's layer tar, digests and cache record, still being written while the next step
+   * runs (each waits for the one before: state changes stay in step order). See `settle`.
+   */
+  pending?: Promise<void>;
+  /** Layers of pending steps not yet in `state.layers`. */
+  pendingLayers: number;
+  /** The stage's output in step order (held back behind a pending step's ` ---> id` line). */
+  said: Promise<void>;
 }
 
 export class Builder {
@@ -137,7 +146,16 @@ export class Builder {
     }
   }
 
+  /** Cleanups of finished builds still running (after their answer); `/build/prune` waits for them. */
+  private readonly cleanups = new Set<Promise<void>>();
+
+  cleaning(p: Promise<void>): void {
+    const tracked = p.catch((e) => this.deps.debug?.(`build clean-up: ${(e as Error).message}`)).finally(() => this.cleanups.delete(tracked));
+    this.cleanups.add(tracked);
+  }
+
   private async sweepLayerDirs(): Promise<void> {
+    await Promise.allSettled([...this.cleanups]);
     await new Promise((r) => setImmediate(r));
     const referenced = new Set((await this.cache.entries()).flatMap((e) => e.config.rootfs.diff_ids));
     await this.layerDirs.sweep(referenced);
@@ -157,6 +175,7 @@ export class Builder {
    * collect the layer blobs only the cache kept alive (its usual grace period protects running builds).
    */
   async prune(): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
+    await Promise.allSettled([...this.cleanups]);
     const { deleted, bytes } = await this.cache.prune();
     await this.layerDirs.prune();
     await this.deps.images.gc();
@@ -217,6 +236,10 @@ class BuildRun {
   private readonly bases = new Map<string, Promise<string>>();
   /** Releases of the layer dirs this build has in its mounts. */
   private readonly layerDirUses: (() => void)[] = [];
+  /** Every stage run started (their output chains are flushed before an error is reported). */
+  private readonly runs = new Set<StageRun>();
+  /** Layer dirs made for this build's steps (the ones never committed go with the build). */
+  private readonly createdDirs: string[] = [];
   /** Aborted when the client cancels or any stage fails (parallel stages stop too). */
   private readonly abort = new AbortController();
   private readonly signal = this.abort.signal;
@@ -283,21 +306,35 @@ class BuildRun {
         this.globalArgs.set(p.key, v);
       }
     }
+    const mark = this.marker('build');
+    let result: BuildResult;
     try {
-      const result = await this.buildStage(target.index);
+      const last = await this.buildStage(target.index);
+      mark('stages');
       const unused = [...this.buildArgs.keys()].filter((k) => !this.usedArgs.has(k) && k !== 'SOURCE_DATE_EPOCH' && !PROXY_ARGS.some((p) => p.name === k)).sort();
       if (unused.length) this.out(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
-      return await this.commit(result.state);
+      result = await this.commit(last.state);
+      mark('committed');
     } catch (e) {
       this.abort.abort();
+      // the failing step's own output comes before the error
+      await Promise.allSettled([...this.runs].map((r) => r.said));
+      await this.cleanUp();
       throw e;
-    } finally {
-      await Promise.allSettled(this.stageRuns.values());
-      await this.stacks.dispose();
-      await Promise.allSettled(this.bases.values());
-      for (const key of this.snapshots) await this.deps.snapshotter.remove(key).catch(() => undefined);
-      for (const release of this.layerDirUses) release();
     }
+    // The image is complete: the client gets its answer while the mounts and temp dirs go.
+    this.builder.cleaning(this.cleanUp().then(() => mark('cleaned up')));
+    return result;
+  }
+
+  /** Unmounts and removes everything this build made besides its layers (stages have settled or are settling). */
+  private async cleanUp(): Promise<void> {
+    await Promise.allSettled(this.stageRuns.values());
+    await this.stacks.dispose();
+    await Promise.allSettled(this.bases.values());
+    for (const key of this.snapshots) await this.deps.snapshotter.remove(key).catch(() => undefined);
+    for (const d of this.createdDirs) await this.builder.layerDirs.discard(d).catch(() => undefined);
+    for (const release of this.layerDirUses) release();
   }
 
   private targetStage(): Stage {
@@ -334,7 +371,11 @@ class BuildRun {
   }
 
   private step(inst: Instruction): void {
-    this.out(`Step ${this.stepNumbers.get(inst) ?? '?'}/${this.totalSteps} : ${instructionText(this.model, inst)}\n`);
+    this.out(this.stepLine(inst));
+  }
+
+  private stepLine(inst: Instruction): string {
+    return `Step ${this.stepNumbers.get(inst) ?? '?'}/${this.totalSteps} : ${instructionText(this.model, inst)}\n`;
   }
 
   private buildStage(index: number): Promise<StageResult> {
@@ -356,10 +397,22 @@ class BuildRun {
     const run = await this.from(stage);
     for (const inst of stage.instructions.slice(1)) {
       this.checkCancelled();
-      this.step(inst);
+      this.say(run, this.stepLine(inst));
       await this.dispatch(run, inst);
     }
+    await this.settle(run);
     return { state: run.state, key: run.key, args: run.args, stack: run.stack };
+  }
+
+  /** Stage output, in step order (behind a pending step's ` ---> id` line). */
+  private say(run: StageRun, text: string): void {
+    run.said = run.said.then(() => this.out(text));
+  }
+
+  /** Waits until the stage's pending step is recorded (throwing its error) and its output is out. */
+  private async settle(run: StageRun): Promise<void> {
+    await run.pending;
+    await run.said;
   }
 
   private async from(stage: Stage): Promise<StageRun> {
@@ -373,24 +426,25 @@ class BuildRun {
     let run: StageRun;
     if (parentStage) {
       const parent = await this.buildStage(parentStage.index);
-      run = { stage, state: clone(parent.state), key: parent.key, args: new Map(parent.args), cmdSet: false, stack: parent.stack };
+      run = { stage, state: clone(parent.state), key: parent.key, args: new Map(parent.args), cmdSet: false, stack: parent.stack, pendingLayers: 0, said: Promise.resolve() };
     } else if (lower === 'scratch') {
       const config: ImageConfig = {
         architecture: HOST_ARCH, os: HOST_OS, config: { Env: [DEFAULT_PATH] }, rootfs: { type: 'layers', diff_ids: [] }, history: [],
       };
-      run = { stage, state: { config, layers: [] }, key: 'scratch', args: new Map(), cmdSet: false };
+      run = { stage, state: { config, layers: [] }, key: 'scratch', args: new Map(), cmdSet: false, pendingLayers: 0, said: Promise.resolve() };
     } else {
       const { id, config, layers } = await this.baseImage(imageText);
       config.config ??= {};
-      run = { stage, state: { config, layers }, key: id, args: new Map(), cmdSet: false };
+      run = { stage, state: { config, layers }, key: id, args: new Map(), cmdSet: false, pendingLayers: 0, said: Promise.resolve() };
     }
-    this.out(` ---> ${run.key === 'scratch' ? '' : shortId(configId(run.state.config))}\n`);
+    this.runs.add(run);
+    this.say(run, ` ---> ${run.key === 'scratch' ? '' : shortId(configId(run.state.config))}\n`);
     delete run.state.config.container_config;
     run.state.config.config ??= {};
     const triggers = run.state.config.config.OnBuild ?? [];
     if (!parentStage && triggers.length) {
       run.state.config.config.OnBuild = null;
-      this.out(`# Executing ${triggers.length} build trigger${triggers.length > 1 ? 's' : ''}\n`);
+      this.say(run, `# Executing ${triggers.length} build trigger${triggers.length > 1 ? 's' : ''}\n`);
       for (const t of triggers) {
         const inst = parseDockerfile(`FROM scratch\n${t}\n`).instructions[1];
         if (!inst) continue;
@@ -445,7 +499,8 @@ class BuildRun {
     }
   }
 
-  private arg(run: StageRun, inst: KeyValueInstruction): void {
+  private async arg(run: StageRun, inst: KeyValueInstruction): Promise<void> {
+    await this.settle(run);
     for (const p of inst.pairs) {
       let v: string | undefined;
       if (this.buildArgs.has(p.key)) {
@@ -458,11 +513,12 @@ class BuildRun {
     }
     const desc = `ARG ${inst.pairs.map((p) => (run.args.get(p.key) !== undefined ? `${p.key}=${run.args.get(p.key)}` : p.key)).join(' ')}`;
     run.key = stepKey(run.key, [desc]);
-    this.out(` ---> ${shortId(configId(run.state.config))}\n`);
+    this.say(run, ` ---> ${shortId(configId(run.state.config))}\n`);
   }
 
   /** Config-only steps are cached too, so a rebuild reproduces the same image ID. */
   private async metadata(run: StageRun, inst: Instruction): Promise<void> {
+    await this.settle(run);
     const next = clone(run.state);
     const ctx = { cfg: next.config.config!, env: this.env(run), escapeChar: this.escape, cmdSet: run.cmdSet, author: next.config.author };
     const createdBy = applyMetadata(inst, ctx);
@@ -472,7 +528,7 @@ class BuildRun {
     const hit = this.opts.noCache ? undefined : await this.builder.cache.get(key);
     if (hit) {
       run.state = { config: hit.config, layers: hit.layers };
-      this.out(' ---> Using cache\n');
+      this.say(run, ' ---> Using cache\n');
     } else {
       const parent = run.key;
       run.state = next;
@@ -480,7 +536,7 @@ class BuildRun {
       await this.builder.cache.put(key, parent, createdBy, run.state, 0);
     }
     run.key = key;
-    this.out(` ---> ${shortId(configId(run.state.config))}\n`);
+    this.say(run, ` ---> ${shortId(configId(run.state.config))}\n`);
   }
 
   private addHistory(run: StageRun, createdBy: string, empty: boolean): void {
@@ -497,86 +553,105 @@ class BuildRun {
    */
   private async cachedStep(run: StageRun, key: string, createdBy: string, work: (rootfs: string, real: string) => Promise<void | { plain: boolean }>): Promise<void> {
     if (!this.opts.noCache) {
+      await this.settle(run); // a hit replaces the state: the step before must be recorded first
       const hit = await this.builder.cache.get(key);
       if (hit) {
         run.state = { config: hit.config, layers: hit.layers };
         run.key = key;
-        this.out(' ---> Using cache\n');
-        this.out(` ---> ${shortId(configId(run.state.config))}\n`);
+        this.say(run, ' ---> Using cache\n');
+        this.say(run, ` ---> ${shortId(configId(run.state.config))}\n`);
         return;
       }
     }
-    const stacked = (await this.deps.snapshotter.mode()) === 'overlay';
-    let snapKey: string | undefined;
-    if (!stacked) {
-      snapKey = `build-${randomBytes(8).toString('hex')}`;
-      this.snapshots.add(snapKey);
-    }
-    let committed = false;
-    let step: StepMount | undefined;
-    let unmounted: Promise<void> | undefined;
+    if ((await this.deps.snapshotter.mode()) !== 'overlay') return this.snapshotStep(run, key, createdBy, work);
     const mark = this.marker(createdBy);
+    const dirs = this.builder.layerDirs;
+    if (!run.stack || run.stack.covered !== run.state.layers.length + run.pendingLayers || lowerdirOf(run.stack).length > MAX_LOWERDIR) {
+      await this.settle(run);
+      run.stack = await this.stackFor(run.state);
+    }
+    mark('stack');
+    // the step's upper is made among the layer dirs: committing it needs no move
+    const upper = dirs.create();
+    this.createdDirs.push(upper);
+    this.layerDirUses.push(dirs.use([upper]));
+    let step: StepMount | undefined;
+    let entries: LayerEntry[];
     try {
-      let entries: LayerEntry[];
-      if (stacked) {
-        if (!run.stack || run.stack.covered !== run.state.layers.length || lowerdirOf(run.stack).length > MAX_LOWERDIR) run.stack = await this.stackFor(run.state);
-        mark('stack');
-        step = await this.stacks.mountStep(run.stack);
-        mark('mount');
-        const plain = (await work(step.rootfs, step.upper))?.plain === true;
-        mark('work');
-        this.checkCancelled();
-        // the upper is read while the unmount runs: nothing writes to the step any more
-        unmounted = step.unmount();
-        unmounted.catch(() => undefined);
-        entries = await step.changes({ xattrs: !plain });
-      } else {
-        const rootfs = await this.deps.snapshotter.prepare(snapKey!, this.layerSources(run.state));
-        mark('snapshot');
-        await work(rootfs, rootfs);
-        mark('work');
-        await this.deps.snapshotter.unmount(snapKey!);
-        this.checkCancelled();
-        entries = await this.deps.snapshotter.changes(snapKey!);
-      }
+      step = await this.stacks.mountStep(run.stack, upper);
+      mark('mount');
+      const plain = (await work(step.rootfs, upper))?.plain === true;
+      mark('work');
+      this.checkCancelled();
+      // the upper is read while the unmount runs: nothing writes to the step any more
+      const unmounted = step.unmount();
+      unmounted.catch(() => undefined);
+      entries = layerOwners(await step.changes({ xattrs: !plain }));
       mark(`diff (${entries.length} entries)`);
-      entries = layerOwners(entries);
-      let size = 0;
-      let diffID: string | undefined;
-      let upper = step?.upper;
-      if (entries.length) {
-        // uncompressed, like BuildKit's layer store: gzip is paid once, on push (distributableManifest)
-        const written = await this.storeLayer(entries);
+      await unmounted;
+      // before the upper becomes a lower dir of the next step
+      step.dropInitStubs();
+    } catch (e) {
+      await step?.discard();
+      throw e;
+    }
+    run.stack = { ...run.stack, uppers: [...run.stack.uppers, upper], covered: run.stack.covered + (entries.length ? 1 : 0) };
+    // The layer's tar, its digests and the cache record are written while the next step runs on
+    // top of this upper (read-only to it); state changes still happen in step order.
+    const parentKey = run.key;
+    run.key = key;
+    const prev = run.pending;
+    if (entries.length) run.pendingLayers++;
+    const finish = (async () => {
+      // uncompressed, like BuildKit's layer store: gzip is paid once, on push (distributableManifest)
+      const written = entries.length ? await this.storeLayer(entries) : undefined;
+      mark('layer written');
+      await prev;
+      if (written) {
         run.state.layers.push({ mediaType: MediaTypes.ociLayer, digest: written.digest, size: written.size });
         run.state.config.rootfs.diff_ids.push(written.diffID);
-        diffID = written.diffID;
-        size = written.size;
-        mark('layer written');
+        run.pendingLayers--;
+        // kept for later builds (not with SOURCE_DATE_EPOCH: the tar's mtimes are clamped, so the
+        // dir would not be the layer)
+        if (this.sourceDateEpoch === undefined) dirs.commit(upper, written.diffID, written.size);
       }
-      await unmounted;
-      mark('unmounted');
-      // The upper becomes the layer's kept dir (not with SOURCE_DATE_EPOCH: the tar's mtimes are
-      // clamped, so the dir would not be the layer).
-      if (step && diffID && this.sourceDateEpoch === undefined) {
-        step.dropInitStubs();
-        upper = this.builder.layerDirs.adopt(step.upper, diffID, size);
-        this.layerDirUses.push(this.builder.layerDirs.use([diffID]));
-      }
-      if (step) {
-        run.stack = { ...run.stack!, uppers: [...run.stack!.uppers, upper!], covered: run.stack!.covered + (entries.length ? 1 : 0) };
-        committed = true;
-      }
-      this.addHistory(run, createdBy, entries.length === 0);
-      await this.builder.cache.put(key, run.key, createdBy, run.state, size);
+      this.addHistory(run, createdBy, !written);
+      await this.builder.cache.put(key, parentKey, createdBy, run.state, written?.size ?? 0);
       mark('cache record');
-      run.key = key;
-      this.out(` ---> ${shortId(configId(run.state.config))}\n`);
-    } finally {
-      if (step && !committed) await step.discard();
-      if (snapKey) {
-        await this.deps.snapshotter.remove(snapKey).catch(() => undefined);
-        this.snapshots.delete(snapKey);
+      return ` ---> ${shortId(configId(run.state.config))}\n`;
+    })();
+    run.pending = finish.then(() => undefined);
+    run.pending.catch(() => undefined); // awaited by the next step or the stage's end
+    run.said = run.said.then(() => finish.then((line) => this.out(line), () => undefined));
+  }
+
+  /** A step in a Snapshotter snapshot (copy mode: no overlay stacks), recorded before it returns. */
+  private async snapshotStep(run: StageRun, key: string, createdBy: string, work: (rootfs: string, real: string) => Promise<void | { plain: boolean }>): Promise<void> {
+    await this.settle(run);
+    const snapKey = `build-${randomBytes(8).toString('hex')}`;
+    this.snapshots.add(snapKey);
+    const mark = this.marker(createdBy);
+    try {
+      const rootfs = await this.deps.snapshotter.prepare(snapKey, this.layerSources(run.state));
+      mark('snapshot');
+      await work(rootfs, rootfs);
+      mark('work');
+      await this.deps.snapshotter.unmount(snapKey);
+      this.checkCancelled();
+      const entries = layerOwners(await this.deps.snapshotter.changes(snapKey));
+      mark(`diff (${entries.length} entries)`);
+      const written = entries.length ? await this.storeLayer(entries) : undefined;
+      if (written) {
+        run.state.layers.push({ mediaType: MediaTypes.ociLayer, digest: written.digest, size: written.size });
+        run.state.config.rootfs.diff_ids.push(written.diffID);
       }
+      this.addHistory(run, createdBy, !written);
+      await this.builder.cache.put(key, run.key, createdBy, run.state, written?.size ?? 0);
+      run.key = key;
+      this.say(run, ` ---> ${shortId(configId(run.state.config))}\n`);
+    } finally {
+      await this.deps.snapshotter.remove(snapKey).catch(() => undefined);
+      this.snapshots.delete(snapKey);
     }
   }
 
@@ -608,12 +683,14 @@ class BuildRun {
   private async stackFor(state: StepState): Promise<Stack> {
     const diffIds = state.config.rootfs.diff_ids;
     const dirs = this.builder.layerDirs;
+    const kept = diffIds.map((d) => dirs.path(d));
     let k = diffIds.length;
-    while (k > 0 && dirs.has(diffIds[k - 1])) k--;
+    while (k > 0 && kept[k - 1]) k--;
     const baseGuess = this.deps.snapshotter.rootfs(`build-${'0'.repeat(16)}`);
-    while (k < diffIds.length && lowerdirOf({ base: baseGuess, uppers: diffIds.slice(k).map((d) => dirs.path(d)) }).length > MAX_LOWERDIR) k++;
+    while (k < diffIds.length && lowerdirOf({ base: baseGuess, uppers: kept.slice(k) as string[] }).length > MAX_LOWERDIR) k++;
+    const uppers = kept.slice(k) as string[];
     // registered before the first await, so a sweep never takes a dir this build is about to mount
-    this.layerDirUses.push(dirs.use(diffIds.slice(k)));
+    this.layerDirUses.push(dirs.use(uppers));
     const chain = diffIds.slice(0, k).join(',');
     let base = this.bases.get(chain);
     if (!base) {
@@ -623,10 +700,11 @@ class BuildRun {
       base.catch(() => undefined);
       this.bases.set(chain, base);
     }
-    return { base: await base, uppers: diffIds.slice(k).map((d) => dirs.path(d)), covered: diffIds.length };
+    return { base: await base, uppers, covered: diffIds.length };
   }
 
   private async workdir(run: StageRun, inst: Instruction): Promise<void> {
+    await this.settle(run); // the pending step's record must not see this WorkingDir
     const cfg = run.state.config.config!;
     let dir = expand(inst.argsText, this.env(run), this.escape);
     if (!path.posix.isAbsolute(dir)) dir = path.posix.join(cfg.WorkingDir || '/', dir);
@@ -637,7 +715,7 @@ class BuildRun {
     if (dir === '/') {
       this.addHistory(run, createdBy, true);
       run.key = stepKey(run.key, [createdBy]);
-      this.out(` ---> ${shortId(configId(run.state.config))}\n`);
+      this.say(run, ` ---> ${shortId(configId(run.state.config))}\n`);
       return;
     }
     const user = cfg.User ?? '';
@@ -815,10 +893,10 @@ class BuildRun {
         const id = randomBytes(6).toString('hex');
         runMounts.push(...await this.networkFiles(id, releases));
         stubs = await missingPaths(rootfs, runMounts.map((m) => m.target));
-        this.out(` ---> Running in ${id}\n`);
+        this.say(run, ` ---> Running in ${id}\n`);
         const sink = new Writable({
           write: (chunk: Buffer, _e, cb) => {
-            this.out(chunk.toString('utf8'));
+            this.say(run, chunk.toString('utf8'));
             cb();
           },
         });
@@ -843,7 +921,7 @@ class BuildRun {
         if (exitCode !== 0) {
           throw new BuildError(`The command '${args.join(' ')}' returned a non-zero code: ${exitCode}`);
         }
-        this.out(`Removing intermediate container ${id}\n`);
+        this.say(run, `Removing intermediate container ${id}\n`);
       } finally {
         for (const r of releases) await r();
         await removeStubs(rootfs, stubs);

@@ -1,16 +1,20 @@
 /**
- * Built layers kept as directories: `<buildRoot>/layers/<diffID hex>/` is the overlay upper dir a
- * step wrote (overlay's own whiteouts and opaque markers, exactly the layer's content), moved here
- * when the step is committed. Like BuildKit's snapshots they are a cache:
+ * Built layers kept as directories: `<buildRoot>/layers/<id>/` is the overlay upper dir a step
+ * wrote into (overlay's own whiteouts and opaque markers, exactly the layer's content), and
+ * `<id>.json` says which layer it is (diffID) once the step is committed. Like BuildKit's snapshots
+ * they are a cache:
  * - a later build stacks its steps on them as overlay lower dirs, so cached layers are never
  *   unpacked again (unpacking copies the whole tree per layer);
  * - the end of a build does not delete thousands of files. (Deleting is not free either: on a
  *   filesystem without a journal, as the benchmark machine's, ext4 skips inodes freed in the last
  *   minutes when it allocates new ones, so every file the next build creates pays for a scan over
  *   them — measured 0.3–0.8 ms per file instead of 0.02 ms.)
- * A directory is referenced while a build-cache record lists its diffID. `/build/prune` removes
- * every directory no running build uses; after a build, unreferenced directories beyond
- * UNREFERENCED_BUDGET bytes are removed, oldest first. Directories are never modified once here.
+ * A step's upper is made here from the start (under a random id), so a committed step needs no
+ * rename and the next step can stack on it while its tar is still being written.
+ * A directory is referenced while a build-cache record lists its diffID and it is the newest
+ * directory of that diffID. `/build/prune` removes every directory no running build uses; after a
+ * build, unreferenced directories beyond UNREFERENCED_BUDGET bytes are removed, oldest first.
+ * Directories are never modified once committed.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,6 +24,7 @@ import { randomBytes } from 'node:crypto';
 export const UNREFERENCED_BUDGET = 2 * 2 ** 30;
 
 interface DirInfo {
+  id: string;
   diffID: string;
   /** The layer's tar size (about the bytes the directory holds). */
   size: number;
@@ -27,14 +32,13 @@ interface DirInfo {
   committedAt: number;
 }
 
-const hexOf = (diffID: string) => {
-  if (!/^sha256:[a-f0-9]{64}$/.test(diffID)) throw new Error(`invalid diffID ${diffID}`);
-  return diffID.slice(7);
-};
+const ID = /^[a-f0-9]{24}$/;
 
 export class LayerDirs {
   readonly dir: string;
-  /** diffID → number of running builds that have the directory in a mount stack. */
+  /** Committed dirs by id (read from the info files once). */
+  private infos?: Map<string, DirInfo>;
+  /** id → number of users (running builds that have the dir in a mount stack). */
   private readonly inUse = new Map<string, number>();
 
   constructor(buildRoot: string) {
@@ -42,69 +46,71 @@ export class LayerDirs {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
   }
 
-  path(diffID: string): string {
-    return path.join(this.dir, hexOf(diffID));
+  private loaded(): Map<string, DirInfo> {
+    if (!this.infos) {
+      this.infos = new Map();
+      for (const n of fs.readdirSync(this.dir)) {
+        const id = n.slice(0, -5);
+        if (!n.endsWith('.json') || !ID.test(id) || !fs.existsSync(path.join(this.dir, id))) continue;
+        try {
+          const info = JSON.parse(fs.readFileSync(path.join(this.dir, n), 'utf8')) as DirInfo;
+          if (info.id === id && /^sha256:[a-f0-9]{64}$/.test(info.diffID)) this.infos.set(id, info);
+        } catch { /* a torn info file: the dir is not offered (recover removes it) */ }
+      }
+    }
+    return this.infos;
   }
 
-  /** True when the directory of `diffID` is complete (its info file is written last). */
-  has(diffID: string): boolean {
-    return fs.existsSync(`${this.path(diffID)}.json`);
+  /** A new, empty directory for a step's upper (not offered to builds until committed). */
+  create(): string {
+    const p = path.join(this.dir, randomBytes(12).toString('hex'));
+    fs.mkdirSync(p, { mode: 0o755 });
+    return p;
   }
 
-  /** Marks directories as used by a running build; the returned function releases them. */
-  use(diffIDs: string[]): () => void {
-    for (const d of diffIDs) this.inUse.set(d, (this.inUse.get(d) ?? 0) + 1);
+  /** Records the (unmounted, final) dir `p` as the layer `diffID`. */
+  commit(p: string, diffID: string, size: number): void {
+    const id = path.basename(p);
+    if (path.dirname(p) !== this.dir || !ID.test(id)) throw new Error(`not a layer dir: ${p}`);
+    const info: DirInfo = { id, diffID, size, committedAt: Date.now() };
+    fs.writeFileSync(`${p}.json`, JSON.stringify(info));
+    this.loaded().set(id, info);
+  }
+
+  /** The newest committed directory holding `diffID`, if any. */
+  path(diffID: string): string | undefined {
+    let best: DirInfo | undefined;
+    for (const i of this.loaded().values()) if (i.diffID === diffID && (!best || i.committedAt > best.committedAt)) best = i;
+    return best && path.join(this.dir, best.id);
+  }
+
+  /** Marks dirs (paths from `path`/`create`) as used by a running build; the returned function releases them. */
+  use(paths: string[]): () => void {
+    const ids = paths.map((p) => path.basename(p));
+    for (const id of ids) this.inUse.set(id, (this.inUse.get(id) ?? 0) + 1);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      for (const d of diffIDs) {
-        const n = (this.inUse.get(d) ?? 1) - 1;
-        if (n > 0) this.inUse.set(d, n);
-        else this.inUse.delete(d);
+      for (const id of ids) {
+        const n = (this.inUse.get(id) ?? 1) - 1;
+        if (n > 0) this.inUse.set(id, n);
+        else this.inUse.delete(id);
       }
     };
   }
 
-  /**
-   * Moves a committed step's (unmounted) upper dir here as the directory of `diffID` and returns
-   * the directory's path. When another build already stored the same diffID, that one is kept and
-   * `upper` is left where it is (the caller's step dir removal takes it).
-   */
-  adopt(upper: string, diffID: string, size: number): string {
-    const target = this.path(diffID);
-    if (this.has(diffID)) return target;
-    try {
-      fs.renameSync(upper, target);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      // a half-stored directory of a crashed daemon (no info file): replaced
-      if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw e;
-      const stale = `${target}.rm-${randomBytes(4).toString('hex')}`;
-      fs.renameSync(target, stale);
-      fs.rmSync(stale, { recursive: true, force: true });
-      fs.renameSync(upper, target);
-    }
-    const info: DirInfo = { diffID, size, committedAt: Date.now() };
-    fs.writeFileSync(`${target}.json`, JSON.stringify(info));
-    return target;
+  /** Removes a dir that was never committed (a failed or empty step). */
+  async discard(p: string): Promise<void> {
+    if (path.dirname(p) !== this.dir || this.loaded().has(path.basename(p))) return;
+    await fs.promises.rm(p, { recursive: true, force: true });
   }
 
-  private infos(): DirInfo[] {
-    const out: DirInfo[] = [];
-    for (const n of fs.readdirSync(this.dir)) {
-      if (!/^[a-f0-9]{64}\.json$/.test(n)) continue;
-      try {
-        out.push(JSON.parse(fs.readFileSync(path.join(this.dir, n), 'utf8')) as DirInfo);
-      } catch { /* removed concurrently */ }
-    }
-    return out;
-  }
-
-  private async remove(diffID: string): Promise<void> {
-    const p = this.path(diffID);
-    // the info file goes first and synchronously (right after the caller's in-use check): from
-    // then on `has` is false, so no build starts to use the directory while it is being deleted
+  private async remove(id: string): Promise<void> {
+    const p = path.join(this.dir, id);
+    // the info goes first and synchronously (right after the caller's in-use check): from then on
+    // the dir is not offered, so no build starts to use it while it is being deleted
+    this.loaded().delete(id);
     fs.rmSync(`${p}.json`, { force: true });
     const doomed = `${p}.rm-${randomBytes(4).toString('hex')}`;
     try {
@@ -115,28 +121,38 @@ export class LayerDirs {
     await fs.promises.rm(doomed, { recursive: true, force: true });
   }
 
-  /** Removes every directory no running build uses (`/build/prune`). */
+  /** Removes every committed directory no running build uses (`/build/prune`). */
   async prune(): Promise<void> {
-    for (const i of this.infos()) if (!this.inUse.has(i.diffID)) await this.remove(i.diffID);
+    for (const id of [...this.loaded().keys()]) if (!this.inUse.has(id)) await this.remove(id);
   }
 
-  /** Removes unreferenced directories beyond `budget` bytes, oldest first. */
+  /**
+   * Removes unreferenced directories beyond `budget` bytes, oldest first. A directory is
+   * referenced when `referenced` has its diffID and it is the newest directory of that diffID.
+   */
   async sweep(referenced: Set<string>, budget = UNREFERENCED_BUDGET): Promise<void> {
-    const loose = this.infos().filter((i) => !referenced.has(i.diffID) && !this.inUse.has(i.diffID)).sort((a, b) => b.committedAt - a.committedAt);
+    const all = [...this.loaded().values()];
+    const newest = new Map<string, DirInfo>();
+    for (const i of all) if (!newest.has(i.diffID) || newest.get(i.diffID)!.committedAt < i.committedAt) newest.set(i.diffID, i);
+    const loose = all.filter((i) => !(referenced.has(i.diffID) && newest.get(i.diffID) === i) && !this.inUse.has(i.id))
+      .sort((a, b) => b.committedAt - a.committedAt);
     let kept = 0;
     for (const i of loose) {
       kept += i.size;
-      if (kept > budget) await this.remove(i.diffID);
+      if (kept > budget) await this.remove(i.id);
     }
   }
 
-  /** At daemon start: removes directories a crash left without an info file, and stray removals. */
+  /**
+   * At daemon start (no build runs): removes dirs never committed (a crash mid-step), info files
+   * without their dir and interrupted removals.
+   */
   async recover(): Promise<void> {
+    const infos = this.loaded();
     for (const n of fs.readdirSync(this.dir)) {
-      const p = path.join(this.dir, n);
-      if (/^[a-f0-9]{64}$/.test(n) && fs.existsSync(`${p}.json`)) continue;
-      if (/^[a-f0-9]{64}\.json$/.test(n) && fs.existsSync(p.slice(0, -5))) continue;
-      await fs.promises.rm(p, { recursive: true, force: true });
+      const id = n.endsWith('.json') ? n.slice(0, -5) : n;
+      if (infos.has(id)) continue;
+      await fs.promises.rm(path.join(this.dir, n), { recursive: true, force: true });
     }
   }
 }

@@ -44,7 +44,7 @@ export interface StepMount {
    * leaves out, so the dir holds exactly the layer (before it is kept as a layer directory).
    */
   dropInitStubs(): void;
-  /** Discards the step's dirs (when it is not committed). */
+  /** Unmounts and removes the step's dirs (an upper given to mountStep is the caller's). */
   discard(): Promise<void>;
   upper: string;
 }
@@ -66,13 +66,16 @@ export class StepStacks {
     return lowerdirOf(stack);
   }
 
-  /** Mounts a writable step on top of `stack`. */
-  async mountStep(stack: Stack): Promise<StepMount> {
+  /**
+   * Mounts a writable step on top of `stack`. `upper`: an empty dir on the same filesystem to use
+   * as the upper dir (the builder's layer dirs); by default one in the step's dir (removed with it).
+   */
+  async mountStep(stack: Stack, upperDir?: string): Promise<StepMount> {
     const d = path.join(this.dir, randomBytes(6).toString('hex'));
-    const upper = path.join(d, 'upper');
+    const upper = upperDir ?? path.join(d, 'upper');
     const work = path.join(d, 'work');
     const rootfs = path.join(d, 'rootfs');
-    for (const x of [upper, work, rootfs]) await fs.promises.mkdir(x, { recursive: true, mode: 0o755 });
+    for (const x of upperDir ? [work, rootfs] : [upper, work, rootfs]) await fs.promises.mkdir(x, { recursive: true, mode: 0o755 });
     await execFileP(MOUNT, ['-t', 'overlay', 'overlay', '-o', `lowerdir=${this.lowerdir(stack)},upperdir=${upper},workdir=${work},${OPTIONS}`, rootfs]);
     this.mounted.add(rootfs);
     const preexisting = new Set(INIT_PATHS.filter((p) => fs.existsSync(path.join(rootfs, p))));

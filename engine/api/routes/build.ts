@@ -132,8 +132,10 @@ async function postBuild(ctx: RequestContext, builder: Builder): Promise<void> {
   } catch (e) {
     out.error(e);
   } finally {
-    await context?.dispose();
+    // a kept context is released at once (the next build finds it free); a temp one is removed after the answer
+    const disposed = context?.dispose();
     out.end();
+    await disposed;
   }
 }
 
