@@ -8,6 +8,7 @@ const entries = {
   'server/main.ts': 'server.js',
   'engine/main.ts': 'engine.js',
   'engine/runtime/monitor/main.ts': 'monitor.js',
+  'engine/runtime/fileHelper/main.ts': 'files.js',
   'client/extension.ts': 'extension.js',
 };
 

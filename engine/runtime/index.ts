@@ -26,8 +26,8 @@ export interface Runtime {
 
 /** Opens the runtime of a data root (`containers/`, `snapshots/`, `volumes/`, `runtime/`) and re-adopts running containers. */
 export async function openRuntime(o: { dataRoot: string; images: ImageStore; runtime: RuntimeChoice; onEvent?: ContainerEvent; info?: (m: string) => void; warn?: (m: string) => void; debug?: (m: string) => void }): Promise<Runtime> {
-  const executor = createExecutor(o.runtime, path.join(o.dataRoot, 'runtime'), { log: o.info });
-  const snapshots = new Snapshotter(path.join(o.dataRoot, 'snapshots'));
+  const executor = createExecutor(o.runtime, path.join(o.dataRoot, 'runtime'), { log: o.info, subordinateIds: true });
+  const snapshots = new Snapshotter(path.join(o.dataRoot, 'snapshots'), undefined, { userns: executor.userns });
   const volumes = new VolumeStore(path.join(o.dataRoot, 'volumes'));
   let health: HealthChecker | undefined;
   const onEvent: ContainerEvent = (action, rec, extra) => {

@@ -290,19 +290,23 @@ export const register: RegisterRoutes = async (router: Router, engine: Engine) =
     ctx.send(200, await rt.snapshots.changeKinds(r.Id));
   });
 
+  // rootless with subordinate ids: reads of a rootfs go through the file helper in the user namespace
+  const files = rt.snapshots.usernsFiles;
   router.get('/containers/{id}/export', async (ctx) => {
     const r = m.get(ctx.params.id);
     const rootfs = await rt.snapshots.mount(r.Id);
     ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
-    await exportRootfs(rootfs, ctx.res);
+    await (files ? files.tar(rootfs, undefined, ctx.res) : exportRootfs(rootfs, ctx.res));
+    ctx.res.end();
   });
 
   const statHeader = (stat: object) => Buffer.from(JSON.stringify(stat)).toString('base64');
+  const statOf = (rootfs: string, p: string) => (files ? files.stat(rootfs, p) : archiveStat(rootfs, p));
   router.head('/containers/{id}/archive', async (ctx) => {
     const r = m.get(ctx.params.id);
     const p = ctx.query.get('path');
     if (!p) throw badRequest('path is required');
-    const stat = await archiveStat(await rt.snapshots.mount(r.Id), p);
+    const stat = await statOf(await rt.snapshots.mount(r.Id), p);
     ctx.res.writeHead(200, { 'X-Docker-Container-Path-Stat': statHeader(stat) });
     ctx.res.end();
   });
@@ -312,9 +316,10 @@ export const register: RegisterRoutes = async (router: Router, engine: Engine) =
     const p = ctx.query.get('path');
     if (!p) throw badRequest('path is required');
     const rootfs = await rt.snapshots.mount(r.Id);
-    const stat = await archiveStat(rootfs, p);
+    const stat = await statOf(rootfs, p);
     ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar', 'X-Docker-Container-Path-Stat': statHeader(stat) });
-    await archiveGet(rootfs, p, ctx.res);
+    await (files ? files.tar(rootfs, p, ctx.res) : archiveGet(rootfs, p, ctx.res));
+    ctx.res.end();
   });
 
   router.put('/containers/{id}/archive', async (ctx) => {
@@ -323,7 +328,7 @@ export const register: RegisterRoutes = async (router: Router, engine: Engine) =
     if (!p) throw badRequest('path is required');
     if (r.HostConfig.ReadonlyRootfs) throw conflict('container rootfs is marked read-only');
     const rootfs = await rt.snapshots.mount(r.Id);
-    await m.whileFrozen(r.Id, () => archivePut(rootfs, p, ctx.req));
+    await m.whileFrozen(r.Id, () => (files ? files.put(rootfs, p, ctx.req) : archivePut(rootfs, p, ctx.req)));
     ctx.send(200);
   });
 };

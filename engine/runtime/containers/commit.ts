@@ -4,7 +4,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerConfig, ImageConfig, ImageStore, Reference } from '../../image';
-import { writeLayerToFile } from '../../image/layer';
 import { invalid } from '../errors';
 import type { Snapshotter } from '../snapshot';
 import type { ContainerManager } from './manager';
@@ -95,7 +94,7 @@ export async function commitContainer(m: ContainerManager, snapshots: Snapshotte
   const baseConfig = await images.config(base);
   const { manifest } = await images.manifest(base);
   const tmpDir = path.join(m.dir(rec.Id), 'commit');
-  const run = async () => writeLayerToFile(await snapshots.changes(rec.Id), tmpDir);
+  const run = () => snapshots.writeChangesLayer(rec.Id, tmpDir);
   const layer = o.pause === false ? await run() : await m.whileFrozen(rec.Id, run);
   try {
     const blob = await images.content.ingest(fs.createReadStream(layer.file), { digest: layer.digest, size: layer.size });

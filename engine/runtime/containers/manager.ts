@@ -80,7 +80,7 @@ export class ContainerManager {
   }
 
   get rootless(): boolean {
-    return this.o.executor.name === 'rootless';
+    return this.o.executor.name.startsWith('rootless');
   }
 
   dir(id: string): string {
@@ -196,7 +196,7 @@ export class ContainerManager {
       mark('snapshot');
       const built = await buildProcess({ id, config, hostConfig, image: imageConfig.config ?? {}, rootfs, containerDir: dir, volumes: this.o.volumes, rootless: this.rootless });
       for (const v of built.volumeTargets) await this.o.volumes.populate(v.name, rootfs, v.target);
-      await createMountTargets(rootfs, built.process.mounts ?? []);
+      await createMountTargets(rootfs, built.process.mounts ?? [], !!this.o.executor.userns);
       mark('process spec and mount points');
       const finalName = name ? (name.startsWith('/') ? name : `/${name}`) : `/${generateName((n) => !!this.find(`/${n}`))}`;
       const rec: ContainerRecord = {
@@ -571,15 +571,23 @@ export class ContainerManager {
   }
 }
 
-/** Creates missing mount points inside the rootfs (confined), so read-only roots and bubblewrap work. */
-async function createMountTargets(rootfs: string, mounts: { type: string; source?: string; target: string }[]): Promise<void> {
+/**
+ * Creates missing mount points inside the rootfs (confined), so read-only roots and bubblewrap work.
+ * `mapped`: the rootfs holds directories of other (subordinate) users the daemon may not write to;
+ * crun creates those mount points itself, as root of the container's user namespace.
+ */
+async function createMountTargets(rootfs: string, mounts: { type: string; source?: string; target: string }[], mapped = false): Promise<void> {
   for (const m of mounts) {
     const { hostPath } = await resolveInRoot(rootfs, m.target);
     if (fs.existsSync(hostPath)) continue;
     const isFile = m.type === 'bind' && m.source && fs.statSync(m.source).isFile();
     const parent = await resolveInRoot(rootfs, path.posix.dirname(m.target), { followFinal: true });
-    fs.mkdirSync(parent.hostPath, { recursive: true });
-    if (isFile) fs.writeFileSync(hostPath, '', { flag: 'wx' });
-    else fs.mkdirSync(hostPath);
+    try {
+      fs.mkdirSync(parent.hostPath, { recursive: true });
+      if (isFile) fs.writeFileSync(hostPath, '', { flag: 'wx' });
+      else fs.mkdirSync(hostPath);
+    } catch (e) {
+      if (!mapped || (e as NodeJS.ErrnoException).code !== 'EACCES') throw e;
+    }
   }
 }

@@ -59,5 +59,13 @@ export function v1ViewAvailable(): boolean {
  * so the monitor still finds the runtime and the container below its own child.
  */
 export function inV1View(argv: string[]): string[] {
-  return [UNSHARE, '--mount', '--propagation', 'private', '--', SH, '-c', `${MOUNT} -t tmpfs -o size=256k,mode=0755 dockwright-v1-view ${UNIFIED} && exec "$@"`, 'sh', ...argv];
+  return [UNSHARE, ...V1_VIEW_UNSHARE_FLAGS, '--', ...v1ViewShell(argv)];
+}
+
+/** The unshare flags of the v1 view (a private mount namespace), for callers that add their own (a user namespace). */
+export const V1_VIEW_UNSHARE_FLAGS = ['--mount', '--propagation', 'private'];
+
+/** The shell that, inside the new mount namespace, covers the cgroup2 mount and execs `argv`. */
+export function v1ViewShell(argv: string[]): string[] {
+  return [SH, '-c', `${MOUNT} -t tmpfs -o size=256k,mode=0755 dockwright-v1-view ${UNIFIED} && exec "$@"`, 'sh', ...argv];
 }

@@ -1,12 +1,14 @@
 // Picks the executor for this host: crun (or runc where crun cannot run) as root, bubblewrap rootless otherwise.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { crunNeedsV1View, inV1View, v1ViewAvailable } from './cgroupView';
+import { crunNeedsV1View, inV1View, V1_VIEW_UNSHARE_FLAGS, v1ViewAvailable, v1ViewShell } from './cgroupView';
+import { inUserNamespace, subordinateIds } from './idMapping';
 import { OciExecutor } from './oci';
 import { probeRuntime } from './probe';
 import { RootlessExecutor } from './rootless';
 import type { Executor } from './types';
 
+export type { IdMapping } from './idMapping';
 export type { ExecSpec, Executor, MountSpec, PreparedProcess, ProcessSpec, ProcessUser, ResourceLimits, Rlimit, RunIO, RunResult } from './types';
 export { OciExecutor } from './oci';
 export { RootlessExecutor } from './rootless';
@@ -36,9 +38,27 @@ function crunSetup(crun: string): { v1View: boolean; reason?: string } {
   return { v1View, reason: probe.ok ? undefined : probe.reason ?? 'the probe container failed' };
 }
 
+/** crun in a user namespace with the user's subordinate ids, when the host has them and a probe container runs. */
+function rootlessCrun(stateRoot: string, crun: string | undefined): { executor?: OciExecutor; reason?: string } {
+  const { mapping, reason } = subordinateIds();
+  if (!mapping) return { reason };
+  if (!crun) return { reason: 'crun is not installed' };
+  const v1View = crunNeedsV1View();
+  if (v1View && !v1ViewAvailable()) return { reason: 'this hybrid cgroup host needs util-linux unshare and mount for crun' };
+  const wrap = (argv: string[]) => (v1View ? inUserNamespace(mapping, v1ViewShell(argv), V1_VIEW_UNSHARE_FLAGS) : inUserNamespace(mapping, argv));
+  const probe = probeRuntime(crun, undefined, wrap, true);
+  if (!probe.ok) return { reason: `crun cannot run containers in a user namespace here: ${probe.reason}` };
+  return { executor: new OciExecutor({ runtime: 'crun', binary: crun, stateRoot: path.join(stateRoot, 'rootless-crun'), v1View, userns: mapping }) };
+}
+
 export interface CreateExecutorOptions {
   /** hears which runtime was chosen and why */
   log?: (msg: string) => void;
+  /**
+   * Rootless: run containers with the user's subordinate ids (crun in a user namespace) when the
+   * host has them. Only for callers whose snapshots unpack with those ids (the container runtime's).
+   */
+  subordinateIds?: boolean;
   /** runtime binaries instead of the ones found on the host (tests: a crun that cannot run) */
   binaries?: { crun?: string; runc?: string };
 }
@@ -51,6 +71,15 @@ export function createExecutor(choice: RuntimeChoice, stateRoot: string, opts: C
   const { log } = opts;
   const isRoot = process.getuid?.() === 0;
   if (choice === 'rootless' || (choice === 'auto' && !isRoot)) {
+    if (opts.subordinateIds) {
+      const mapped = rootlessCrun(stateRoot, opts.binaries?.crun ?? findBinary('crun'));
+      if (mapped.executor) {
+        const m = mapped.executor.userns!;
+        log?.(`runtime: rootless-crun (crun in a user namespace: container uid 0 is uid ${m.uid}, uids 1-${m.subuid.count} are ${m.subuid.start}-${m.subuid.start + m.subuid.count - 1}, gids 1-${m.subgid.count} are ${m.subgid.start}-${m.subgid.start + m.subgid.count - 1})`);
+        return mapped.executor;
+      }
+      log?.(`runtime: rootless with a single-uid mapping (bubblewrap): ${mapped.reason}; files in images owned by other users than root appear as nobody`);
+    }
     const bwrap = findBinary('bwrap');
     const nsenter = findBinary('nsenter');
     if (!bwrap || !nsenter) throw new Error('the rootless runtime needs bubblewrap (bwrap) and util-linux nsenter');

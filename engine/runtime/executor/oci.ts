@@ -1,9 +1,13 @@
-// Root executor: crun or runc from a generated OCI bundle (`<stateDir>/config.json`).
+// OCI executor: crun or runc from a generated OCI bundle (`<stateDir>/config.json`). As root it
+// manages cgroups (limits, freezer, stats); for a non-root user with subordinate ids (`userns`)
+// it is crun started in a user namespace that maps container uid 0 to the user and 1..N to the
+// user's range (idMapping.ts), without cgroups: like rootless podman.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { inV1View } from './cgroupView';
+import { inV1View, V1_VIEW_UNSHARE_FLAGS, v1ViewShell } from './cgroupView';
+import { inUserNamespace, type IdMapping } from './idMapping';
 import { generateOciSpec } from './ociSpec';
 import { runArgv, withPty } from './process';
 import { promisify } from 'node:util';
@@ -22,14 +26,27 @@ export interface OciExecutorOptions {
   cgroupParent?: string;
   /** start containers in the cgroup v1 view (crun on a hybrid host, see cgroupView.ts) */
   v1View?: boolean;
+  /** rootless: start containers in a user namespace with this mapping (crun only; no cgroups) */
+  userns?: IdMapping;
 }
 
 export class OciExecutor implements Executor {
   readonly name: string;
+  readonly userns?: IdMapping;
   private readonly bundleRoot: string;
+  /** the cgroup freezer and the container cgroup: absent in a user namespace, which has no cgroups of its own here */
+  readonly pause?: (id: string) => Promise<void>;
+  readonly resume?: (id: string) => Promise<void>;
+  readonly cgroupPath?: (id: string) => string;
 
   constructor(private readonly opts: OciExecutorOptions) {
-    this.name = opts.runtime;
+    this.name = opts.userns ? `rootless-${opts.runtime}` : opts.runtime;
+    this.userns = opts.userns;
+    if (!opts.userns) {
+      this.pause = async (id) => { await execFileP(opts.binary, ['--root', opts.stateRoot, 'pause', id]); };
+      this.resume = async (id) => { await execFileP(opts.binary, ['--root', opts.stateRoot, 'resume', id]); };
+      this.cgroupPath = (id) => `${opts.cgroupParent ?? ''}/${id}`;
+    }
     // next to the runtime's root, not in it (the runtime takes every directory there for a container)
     this.bundleRoot = path.join(path.dirname(opts.stateRoot), 'bundles');
     fs.mkdirSync(this.bundleRoot, { recursive: true, mode: 0o700 });
@@ -50,12 +67,12 @@ export class OciExecutor implements Executor {
 
   prepare(id: string, spec: ProcessSpec, stateDir: string): PreparedProcess {
     fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    const config = generateOciSpec(spec, { cgroupsPath: this.opts.cgroupParent ? `${this.opts.cgroupParent}/${id}` : undefined });
+    const config = generateOciSpec(spec, this.opts.userns ? { noCgroups: true } : { cgroupsPath: this.opts.cgroupParent ? `${this.opts.cgroupParent}/${id}` : undefined });
     const tmp = path.join(stateDir, `config.json.${process.pid}`);
     fs.writeFileSync(tmp, JSON.stringify(config));
     fs.renameSync(tmp, path.join(stateDir, 'config.json'));
     const run = [this.opts.binary, '--root', this.opts.stateRoot, 'run', '--bundle', stateDir, id];
-    const argv = this.opts.v1View ? inV1View(run) : run;
+    const argv = this.startCommand(run);
     return {
       argv: spec.tty ? withPty(argv, { transparent: true }) : argv,
       cleanupArgv: [this.opts.binary, '--root', this.opts.stateRoot, 'delete', '--force', id],
@@ -71,16 +88,14 @@ export class OciExecutor implements Executor {
     return { argv: spec.tty ? withPty(argv, { transparent: true }) : argv };
   }
 
-  async pause(id: string): Promise<void> {
-    await execFileP(this.opts.binary, ['--root', this.opts.stateRoot, 'pause', id]);
-  }
-
-  async resume(id: string): Promise<void> {
-    await execFileP(this.opts.binary, ['--root', this.opts.stateRoot, 'resume', id]);
-  }
-
-  cgroupPath(id: string): string {
-    return `${this.opts.cgroupParent ?? ''}/${id}`;
+  /**
+   * The command that starts `run`: in the cgroup v1 view where crun needs it, in the user namespace
+   * when rootless (only the start: crun's later commands find the container's namespaces themselves).
+   */
+  private startCommand(run: string[]): string[] {
+    const { userns, v1View } = this.opts;
+    if (!userns) return v1View ? inV1View(run) : run;
+    return v1View ? inUserNamespace(userns, v1ViewShell(run), V1_VIEW_UNSHARE_FLAGS) : inUserNamespace(userns, run);
   }
 
   async run(spec: ProcessSpec, io: RunIO = {}): Promise<RunResult> {

@@ -22,6 +22,8 @@ function ociMount(m: MountSpec) {
 export interface OciSpecOptions {
   /** cgroup path for the container; omitted = let the runtime choose */
   cgroupsPath?: string;
+  /** the runtime runs in a user namespace without cgroups: no `linux.resources` (limits, device rules) at all */
+  noCgroups?: boolean;
 }
 
 export function generateOciSpec(spec: ProcessSpec, opts: OciSpecOptions = {}) {
@@ -67,7 +69,7 @@ export function generateOciSpec(spec: ProcessSpec, opts: OciSpecOptions = {}) {
     linux: {
       namespaces,
       ...(opts.cgroupsPath ? { cgroupsPath: opts.cgroupsPath } : {}),
-      resources,
+      ...(opts.noCgroups ? {} : { resources }),
       maskedPaths: privileged ? [] : MASKED_PATHS,
       readonlyPaths: privileged ? [] : READONLY_PATHS,
     },

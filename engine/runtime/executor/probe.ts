@@ -38,8 +38,8 @@ function probeRootfs(dir: string): MountSpec[] {
  * Runs `wrap([binary, --root, <tmp>, run, …])` once (synchronously: it is done once per engine
  * process and runtime, ~10–30 ms) and remembers the answer.
  */
-export function probeRuntime(binary: string, cgroupParent: string | undefined, wrap: (argv: string[]) => string[] = (a) => a): ProbeResult {
-  const key = `${binary}\0${cgroupParent}\0${wrap(['x']).join('\0')}`;
+export function probeRuntime(binary: string, cgroupParent: string | undefined, wrap: (argv: string[]) => string[] = (a) => a, noCgroups = false): ProbeResult {
+  const key = `${binary}\0${cgroupParent}\0${noCgroups}\0${wrap(['x']).join('\0')}`;
   const known = cache.get(key);
   if (known) return known;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockwright-probe-'));
@@ -49,7 +49,7 @@ export function probeRuntime(binary: string, cgroupParent: string | undefined, w
     const rootfs = path.join(dir, 'rootfs');
     fs.mkdirSync(rootfs);
     const spec = generateOciSpec({ rootfs, args: ['/bin/true'], env: ['PATH=/usr/bin:/bin'], cwd: '/', user: { uid: 0, gid: 0 }, network: 'none', readonlyRootfs: true, mounts: probeRootfs(rootfs) },
-      { cgroupsPath: cgroupParent ? `${cgroupParent}/${id}` : undefined });
+      { cgroupsPath: cgroupParent ? `${cgroupParent}/${id}` : undefined, noCgroups });
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(spec));
     const argv = wrap([binary, '--root', state, 'run', '--bundle', dir, id]);
     const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], timeout: 20000, encoding: 'utf8' });

@@ -1,6 +1,7 @@
 // The executor contract: run one process in a prepared root filesystem, isolated by namespaces.
 // Used one-shot by the builder (RUN steps) and, through the per-container monitor, for containers.
 import type { Readable, Writable } from 'node:stream';
+import type { IdMapping } from './idMapping';
 
 /** A mount inside the container. `bind` needs `source`; `tmpfs` ignores it. */
 export interface MountSpec {
@@ -93,8 +94,10 @@ export interface PreparedProcess {
 export type ExecSpec = Pick<ProcessSpec, 'args' | 'env' | 'cwd' | 'user' | 'tty' | 'capAdd' | 'capDrop' | 'network' | 'consoleSize'>;
 
 export interface Executor {
-  /** `crun`, `runc` or `rootless` */
+  /** `crun`, `runc`, `rootless` (bubblewrap, single-uid mapping) or `rootless-crun` (crun in a user namespace with subordinate ids) */
   readonly name: string;
+  /** rootless with subordinate ids: the mapping the containers run under (files on disk carry the mapped host ids) */
+  readonly userns?: IdMapping;
   /** Runs the process to completion (the builder's RUN). */
   run(spec: ProcessSpec, io?: RunIO): Promise<RunResult>;
   /**

@@ -16,8 +16,11 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { applyLayer, diffDirs, diffOverlayUpper, type LayerEntry } from '../../image/layer';
+import { applyLayer, writeLayerToFile, type LayerDigests, type LayerEntry } from '../../image/layer';
+import type { IdMapping } from '../executor/idMapping';
+import { INIT_DIRS, snapshotChanges, type SnapshotMeta } from './changes';
 import { chainIds } from './chainId';
+import { UsernsFiles } from './userns';
 
 const execFileP = promisify(execFile);
 const CP = '/bin/cp';
@@ -32,14 +35,8 @@ export interface LayerSource {
 
 export type SnapshotMode = 'overlay' | 'copy';
 
-interface Meta {
-  chain: string | null;
-  mode: SnapshotMode;
-}
+type Meta = SnapshotMeta;
 
-/** Paths every rootfs gets as mount points (Docker's init layer); left out of `changes()` when we made them. */
-const INIT_DIRS = ['proc', 'dev', 'sys'];
-const INIT_FILES = ['etc/hosts', 'etc/hostname', 'etc/resolv.conf'];
 
 function validKey(key: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(key)) throw new Error(`invalid snapshot key: ${key}`);
@@ -52,9 +49,18 @@ export class Snapshotter {
   private readonly building = new Map<string, Promise<string>>();
   private modePromise?: Promise<SnapshotMode>;
 
-  /** `mode`: force a mode; default = overlay when this process can mount one here, else copy. */
-  constructor(readonly root: string, private readonly forcedMode?: SnapshotMode) {
-    this.chainsDir = path.join(root, 'chains');
+  /** rootless with subordinate ids: copies, removals and unpacking run in the mapping's user namespace */
+  private readonly userns?: UsernsFiles;
+
+  /**
+   * `mode`: force a mode; default = overlay when this process can mount one here, else copy.
+   * `userns`: the id mapping of rootless containers (copy mode; their chains are kept apart, in
+   * `chains-<subuid start>-<count>-<subgid start>-<count>/`, since they carry the mapped owners).
+   */
+  constructor(readonly root: string, private readonly forcedMode?: SnapshotMode, opts: { userns?: IdMapping; fileHelperCommand?: string[] } = {}) {
+    const m = opts.userns;
+    if (m) this.userns = new UsernsFiles(m, opts.fileHelperCommand);
+    this.chainsDir = path.join(root, m ? `chains-${m.subuid.start}-${m.subuid.count}-${m.subgid.start}-${m.subgid.count}` : 'chains');
     this.activeDir = path.join(root, 'active');
     fs.mkdirSync(this.chainsDir, { recursive: true, mode: 0o700 });
     fs.mkdirSync(this.activeDir, { recursive: true, mode: 0o700 });
@@ -62,7 +68,7 @@ export class Snapshotter {
 
   /** overlay when we are root and a probe mount works on this filesystem; copy otherwise. */
   mode(): Promise<SnapshotMode> {
-    this.modePromise ??= this.forcedMode ? Promise.resolve(this.forcedMode) : this.probeOverlay();
+    this.modePromise ??= this.userns ? Promise.resolve('copy') : this.forcedMode ? Promise.resolve(this.forcedMode) : this.probeOverlay();
     return this.modePromise;
   }
 
@@ -113,15 +119,26 @@ export class Snapshotter {
   private async buildChain(dir: string, parent: string | null, layer: LayerSource): Promise<string> {
     const tmp = `${dir}.tmp-${randomBytes(6).toString('hex')}`;
     try {
-      if (parent) await execFileP(CP, ['-a', '--reflink=auto', parent, tmp]);
+      if (parent) await this.copyTree(parent, tmp);
       else fs.mkdirSync(tmp, { mode: 0o755 });
-      await applyLayer(await layer.open(), tmp);
+      if (this.userns) await this.userns.applyLayer(await layer.open(), tmp);
+      else await applyLayer(await layer.open(), tmp);
       fs.renameSync(tmp, dir);
     } catch (e) {
-      fs.rmSync(tmp, { recursive: true, force: true });
+      await this.removeTree(tmp).catch(() => undefined);
       if (!fs.existsSync(dir)) throw e;
     }
     return dir;
+  }
+
+  private async copyTree(from: string, to: string): Promise<void> {
+    if (this.userns) await this.userns.copyTree(from, to);
+    else await execFileP(CP, ['-a', '--reflink=auto', from, to]);
+  }
+
+  private async removeTree(dir: string): Promise<void> {
+    if (this.userns && fs.existsSync(dir)) await this.userns.removeTree(dir);
+    else await fs.promises.rm(dir, { recursive: true, force: true });
   }
 
   /**
@@ -140,14 +157,14 @@ export class Snapshotter {
         for (const d of ['upper', 'work', 'rootfs']) fs.mkdirSync(path.join(tmp, d));
         if (!chain) fs.mkdirSync(path.join(tmp, 'lower'));
       } else if (chain) {
-        await execFileP(CP, ['-a', '--reflink=auto', chain, path.join(tmp, 'rootfs')]);
+        await this.copyTree(chain, path.join(tmp, 'rootfs'));
       } else {
         fs.mkdirSync(path.join(tmp, 'rootfs'), { mode: 0o755 });
       }
       fs.writeFileSync(path.join(tmp, 'meta.json'), JSON.stringify({ chain, mode } satisfies Meta));
       fs.renameSync(tmp, dir);
     } catch (e) {
-      fs.rmSync(tmp, { recursive: true, force: true });
+      await this.removeTree(tmp).catch(() => undefined);
       throw e;
     }
     const rootfs = await this.mount(key);
@@ -188,16 +205,17 @@ export class Snapshotter {
 
   /** The filesystem changes of `key` relative to its layers, as sorted layer entries for writeLayer. */
   async changes(key: string): Promise<LayerEntry[]> {
-    const dir = this.snapDir(key);
-    const meta = this.meta(key);
-    const inLower = async (rel: string) => !!meta.chain && fs.promises.lstat(path.join(meta.chain, rel)).then(() => true, () => false);
-    const entries = meta.mode === 'overlay'
-      ? await diffOverlayUpper(path.join(dir, 'upper'), inLower)
-      : await diffDirs(meta.chain, path.join(dir, 'rootfs'));
-    const ours = new Set<string>();
-    for (const d of INIT_DIRS) if (!(await inLower(d))) ours.add(d);
-    for (const f of INIT_FILES) if (!(await inLower(f))) ours.add(f);
-    return entries.filter((e) => !ours.has(e.name.replace(/\/+$/, '')));
+    return this.userns ? this.userns.changes(this.snapDir(key)) : snapshotChanges(this.snapDir(key));
+  }
+
+  /** The changes of `key` written as a layer file in `outDir` (docker commit). */
+  async writeChangesLayer(key: string, outDir: string): Promise<LayerDigests & { file: string }> {
+    return this.userns ? this.userns.writeChangesLayer(this.snapDir(key), outDir) : writeLayerToFile(await snapshotChanges(this.snapDir(key)), outDir);
+  }
+
+  /** Rootless with subordinate ids: where reads of a rootfs must happen (files of other container users are closed to the daemon). */
+  get usernsFiles(): UsernsFiles | undefined {
+    return this.userns;
   }
 
   /** `docker diff`: changed paths with Kind 0 = modified, 1 = added, 2 = deleted (parents of changes count as modified). */
@@ -250,7 +268,7 @@ export class Snapshotter {
     await this.unmount(key);
     const trash = `${dir}.tmp-rm-${randomBytes(6).toString('hex')}`;
     fs.renameSync(dir, trash);
-    await fs.promises.rm(trash, { recursive: true, force: true });
+    await this.removeTree(trash);
   }
 }
 

@@ -48,7 +48,7 @@ function suite(label: string, opts: { asUser?: string; runtime: 'auto' | 'rootle
         assert.equal((await engine.docker(['inspect', '-f', '{{.State.Status}}', 'seed'])).stdout.trim(), 'paused');
         await engine.docker(['unpause', 'seed']);
       } else {
-        await assert.rejects(engine.docker(['pause', 'seed']), /not supported by the rootless runtime/);
+        await assert.rejects(engine.docker(['pause', 'seed']), /not supported by the rootless(-crun)? runtime/);
       }
       await engine.docker(['stop', '-t', '1', 'seed']);
       const target = `${registry.host}/seed:committed`;

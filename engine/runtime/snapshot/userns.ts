@@ -1,0 +1,107 @@
+// Snapshot and rootfs file operations for rootless containers with subordinate ids
+// (executor/idMapping.ts): layers unpack with their owners, trees are copied and removed, and
+// changes, layers and tars are read, inside a user namespace with the containers' mapping, where
+// the daemon's user is root over every mapped id (dist/files.js, ../fileHelper, or cp/rm). From
+// outside, the user could neither chown to the subordinate ids nor read or delete what other
+// container users own.
+import { execFile, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { promisify } from 'node:util';
+import type { LayerDigests, LayerEntry } from '../../image/layer';
+import type { PathStat } from '../containers/archive';
+import { RuntimeError } from '../errors';
+import { inUserNamespace, type IdMapping } from '../executor/idMapping';
+
+const execFileP = promisify(execFile);
+const CP = '/bin/cp';
+const RM = '/bin/rm';
+
+/**
+ * The command that runs the file helper: `node dist/files.js` next to the bundled engine; from
+ * source (tests under tsx), the TypeScript entry through the repository's tsx.
+ */
+export function defaultFileHelperCommand(): string[] {
+  if (!__filename.endsWith('.ts')) return [process.execPath, path.join(__dirname, 'files.js')];
+  const repo = path.resolve(__dirname, '../../..');
+  return [process.execPath, '--require', path.join(repo, 'node_modules/tsx/dist/cjs/index.cjs'), path.join(repo, 'engine/runtime/fileHelper/main.ts')];
+}
+
+/** The helper's error line (`{"status","message"}`) as an error; any other output as a 500. */
+function helperError(stderr: string, fallback: string): RuntimeError {
+  const line = stderr.trim().split('\n').pop() ?? '';
+  try {
+    const e = JSON.parse(line) as { status: 400 | 404 | 409 | 500; message: string };
+    return new RuntimeError(e.status, e.message);
+  } catch {
+    return new RuntimeError(500, stderr.trim() || fallback);
+  }
+}
+
+export class UsernsFiles {
+  constructor(readonly mapping: IdMapping, private readonly helperCommand = defaultFileHelperCommand()) {}
+
+  private async run(argv: string[]): Promise<string> {
+    const cmd = inUserNamespace(this.mapping, argv);
+    try {
+      return (await execFileP(cmd[0], cmd.slice(1), { maxBuffer: 256 << 20, encoding: 'utf8' })).stdout;
+    } catch (e) {
+      throw helperError((e as { stderr?: string }).stderr ?? '', `${path.basename(argv[0])}: ${(e as Error).message}`);
+    }
+  }
+
+  /** Runs the helper with `input` on its stdin and `output` taking its stdout (when given). */
+  private stream(args: string[], io: { input?: Readable; output?: Writable }): Promise<void> {
+    const cmd = inUserNamespace(this.mapping, [...this.helperCommand, ...args]);
+    return new Promise((resolve, reject) => {
+      const child = spawn(cmd[0], cmd.slice(1), { stdio: [io.input ? 'pipe' : 'ignore', io.output ? 'pipe' : 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+      if (io.input) {
+        child.stdin!.on('error', () => undefined);
+        io.input.once('error', (e) => { child.kill('SIGKILL'); reject(e); });
+        io.input.pipe(child.stdin!);
+      }
+      if (io.output) child.stdout!.pipe(io.output, { end: false });
+      child.once('error', reject);
+      child.once('close', (code) => (code === 0 ? resolve() : reject(helperError(stderr, `file helper exited with ${code}`))));
+    });
+  }
+
+  /** `cp -a` keeping owners, modes and hard links. */
+  async copyTree(from: string, to: string): Promise<void> {
+    await this.run([CP, '-a', '--reflink=auto', from, to]);
+  }
+
+  async removeTree(dir: string): Promise<void> {
+    await this.run([RM, '-rf', '--', dir]);
+  }
+
+  /** Applies the layer read from `input` onto `dir` with its owners. */
+  applyLayer(input: Readable, dir: string): Promise<void> {
+    return this.stream(['apply', dir], { input });
+  }
+
+  /** The changes of the snapshot in `snapDir` (names, types, modes, owners: without file content). */
+  async changes(snapDir: string): Promise<LayerEntry[]> {
+    return JSON.parse(await this.run([...this.helperCommand, 'changes', snapDir])) as LayerEntry[];
+  }
+
+  async writeChangesLayer(snapDir: string, outDir: string): Promise<LayerDigests & { file: string }> {
+    return JSON.parse(await this.run([...this.helperCommand, 'layer', snapDir, outDir])) as LayerDigests & { file: string };
+  }
+
+  /** A tar of `p` in `rootfs` (docker cp), or of the whole rootfs (docker export), onto `out`. */
+  tar(rootfs: string, p: string | undefined, out: Writable): Promise<void> {
+    return this.stream(['tar', rootfs, ...(p !== undefined ? [p] : [])], { output: out });
+  }
+
+  /** Extracts the tar read from `input` into the directory `p` of `rootfs` (docker cp into a container). */
+  put(rootfs: string, p: string, input: Readable): Promise<void> {
+    return this.stream(['put', rootfs, p], { input });
+  }
+
+  async stat(rootfs: string, p: string): Promise<PathStat> {
+    return JSON.parse(await this.run([...this.helperCommand, 'stat', rootfs, p])) as PathStat;
+  }
+}
