@@ -10,13 +10,14 @@
  *    are several sources, or when dest is an existing directory; parent directories are created
  *    0755 and, like BuildKit, owned by the `--chown` user; `--chmod` applies to what is copied.
  *    Symlinks are copied as links; hardlinks inside one source stay hardlinks.
- * ADD extracts local tar archives (plain or gzip) with applyLayer's confinement; ADD of an
- * http(s) URL downloads to a 0600 file named after the URL path, verified with `--checksum`.
+ * ADD extracts local tar archives (plain, gzip, bzip2, xz or zstd, as BuildKit) with applyLayer's
+ * confinement; ADD of an http(s) URL downloads to a 0600 file named after the URL path, verified
+ * with `--checksum`.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyLayer, resolveInRoot } from '../image/layer';
+import { applyLayer, decompressor, detectCompression, resolveInRoot, type Compression } from '../image/layer';
 import type { KnownDigest } from './context';
 import { IgnoreMatcher } from './dockerignore';
 import { isRoot, setOwner } from './owner';
@@ -199,20 +200,66 @@ async function expandSource(sr: CopySourceRoot, pattern: string): Promise<Planne
   return out;
 }
 
+/** What ADD extracts: like BuildKit, tars compressed any way moby's DecompressStream knows. */
+const ARCHIVE_COMPRESSIONS: readonly Compression[] = ['gzip', 'bzip2', 'xz', 'zstd'];
+
+/**
+ * BuildKit's isArchivePath: the file, decompressed when it starts with a known compression's magic,
+ * begins with a valid tar header (checksum right, not the all-zero end block). A compressed file
+ * that is not a tar (`notes.txt.gz`) is copied as it is.
+ */
 async function isArchive(host: string): Promise<boolean> {
-  const fh = await fs.promises.open(host, 'r');
+  const fh = await fs.promises.open(host, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  let head: Buffer;
   try {
-    const head = Buffer.alloc(512);
-    const { bytesRead } = await fh.read(head, 0, 512, 0);
-    if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) return true;
-    if (bytesRead < 512) return false;
-    if (head.toString('latin1', 257, 262) === 'ustar') return true;
-    let sum = 0;
-    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : head[i];
-    return parseInt(head.toString('latin1', 148, 156).replace(/\0.*$/s, '').trim(), 8) === sum;
+    const b = Buffer.alloc(512);
+    const { bytesRead } = await fh.read(b, 0, 512, 0);
+    head = b.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }
+  const format = detectCompression(head);
+  if (format) head = await decompressedHead(host, format, 512);
+  return isTarHeader(head);
+}
+
+/** The first `n` bytes of `host` decompressed (fewer if it is shorter or corrupt). */
+async function decompressedHead(host: string, format: Compression, n: number): Promise<Buffer> {
+  const src = fs.createReadStream(host);
+  const d = decompressor(format);
+  const out: Buffer[] = [];
+  let got = 0;
+  try {
+    await new Promise<void>((resolve) => {
+      d.on('data', (c: Buffer) => {
+        out.push(c);
+        got += c.length;
+        if (got >= n) resolve();
+      });
+      d.on('end', () => resolve());
+      d.on('error', () => resolve());
+      src.on('error', () => resolve());
+      src.pipe(d);
+    });
+  } finally {
+    src.destroy();
+    d.destroy();
+  }
+  return Buffer.concat(out).subarray(0, n);
+}
+
+function isTarHeader(b: Buffer): boolean {
+  if (b.length < 512 || b.every((x) => x === 0)) return false;
+  const stored = parseInt(b.toString('latin1', 148, 156).replace(/\0.*$/s, '').trim(), 8);
+  let unsigned = 0;
+  let signed = 0;
+  for (let i = 0; i < 512; i++) {
+    const v = i >= 148 && i < 156 ? 32 : b[i];
+    unsigned += v;
+    signed += v > 127 ? v - 256 : v;
+  }
+  // Go's archive/tar accepts either sum (old tars used signed chars)
+  return stored === unsigned || stored === signed;
 }
 
 export interface PlanRequest {
@@ -508,7 +555,9 @@ export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: Copy
       const into = await mkdirAll(rootfs, opts.dest, dirOwner, w);
       w.removed = true; // an archive may replace anything below dest
       // like BuildKit, `--chown` also applies to what an archive unpacks
-      await applyLayer(fs.createReadStream(it.src.host), into, { whiteouts: 'literal', ownership: isRoot ? 'chown' : 'record', owner: opts.chown });
+      await applyLayer(fs.createReadStream(it.src.host), into, {
+        whiteouts: 'literal', ownership: isRoot ? 'chown' : 'record', owner: opts.chown, compressions: ARCHIVE_COMPRESSIONS,
+      });
       continue;
     }
     const src = it.src;

@@ -1,5 +1,6 @@
 /**
- * applyLayer: SAFE extraction of an OCI/Docker layer tar (plain or gzip) onto a root directory.
+ * applyLayer: SAFE extraction of an OCI/Docker layer tar (plain or gzip; ADD archives also bzip2,
+ * xz, zstd) onto a root directory.
  *
  * Hand-written on top of tar-stream (the tar parser) because no library implements layer
  * semantics (whiteouts, opaque dirs, ownership recording for rootless) AND the confinement rules of
@@ -34,7 +35,7 @@ import { type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import * as tar from 'tar-stream';
-import { gunzipIfGzip } from './decompress';
+import { decompressIf, type Compression } from './decompress';
 import { cleanRelative, pathComponents, PathEscapeError, resolveInRootSync } from './resolveInRoot';
 import { CAPABILITY, writeXattrs } from './xattrs';
 
@@ -82,6 +83,8 @@ export interface ApplyOptions {
     digestOf(hostPath: string, st: fs.Stats): string | undefined;
     onFile?(hostPath: string, st: fs.Stats, digest: string): void;
   };
+  /** Compressions the tar may come in (default gzip, as layers; ADD takes bzip2, xz and zstd too). */
+  compressions?: readonly Compression[];
   /** Owner for every entry instead of the tar's (`ADD --chown` of an archive). */
   owner?: { uid: number; gid: number };
 }
@@ -367,7 +370,7 @@ export async function applyLayer(input: Readable, rootDir: string, opts: ApplyOp
     }
   }
 
-  await pipeline(input, gunzipIfGzip(), extract, { signal: opts.signal });
+  await pipeline(input, decompressIf(opts.compressions ?? ['gzip']), extract, { signal: opts.signal });
   if (opts.mirror) removeUnnamed('');
   await writeXattrs(caps);
   // Directory mtimes last (children changed them), deepest first; only directories still verified.

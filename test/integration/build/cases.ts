@@ -3,6 +3,7 @@
 // config fields must be equal — except where the issue says to follow BuildKit and dockerd 20.10's
 // classic builder differs: there `buildkit` rewrites dockerd's view into what BuildKit produces,
 // and the comment says why.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import * as tar from 'tar-stream';
@@ -44,6 +45,11 @@ function bigFile(): Buffer {
     block.copy(out, off);
   }
   return out;
+}
+
+/** `input` compressed by a real tool (bzip2, xz, zstd). */
+function compressWith(argv: string[], input: Buffer): Buffer {
+  return execFileSync(argv[0], argv.slice(1), { input, maxBuffer: 64 << 20 });
 }
 
 export async function buildCases(): Promise<BuildCase[]> {
@@ -152,6 +158,29 @@ ADD pkg.tar.gz /gz/
 ADD pkg.tar /plain
 ADD not-archive.txt /added/
 `,
+    },
+    {
+      // ADD unpacks bzip2, xz and zstd tars too (compressed by the real tools); compressed
+      // files that are not tars are copied as they are
+      name: 'add-compressed-archives',
+      files: {
+        'pkg.tar.bz2': compressWith(['bzip2', '-c'], await tarOf(archiveEntries, false)),
+        'pkg.tar.xz': compressWith(['xz', '-c'], await tarOf(archiveEntries, false)),
+        'pkg.tar.zst': compressWith(['zstd', '-q', '-c'], await tarOf(archiveEntries, false)),
+        'notes.txt.xz': compressWith(['xz', '-c'], Buffer.from('not a tar\n')),
+        'notes.txt.gz': zlib.gzipSync(Buffer.from('not a tar either\n')),
+      },
+      dockerfile: `FROM {{BASE}}
+ADD pkg.tar.bz2 /bz2/
+ADD pkg.tar.xz /xz/
+ADD pkg.tar.zst /zst/
+ADD notes.txt.xz notes.txt.gz /notes/
+`,
+      // dockerd 20.10's classic builder copies a zstd tar as a file; BuildKit unpacks it like the others
+      buildkit: (v) => {
+        delete v['/zst/pkg.tar.zst'];
+        for (const [p, node] of Object.entries(v)) if (p.startsWith('/bz2/pkg')) v[p.replace('/bz2/', '/zst/')] = { ...node };
+      },
     },
     {
       name: 'whiteouts-and-replacements',

@@ -69,7 +69,7 @@ describe('build: differential against dockerd (classic builder, BuildKit semanti
   for (const [i, name] of ['metadata', 'copy-rules', 'wildcards', 'multi-stage', 'arg-scoping', 'chown-user-names', 'add-archives',
     'whiteouts-and-replacements', 'links', 'unicode-and-spaces', 'big-file', 'dockerignore-exceptions', 'dockerignore-doublestar', 'onbuild', 'workdir-under-user',
     'volume-write-kept', 'env-and-shell-forms', 'stage-arg-inheritance', 'copy-from-image-and-target', 'entrypoint-resets-inherited-cmd',
-    'cli-labels-and-build-args-in-run', 'copy-over-existing', 'run-modes-and-owners'].entries()) {
+    'cli-labels-and-build-args-in-run', 'copy-over-existing', 'run-modes-and-owners', 'add-compressed-archives'].entries()) {
     it(`${i + 1}. ${name}: same filesystem and config as docker build`, async () => {
       const c = cases.find((x) => x.name === name)!;
       const dir = path.join(work, name);

@@ -2,6 +2,7 @@
 // --chmod, --parents, --exclude, archives, confinement of sources and destinations, and the
 // content hash used in cache keys (content, not mtimes).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
@@ -198,6 +199,34 @@ describe('build: COPY/ADD semantics', () => {
     assert.deepEqual([fs.statSync(path.join(rootfs, 'z/pkg/f')).uid, fs.statSync(path.join(rootfs, 'z/pkg/f')).gid], [42, 43], '--chown applies to unpacked files');
     await copy(['p.tar.gz'], { dest: '/y/' });
     assert.equal(fs.statSync(path.join(rootfs, 'y/p.tar.gz')).isFile(), true, 'COPY never extracts');
+  });
+
+  it('ADD extracts bzip2, xz and zstd tars like BuildKit (compressed by the real tools); a compressed non-tar is copied as is', async () => {
+    const pack = tar.pack();
+    const chunks: Buffer[] = [];
+    pack.on('data', (c) => { chunks.push(c as Buffer); });
+    const done = new Promise<void>((r) => pack.on('end', () => r()));
+    pack.entry({ name: 'pkg/big', mode: 0o644 }, Buffer.alloc(300_000, 'z'));
+    pack.entry({ name: 'pkg/small', mode: 0o600 }, 'small');
+    pack.finalize();
+    await done;
+    const tarFile = path.join(ctx, 'p.tar');
+    fs.writeFileSync(tarFile, Buffer.concat(chunks));
+    const tools = { bzip2: ['bzip2', '-c'], xz: ['xz', '-c'], zstd: ['zstd', '-q', '-c'] } as const;
+    for (const [name, argv] of Object.entries(tools)) {
+      fs.writeFileSync(path.join(ctx, `p.tar.${name}`), execFileSync(argv[0], [...argv.slice(1), tarFile]));
+      fs.writeFileSync(path.join(ctx, `note.txt.${name}`), execFileSync(argv[0], argv.slice(1), { input: 'just text\n' }));
+      await copy([`p.tar.${name}`, `note.txt.${name}`], { dest: `/${name}/` }, { add: true });
+      assert.equal(read(`${name}/pkg/small`), 'small', name);
+      assert.equal(fs.statSync(path.join(rootfs, name, 'pkg/big')).size, 300_000, name);
+      assert.equal(fs.statSync(path.join(rootfs, name, 'pkg/small')).mode & 0o777, 0o600, name);
+      assert.ok(fs.readFileSync(path.join(rootfs, name, `note.txt.${name}`)).equals(fs.readFileSync(path.join(ctx, `note.txt.${name}`))), `${name}: not a tar inside, copied`);
+    }
+    // a corrupt archive fails the step with the format named
+    const bad = fs.readFileSync(path.join(ctx, 'p.tar.xz'));
+    bad[bad.length - 40] ^= 0xff;
+    fs.writeFileSync(path.join(ctx, 'bad.tar.xz'), bad);
+    await assert.rejects(copy(['bad.tar.xz'], { dest: '/bad/' }, { add: true }), /xz data is corrupt/);
   });
 
   it('the content hash covers content, modes and names but not mtimes', async () => {
