@@ -105,6 +105,20 @@ interface StageResult {
   stack?: Stack;
 }
 
+/**
+ * A step's change to a rootfs: `rootfs` is where it writes, `real` the directory behind it (an
+ * overlay's upper, for hard links), `users` where user and group names are looked up. It may answer
+ * `{ plain: true }`: it only created files and dirs without xattrs and removed nothing.
+ */
+type StepWork = (rootfs: string, real: string, users: string) => Promise<void | { plain: boolean }>;
+
+interface StepOptions {
+  /** COPY --link: the layer is written onto an empty filesystem, then stacked. */
+  independent?: boolean;
+  /** With `independent`: `users` must show the stage's filesystem (a --chown by name). */
+  userLookups?: boolean;
+}
+
 interface StageRun {
   stage: Stage;
   state: StepState;
@@ -551,7 +565,7 @@ class BuildRun {
    * `work` may answer `{ plain: true }`: it only created files and dirs without xattrs and removed
    * nothing, so the diff need not read xattrs.
    */
-  private async cachedStep(run: StageRun, key: string, createdBy: string, work: (rootfs: string, real: string) => Promise<void | { plain: boolean }>): Promise<void> {
+  private async cachedStep(run: StageRun, key: string, createdBy: string, work: StepWork, opts: StepOptions = {}): Promise<void> {
     if (!this.opts.noCache) {
       await this.settle(run); // a hit replaces the state: the step before must be recorded first
       const hit = await this.builder.cache.get(key);
@@ -563,7 +577,7 @@ class BuildRun {
         return;
       }
     }
-    if ((await this.deps.snapshotter.mode()) !== 'overlay') return this.snapshotStep(run, key, createdBy, work);
+    if ((await this.deps.snapshotter.mode()) !== 'overlay') return this.snapshotStep(run, key, createdBy, work, opts);
     const mark = this.marker(createdBy);
     const dirs = this.builder.layerDirs;
     if (!run.stack || run.stack.covered !== run.state.layers.length + run.pendingLayers || lowerdirOf(run.stack).length > MAX_LOWERDIR) {
@@ -577,10 +591,14 @@ class BuildRun {
     this.layerDirUses.push(dirs.use([upper]));
     let step: StepMount | undefined;
     let entries: LayerEntry[];
+    let users: { root: string; release: () => Promise<void> } | undefined;
     try {
-      step = await this.stacks.mountStep(run.stack, upper);
+      // an independent step (COPY --link) is written onto nothing: its layer never depends on
+      // what the lower layers hold at the destination; it is stacked on them afterwards
+      step = await this.stacks.mountStep(opts.independent ? { base: await this.emptyBase(), uppers: [], covered: 0 } : run.stack, upper);
       mark('mount');
-      const plain = (await work(step.rootfs, upper))?.plain === true;
+      if (opts.independent && opts.userLookups) users = await this.stacks.view(run.stack);
+      const plain = (await work(step.rootfs, upper, users?.root ?? step.rootfs))?.plain === true;
       mark('work');
       this.checkCancelled();
       // the upper is read while the unmount runs: nothing writes to the step any more
@@ -594,6 +612,8 @@ class BuildRun {
     } catch (e) {
       await step?.discard();
       throw e;
+    } finally {
+      await users?.release();
     }
     run.stack = { ...run.stack, uppers: [...run.stack.uppers, upper], covered: run.stack.covered + (entries.length ? 1 : 0) };
     // The layer's tar, its digests and the cache record are written while the next step runs on
@@ -626,15 +646,20 @@ class BuildRun {
   }
 
   /** A step in a Snapshotter snapshot (copy mode: no overlay stacks), recorded before it returns. */
-  private async snapshotStep(run: StageRun, key: string, createdBy: string, work: (rootfs: string, real: string) => Promise<void | { plain: boolean }>): Promise<void> {
+  private async snapshotStep(run: StageRun, key: string, createdBy: string, work: StepWork, opts: StepOptions): Promise<void> {
     await this.settle(run);
     const snapKey = `build-${randomBytes(8).toString('hex')}`;
     this.snapshots.add(snapKey);
     const mark = this.marker(createdBy);
+    let users: string | undefined;
     try {
-      const rootfs = await this.deps.snapshotter.prepare(snapKey, this.layerSources(run.state));
+      const rootfs = await this.deps.snapshotter.prepare(snapKey, opts.independent ? [] : this.layerSources(run.state));
       mark('snapshot');
-      await work(rootfs, rootfs);
+      if (opts.independent && opts.userLookups) {
+        users = `${snapKey}-users`;
+        this.snapshots.add(users);
+      }
+      await work(rootfs, rootfs, users ? await this.deps.snapshotter.prepare(users, this.layerSources(run.state)) : rootfs);
       mark('work');
       await this.deps.snapshotter.unmount(snapKey);
       this.checkCancelled();
@@ -650,9 +675,23 @@ class BuildRun {
       run.key = key;
       this.say(run, ` ---> ${shortId(configId(run.state.config))}\n`);
     } finally {
-      await this.deps.snapshotter.remove(snapKey).catch(() => undefined);
-      this.snapshots.delete(snapKey);
+      for (const k of users ? [snapKey, users] : [snapKey]) {
+        await this.deps.snapshotter.remove(k).catch(() => undefined);
+        this.snapshots.delete(k);
+      }
     }
+  }
+
+  private emptyBaseDir?: Promise<string>;
+
+  /** An empty read-only lower dir (the base of independent steps). */
+  private emptyBase(): Promise<string> {
+    this.emptyBaseDir ??= (async () => {
+      const d = path.join(this.builder.root, 'empty-base');
+      await fs.promises.mkdir(d, { recursive: true, mode: 0o755 });
+      return d;
+    })();
+    return this.emptyBaseDir;
   }
 
   /** Writes a layer's tar into the content store; its digest is its diffID (uncompressed). */
@@ -811,8 +850,13 @@ class BuildRun {
       .map((s) => expand(s.text, env, this.escape));
 
     const createdBy = `${inst.kind} ${[...inst.flags.filter((f) => f.name.toLowerCase() !== 'from').map((f) => `--${f.name}=${f.value ?? ''}`), ...sources, ...inline.map((i) => `<<${i.name}`), dest].join(' ')}`;
-    const copy = async (rootfs: string, real: string, sr: CopySourceRoot, plan: CopyPlan) => {
-      const chown = chownSpec ? await resolveUser(rootfs, chownSpec, { forChown: true }) : undefined;
+    // --link (BuildKit): the files go into a layer of their own, written without looking at what
+    // the lower layers have at the destination (new dirs 0755 root even where a dir exists; a
+    // symlink there is replaced, not followed), then stacked on them
+    const link = inst.flags.some((f) => f.name.toLowerCase() === 'link' && f.value !== 'false');
+    const stepOpts: StepOptions = { independent: link, userLookups: !!chownSpec && !/^\d+(:\d+)?$/.test(chownSpec) };
+    const copy = async (rootfs: string, real: string, users: string, sr: CopySourceRoot, plan: CopyPlan) => {
+      const chown = chownSpec ? await resolveUser(users, chownSpec, { forChown: true }) : undefined;
       const done = await executeCopy(rootfs, sr, plan, { dest, chown, chmod, parents, excludes, linkInto: { rootfs, real } });
       // copies carry no xattrs (links from layer dirs may); without removals overlay made no
       // whiteouts or opaque dirs
@@ -823,15 +867,15 @@ class BuildRun {
       // --from: the source is identified by its layers, so a cache lookup needs no view of its
       // filesystem; the view is made only when the step runs.
       const source = await this.sourceIdentity(run, from);
-      await this.cachedStep(run, stepKey(run.key, [createdBy, source, chownSpec ?? '']), createdBy, async (rootfs, real) => {
+      await this.cachedStep(run, stepKey(run.key, [createdBy, source, chownSpec ?? '']), createdBy, async (rootfs, real, users) => {
         const view = await this.viewOf(run, from);
         try {
           const sr: CopySourceRoot = { root: view.root, preserveOwnership: true, linkFrom: view.layerDirs };
-          return await copy(rootfs, real, sr, await planCopy(sr, { ...request, hash: false }));
+          return await copy(rootfs, real, users, sr, await planCopy(sr, { ...request, hash: false }));
         } finally {
           await view.release();
         }
-      });
+      }, stepOpts);
       return;
     }
     const ctx = this.opts.context;
@@ -839,7 +883,7 @@ class BuildRun {
     const planned = this.marker(createdBy);
     const plan = await planCopy(sr, request);
     planned(`plan and hash (${plan.items.length} sources)`);
-    await this.cachedStep(run, stepKey(run.key, [createdBy, plan.contentHash, chownSpec ?? '']), createdBy, (rootfs, real) => copy(rootfs, real, sr, plan));
+    await this.cachedStep(run, stepKey(run.key, [createdBy, plan.contentHash, chownSpec ?? '']), createdBy, (rootfs, real, users) => copy(rootfs, real, users, sr, plan), stepOpts);
   }
 
   /**
@@ -878,8 +922,7 @@ class BuildRun {
     } else args = commandLine(inst, shell);
     const argEnv = [...run.args].filter(([k, v]) => v !== undefined && !envToMap(cfg.Env).has(k)).map(([k, v]) => `${k}=${v}`).sort();
     const proxyEnv = PROXY_ARGS.filter((p) => this.buildArgs.has(p.name) && !run.args.has(p.name)).map((p) => `${p.name}=${this.buildArgs.get(p.name)}`);
-    const network = inst.network?.value ?? (this.opts.networkMode === 'none' ? 'none' : 'default');
-    if (!['default', 'none', 'host'].includes(network)) throw new BuildError(`unsupported network mode ${network}`);
+    const network = runNetwork(inst.network?.value, this.opts.networkMode);
     const mounts = inst.mounts.map((m) => Object.fromEntries([['type', m.type], ...m.options.map((o) => [o.key, o.value === undefined ? 'true' : expand(o.value, this.env(run), this.escape)])]) as Record<string, string>);
     const createdBy = `RUN ${argEnv.length ? `|${argEnv.length} ${argEnv.join(' ')} ` : ''}${args.join(' ')} # buildkit`;
     const key = stepKey(run.key, [createdBy, network, mounts]);
@@ -1021,6 +1064,27 @@ class BuildRun {
   }
 }
 
+
+/**
+ * The network of a RUN step. The request's `networkmode` (`docker build --network`) is the default;
+ * `RUN --network=` overrides it. Host networking is an entitlement, as in BuildKit
+ * (`--allow network.host`): a Dockerfile gets it with `RUN --network=host` only when the build was
+ * asked for it (`--network=host`), never on its own (CVE-2024-23653). The executor has no isolated
+ * network with outbound access yet, so `default` still runs in the host's network namespace (see
+ * docs/security.md, Known gaps); `none` is a network namespace of its own with only loopback.
+ */
+export function runNetwork(flag: string | undefined, networkMode: string | undefined): 'default' | 'none' | 'host' {
+  const requested = !networkMode || networkMode === 'bridge' || networkMode === 'default' ? 'default' : networkMode;
+  if (!['default', 'none', 'host'].includes(requested)) {
+    throw new BuildError(`network mode ${JSON.stringify(networkMode)} is not supported by this engine's builder: use default, none or host`);
+  }
+  const network = flag ?? requested;
+  if (!['default', 'none', 'host'].includes(network)) throw new BuildError(`unsupported network mode ${network}`);
+  if (network === 'host' && requested !== 'host') {
+    throw new BuildError('RUN --network=host needs the network.host entitlement: build with --network=host to grant it');
+  }
+  return network as 'default' | 'none' | 'host';
+}
 
 /** The components of `targets` that do not exist in `rootfs` yet (mount points the runtime will create). */
 async function missingPaths(rootfs: string, targets: string[]): Promise<string[]> {

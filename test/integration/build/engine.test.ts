@@ -15,6 +15,9 @@ import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { removeDir, tempDir, waitFor } from '../../harness/services';
 import { buildCases } from './cases';
 import { flattenStoreImage, snapshotDir } from './flatten';
+import { openImageStore } from '../../../engine/image';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar-stream';
 
 const CLASSIC = { DOCKER_BUILDKIT: '0' };
 
@@ -153,6 +156,12 @@ COPY --from=main /heredoc-run /
     await flattenStoreImage(engine.dataRoot, 'hosts:1', out);
     assert.equal(fs.readFileSync(path.join(out, 'found'), 'utf8'), '10.1.2.3\tmyhost\n');
     assert.ok(!fs.existsSync(path.join(out, 'etc/hosts')) && !fs.existsSync(path.join(out, 'etc/resolv.conf')), 'mount stubs removed');
+  });
+
+  it('RUN --network=host is an entitlement: refused unless the build asks for the host network', async () => {
+    const dir = context('net-host', { Dockerfile: 'FROM {{BASE}}\nRUN --network=host echo on-host > /net\n' });
+    await assert.rejects(build(dir, '-t', 'net-host:1'), /network\.host entitlement/);
+    await engine.docker(['build', '--network=host', '-t', 'net-host:2', dir], { env: CLASSIC, timeoutMs: 300_000 });
   });
 
   it('refuses a foreign platform clearly', async () => {
@@ -348,6 +357,44 @@ RUN --mount=type=bind,from=files,source=/data/root-link,target=/mnt2 ls /mnt2 > 
     assert.deepEqual(fs.existsSync(steps) ? fs.readdirSync(steps) : [], []);
     fs.writeFileSync(path.join(dir, 'Dockerfile'), `FROM ${base}\nRUN echo after-crash > /ok\n`);
     await build(dir, '-t', 'after-crash:1');
+  });
+
+  it('COPY --link writes a layer of its own: dest dirs 0755 root whatever the lower layers have, a lower symlink replaced, not followed', async () => {
+    const dir = context('link', {
+      Dockerfile: `FROM {{BASE}}
+RUN mkdir -p /dst /target && chmod 700 /dst && echo old > /dst/keep && chown 1000:1000 /dst && ln -s /target /lnk
+COPY --link f /dst/
+COPY --link f /lnk/
+COPY --link --chown=app:app f /owned/
+COPY f /plain/
+COPY f /lnk2/
+`,
+      f: 'F\n',
+    });
+    await build(dir, '-t', 'link:1');
+    const images = openImageStore(engine.dataRoot);
+    const { manifest } = await images.manifest(await images.resolve('link:1'));
+    const entries = async (digest: string) => {
+      const out: string[] = [];
+      const ex = tar.extract();
+      ex.on('entry', (h, st, next) => { out.push(`${h.name} ${h.type} ${(h.mode! & 0o7777).toString(8)} ${h.uid}:${h.gid}`); st.resume(); next(); });
+      await pipeline(await images.content.openLayer(digest), ex);
+      return out;
+    };
+    const layers = manifest.layers.slice(-5);
+    // the --link layers hold only what was copied, with new parents 0755 root — not /dst's 0700 1000:1000
+    assert.deepEqual(await entries(layers[0].digest), ['dst/ directory 755 0:0', 'dst/f file 644 0:0']);
+    assert.deepEqual(await entries(layers[1].digest), ['lnk/ directory 755 0:0', 'lnk/f file 644 0:0']);
+    assert.deepEqual(await entries(layers[2].digest), ['owned/ directory 755 1000:1000', 'owned/f file 644 1000:1000'], 'names resolve in the stage');
+    const out = path.join(work, 'link-flat');
+    await flattenStoreImage(engine.dataRoot, 'link:1', out);
+    assert.equal(fs.readFileSync(path.join(out, 'dst/keep'), 'utf8'), 'old\n', 'the layer merges with what is below');
+    assert.ok(fs.lstatSync(path.join(out, 'lnk')).isDirectory(), 'the symlink was replaced by the layer dir');
+    assert.ok(!fs.existsSync(path.join(out, 'target/f')));
+    // a plain COPY in the same image is where it always was
+    assert.ok(fs.existsSync(path.join(out, 'plain/f')));
+    const again = await build(dir, '-t', 'link:2');
+    assert.equal(again.stdout.match(/Using cache/g)?.length, 6, again.stdout);
   });
 
   it('an image built here, pushed to the registry, is pulled and run by dockerd', async () => {
