@@ -16,7 +16,6 @@ import {
   isSpace, isFieldSpace, parseWords, scanFlagWord, scanJsonArray, skipSpaces, trimEnd, unquoteFlagText,
 } from './words';
 
-
 export interface InstructionContext {
   line: LogicalLine;
   escape: number;

@@ -75,15 +75,15 @@ export class LineIndex {
     return Math.max(start, Math.min(start + position.character, end));
   }
 
-  /** The range of [start, end): positions are computed when first read (see OffsetRange). */
+  /** The range of [start, end): its positions are computed when read (see OffsetRange). */
   range(start: number, end: number): Range {
     return new OffsetRange(this, start, end);
   }
 }
 
 /**
- * A range whose line/character positions are computed from its document offsets when first read.
- * A model holds a range on every token (~45k for an 8,000-line file) and most are never read: a
+ * A range whose line/character positions are computed from its document offsets when read.
+ * A model has a range on every token (~45k for an 8,000-line file) and most are never read: a
  * range is read when a problem is reported or a feature answers. Creating them eagerly (a binary
  * search and two objects each) was the largest part of parsing a big file and of its garbage
  * collection. It serialises (`toJSON`) as the plain LSP `{ start, end }`.
