@@ -6,16 +6,15 @@
 //   npx tsx bench/language-server.bench.ts        (or `npm run bench`)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-languageserver-protocol/node';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { parseDockerfile } from '../engine/dockerfile';
 import { lint } from '../engine/dockerfile/lint';
+import { benchRuns, machine, median, repoRoot, writeSection } from './lib';
 
-const root = path.resolve(__dirname, '..');
-const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const RUNS = benchRuns(15);
 
 interface ServerUnderTest {
   name: string;
@@ -23,8 +22,8 @@ interface ServerUnderTest {
 }
 
 const servers: ServerUnderTest[] = [
-  { name: 'Dockwright', command: [path.join(root, 'dist/server.js'), '--stdio'] },
-  { name: 'dockerfile-language-server-nodejs', command: [path.join(root, 'node_modules/dockerfile-language-server-nodejs/bin/docker-langserver'), '--stdio'] },
+  { name: 'Dockwright', command: [path.join(repoRoot, 'dist/server.js'), '--stdio'] },
+  { name: 'dockerfile-language-server-nodejs', command: [path.join(repoRoot, 'node_modules/dockerfile-language-server-nodejs/bin/docker-langserver'), '--stdio'] },
 ];
 
 /** A typical service Dockerfile: two stages, cache mounts, ARGs, a healthcheck (60 lines). */
@@ -176,8 +175,6 @@ class Client {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 /** Where completion is asked: the start of an empty line inside the last stage (instruction keywords). */
 function completionPoint(text: string): { line: number; character: number } {
   const lines = text.split('\n');
@@ -252,7 +249,7 @@ function inProcess(text: string): { parseMs: number; lintMs: number } {
 }
 
 async function main(): Promise<void> {
-  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
   const inputs = [
     { label: 'big', title: '8,000-line multi-stage Dockerfile', text: bigDockerfile() },
@@ -285,14 +282,13 @@ function writeReport(results: Map<string, Map<string, Measurement>>, titles: str
     rows.push(`| ${title}: completion | ${fmt(a.completionMs)} ms | ${fmt(b.completionMs)} ms | ${ratio(b.completionMs, a.completionMs)} |`);
     rows.push(`| ${title}: server RSS after ${RUNS + 1} opens | ${a.rssMiB.toFixed(0)} MiB | ${b.rssMiB.toFixed(0)} MiB | ${ratio(b.rssMiB, a.rssMiB)} |`);
   }
-  const section = [
-    '<!-- language-server:start -->',
+  writeSection('language-server', [
     '## Language server',
     '',
     `Dockwright's \`dist/server.js\` against \`dockerfile-language-server-nodejs\` ${peerVersion()}, both spawned with \`--stdio\` in the same run`,
     `and driven over JSON-RPC by the same client, alternating run by run (and which server goes first). Each number is the median of ${RUNS} runs after one warm-up open;`,
     '"ratio" is how many times faster (or smaller) Dockwright is. Completion is requested at the start of the last,',
-    'empty line (instruction keywords). Measured on ' + `${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores, shared), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    `empty line (instruction keywords). Measured on ${machine()}.`,
     '',
     `| measurement | Dockwright | ${peer} | ratio |`,
     '|---|---|---|---|',
@@ -303,15 +299,7 @@ function writeReport(results: Map<string, Map<string, Measurement>>, titles: str
     goalLine(results.get(titles[0])!.get(ours)!.diagnosticsMs, results.get(titles[0])!.get(peer)!.diagnosticsMs),
     '',
     'Rerun: `npm run bench` (or `npx tsx bench/language-server.bench.ts`; `BENCH_RUNS=n` changes the run count).',
-    '<!-- language-server:end -->',
-  ].join('\n');
-  const file = path.join(root, 'docs/benchmarks.md');
-  const intro = '# Benchmarks\n\nSide-by-side measurements against the tools people use today, produced by `bench/*.bench.ts` in one run each\n(`npm run bench` runs them all and rewrites the sections below). Numbers depend on the machine; the ratios are what matter.\n\n';
-  let doc = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : intro;
-  const re = /<!-- language-server:start -->[\s\S]*?<!-- language-server:end -->/;
-  doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
-  fs.writeFileSync(file, doc);
-  console.log(`wrote ${path.relative(root, file)}`);
+  ]);
 }
 
 function goalLine(ours: number, peer: number): string {
@@ -323,7 +311,7 @@ function goalLine(ours: number, peer: number): string {
 }
 
 function peerVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/dockerfile-language-server-nodejs/package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'node_modules/dockerfile-language-server-nodejs/package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

@@ -4,18 +4,15 @@
 // docs/benchmarks.md.
 //
 //   npx tsx bench/registry.bench.ts        (or `npm run bench`; BENCH_RUNS=n changes the run count)
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomLayer } from '../test/harness/images';
 import { startDockerd, type TestDockerd } from '../test/harness/dockerd';
 import { startEngine, type TestEngine } from '../test/harness/engine';
 import { pushBusyboxImage } from '../test/harness/images';
 import { startRegistry, type TestRegistry } from '../test/harness/registry';
+import { benchRuns, machine, median, writeSection } from './lib';
 
-const root = path.resolve(__dirname, '..');
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = benchRuns(5);
 const LAYERS = 6;
 const LAYER_MB = 33;
 
@@ -26,8 +23,6 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   await fn();
   return performance.now() - t0;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Pushes `local` to a fresh, empty registry (so every layer is really uploaded) and times it. */
 async function timePush(docker: Docker, local: string): Promise<number> {
@@ -93,8 +88,7 @@ function writeReport(bytes: number, r: Record<'pull' | 'push', { ours: number[];
     const [a, b] = [median(x.ours), median(x.dockerd)];
     return `| ${what} | ${(a / 1000).toFixed(2)} s (${(mb / (a / 1000)).toFixed(0)} MiB/s) | ${(b / 1000).toFixed(2)} s (${(mb / (b / 1000)).toFixed(0)} MiB/s) | ${(b / a).toFixed(2)}x |`;
   };
-  const section = [
-    '<!-- registry:start -->',
+  writeSection('registry', [
     '## Registry: pull and push',
     '',
     `The docker CLI (${'`docker pull`'} / ${'`docker push`'}) driving Dockwright's engine vs the same CLI driving dockerd ${dockerdVersion}`,
@@ -104,7 +98,7 @@ function writeReport(bytes: number, r: Record<'pull' | 'push', { ours: number[];
     'empty registry, so every layer is uploaded. dockerd also unpacks layers during pull and re-compresses them on push;',
     'Dockwright verifies each blob (digest, size, diffID) while it streams and keeps the compressed blobs, unpacking',
     `only when a container needs the layers. Median of ${RUNS} runs (alternating which engine goes first); "ratio" is dockerd's time divided by ours (above 1 = we are faster).`,
-    `Measured on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores, shared), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    `Measured on ${machine()}.`,
     '',
     `| operation | Dockwright | dockerd ${dockerdVersion} | ratio |`,
     '|---|---|---|---|',
@@ -112,15 +106,7 @@ function writeReport(bytes: number, r: Record<'pull' | 'push', { ours: number[];
     row(`push ${mb.toFixed(0)} MiB, ${LAYERS + 1} layers`, r.push),
     '',
     'Rerun: `npx tsx bench/registry.bench.ts` (or `npm run bench`; `BENCH_RUNS=n` changes the run count).',
-    '<!-- registry:end -->',
-  ].join('\n');
-  const file = path.join(root, 'docs/benchmarks.md');
-  const intro = '# Benchmarks\n\nSide-by-side measurements against the tools people use today, produced by `bench/*.bench.ts` in one run each\n(`npm run bench` runs them all and rewrites the sections below). Numbers depend on the machine; the ratios are what matter.\n\n';
-  let doc = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : intro;
-  const re = /<!-- registry:start -->[\s\S]*?<!-- registry:end -->/;
-  doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
-  fs.writeFileSync(file, doc);
-  console.log(`wrote ${path.relative(root, file)}\n${section}`);
+  ]);
 }
 
 main().catch((e) => {
