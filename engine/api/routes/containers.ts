@@ -198,8 +198,8 @@ export const register: RegisterRoutes = async (router: Router, engine: Engine) =
       client.end();
       return;
     }
-    const wire = async () => {
-      const sock = await connectMonitor(m.dir(r.Id), { type: 'attach', ...want });
+    const wire = async (socket?: string) => {
+      const sock = await connectMonitor(m.dir(r.Id), { type: 'attach', ...want }, socket);
       sock.on('error', () => client.destroy());
       if (tty) {
         const reader = new FrameReader();

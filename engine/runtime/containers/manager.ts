@@ -72,7 +72,7 @@ export class ContainerManager {
     this.spares = new SpareSnapshot(o.snapshots, 50, o.warn);
     const logDir = path.join(o.dataRoot, 'runtime');
     fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
-    this.monitors = new MonitorLauncher(o.monitorCommand ?? defaultMonitorCommand(), path.join(logDir, 'monitors.log'));
+    this.monitors = new MonitorLauncher(o.monitorCommand ?? defaultMonitorCommand(), path.join(logDir, 'monitors.log'), this.store.root);
   }
 
   get executor(): Executor {
@@ -255,13 +255,13 @@ export class ContainerManager {
   }
 
   /** Attach sockets waiting for the next start (docker run attaches before it starts). */
-  private readonly pendingAttach = new Map<string, Set<{ connect: () => Promise<void>; abort: () => void }>>();
+  private readonly pendingAttach = new Map<string, Set<{ connect: (socket: string) => Promise<void>; abort: () => void }>>();
 
   /**
-   * Registers `connect`, called when the container's next monitor is listening and before its
-   * process starts; `abort` is called instead when that start fails.
+   * Registers `connect`, called with the socket of the container's next monitor once it listens
+   * and before its process starts; `abort` is called instead when that start fails.
    */
-  onNextStart(id: string, connect: () => Promise<void>, abort: () => void): () => void {
+  onNextStart(id: string, connect: (socket: string) => Promise<void>, abort: () => void): () => void {
     let set = this.pendingAttach.get(id);
     if (!set) this.pendingAttach.set(id, (set = new Set()));
     const entry = { connect, abort };
@@ -279,9 +279,9 @@ export class ContainerManager {
     mark('bundle');
     const pending = [...(this.pendingAttach.get(rec.Id) ?? [])];
     this.pendingAttach.delete(rec.Id);
-    let pid: number;
+    let started: { pid: number; exit?: ExitStatus };
     try {
-      pid = await this.monitors.start(dir, {
+      started = await this.monitors.start(dir, {
         id: rec.Id,
         argv: prepared.argv,
         env: commandEnv(prepared) as Record<string, string>,
@@ -291,10 +291,10 @@ export class ContainerManager {
         openStdin: !!rec.Config.OpenStdin,
         stdinOnce: !!rec.Config.StdinOnce,
         logPath: this.logPath(rec.Id),
-      }, async () => {
-        mark('monitor listening');
+      }, async (socket) => {
+        mark('monitor ready');
         let attached = 0;
-        for (const p of pending.splice(0)) await p.connect().then(() => attached++, () => p.abort());
+        for (const p of pending.splice(0)) await p.connect(socket).then(() => attached++, () => p.abort());
         mark('attach connected');
         return attached;
       });
@@ -307,10 +307,12 @@ export class ContainerManager {
     }
     // the runtime whose state holds the container: exec and pause need the same one (Docker's HostConfig.Runtime)
     rec.HostConfig.Runtime = this.o.executor.name;
-    rec.State = { ...emptyState(), Status: 'running', Running: true, Pid: pid, StartedAt: new Date().toISOString(), Health: rec.Config.Healthcheck?.Test?.length && rec.Config.Healthcheck.Test[0] !== 'NONE' ? { Status: 'starting', FailingStreak: 0, Log: [] } : undefined };
+    rec.State = { ...emptyState(), Status: 'running', Running: true, Pid: started.pid, StartedAt: new Date().toISOString(), Health: rec.Config.Healthcheck?.Test?.length && rec.Config.Healthcheck.Test[0] !== 'NONE' ? { Status: 'starting', FailingStreak: 0, Log: [] } : undefined };
     this.save(rec, false);
     this.event('start', rec);
-    this.watchExit(rec.Id);
+    // a process that already ended (the monitor said so with its pid) needs no wait connection
+    if (started.exit) void this.onExit(rec.Id, started.exit);
+    else this.watchExit(rec.Id);
     mark('record');
     this.spares.refillSoon();
   }

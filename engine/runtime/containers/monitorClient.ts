@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { FILES, socketPath, type ExitStatus, type MonitorConfig, type Request } from '../monitor/protocol';
+import { FILES, socketPath, spareSocketPath, type ExitStatus, type MonitorConfig, type Request } from '../monitor/protocol';
 import { alive } from '../monitor/procTree';
 
 /**
@@ -44,23 +44,25 @@ function lineReader(stream: NodeJS.ReadableStream): () => Promise<string> {
 
 /**
  * Starts monitors. Node's startup (tens of ms) would sit on every container start, so one spare
- * monitor is kept started ahead of time, waiting on its stdin for a container dir (a spare whose
- * daemon goes away sees the end of stdin and exits). `logFile` gets the monitors' stderr.
+ * monitor is kept started ahead of time, listening on its own socket (spareSocketPath(containersDir)) and waiting on
+ * its stdin for a container (a spare whose daemon goes away sees the end of stdin and exits).
+ * `logFile` gets the monitors' stderr.
  */
 export class MonitorLauncher {
-  private spare?: ChildProcess;
+  private spare?: { child: ChildProcess; socket: string; lines: () => Promise<string> };
 
-  constructor(private readonly command: string[], private readonly logFile: string) {}
+  constructor(private readonly command: string[], private readonly logFile: string, private readonly containersDir: string) {}
 
-  private spawnMonitor(): ChildProcess {
+  private spawnMonitor(): { child: ChildProcess; socket: string; lines: () => Promise<string> } {
+    const socket = spareSocketPath(this.containersDir);
     const errLog = fs.openSync(this.logFile, 'a');
     try {
-      const child = spawn(this.command[0], this.command.slice(1), { detached: true, stdio: ['pipe', 'pipe', errLog], cwd: '/' });
+      const child = spawn(this.command[0], [...this.command.slice(1), socket], { detached: true, stdio: ['pipe', 'pipe', errLog], cwd: '/' });
       // a monitor that died early shows as "monitor exited during startup", never as an uncaught EPIPE
       child.on('error', () => undefined);
       child.stdin!.on('error', () => undefined);
       child.unref();
-      return child;
+      return { child, socket, lines: lineReader(child.stdout!) };
     } finally {
       fs.closeSync(errLog);
     }
@@ -68,18 +70,19 @@ export class MonitorLauncher {
 
   /** Starts the next spare unless one is waiting. */
   prestart(): void {
-    if (this.spare && this.spare.exitCode === null && this.spare.signalCode === null) return;
-    const child = this.spare = this.spawnMonitor();
+    const alive = this.spare && this.spare.child.exitCode === null && this.spare.child.signalCode === null;
+    if (alive) return;
+    const spare = this.spare = this.spawnMonitor();
     // an idle spare must not keep the daemon's event loop alive
-    (child.stdin as unknown as { unref(): void }).unref();
-    (child.stdout as unknown as { unref(): void }).unref();
+    (spare.child.stdin as unknown as { unref(): void }).unref();
+    (spare.child.stdout as unknown as { unref(): void }).unref();
   }
 
-  private take(): ChildProcess {
+  private take(): { child: ChildProcess; socket: string; lines: () => Promise<string> } {
     const spare = this.spare;
     this.spare = undefined;
-    if (spare && spare.exitCode === null && spare.signalCode === null) {
-      (spare.stdout as unknown as { ref(): void }).ref();
+    if (spare && spare.child.exitCode === null && spare.child.signalCode === null) {
+      (spare.child.stdout as unknown as { ref(): void }).ref();
       return spare;
     }
     return this.spawnMonitor();
@@ -87,33 +90,32 @@ export class MonitorLauncher {
 
   /** Ends the spare (the daemon shuts down). */
   close(): void {
-    this.spare?.stdin?.end();
+    this.spare?.child.stdin?.end();
     this.spare = undefined;
   }
 
   /**
-   * Starts a monitor for the container in `dir`; `beforeStart` runs once it listens and before the
-   * process starts (connect attach clients there so no output is missed) and resolves with the
-   * number of attach connections it made: the monitor starts the process once it has registered
-   * them (a connection is open on our side before the monitor has read its request). Resolves
-   * with the init pid.
+   * Starts a monitor for the container in `dir`; `beforeStart` gets the socket the monitor listens
+   * on before it knows its container (connect attach clients there so no output is missed) and
+   * resolves with the number of attach connections it made: the monitor starts the process once
+   * it has registered them (a connection is open on our side before the monitor has read its
+   * request). Resolves with the init pid, or with pid 0 and the exit status when the process
+   * ended before its pid was seen.
    */
-  async start(dir: string, config: MonitorConfig, beforeStart: () => Promise<number>): Promise<number> {
+  async start(dir: string, config: MonitorConfig, beforeStart: (socket: string) => Promise<number>): Promise<{ pid: number; exit?: ExitStatus }> {
     fs.writeFileSync(path.join(dir, FILES.config), JSON.stringify(config), { mode: 0o600 });
     fs.rmSync(path.join(dir, FILES.exit), { force: true });
     fs.rmSync(path.join(dir, FILES.initPid), { force: true });
     fs.rmSync(path.join(dir, 'monitor.log'), { force: true });
-    const child = this.take();
+    const { child, socket, lines } = this.take();
     try {
-      const lines = lineReader(child.stdout!);
-      child.stdin!.write(`${dir}\n`);
       const ready = await lines();
       if (ready !== 'listening') throw new Error(`monitor: ${ready}`);
-      const attached = await beforeStart();
-      child.stdin!.write(`go ${attached}\n`);
-      const result = JSON.parse(await lines()) as { pid?: number; error?: string };
+      const attached = await beforeStart(socket);
+      child.stdin!.write(`${attached} ${dir}\n`);
+      const result = JSON.parse(await lines()) as { pid?: number; exit?: ExitStatus; error?: string };
       if (result.error) throw new Error(result.error);
-      return result.pid ?? 0;
+      return { pid: result.pid ?? 0, exit: result.exit };
     } catch (e) {
       let log = '';
       try { log = fs.readFileSync(path.join(dir, 'monitor.log'), 'utf8').trim().split('\n').slice(-5).join('\n'); } catch { /* none */ }
@@ -126,10 +128,10 @@ export class MonitorLauncher {
   }
 }
 
-/** Opens a connection to the monitor of `dir` and sends `req`. */
-export function connectMonitor(dir: string, req: Request): Promise<net.Socket> {
+/** Opens a connection to the monitor of `dir` (or at `socket`) and sends `req`. */
+export function connectMonitor(dir: string, req: Request, socket = socketPath(dir)): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const sock = net.createConnection({ path: socketPath(dir), allowHalfOpen: true });
+    const sock = net.createConnection({ path: socket, allowHalfOpen: true });
     sock.once('error', reject);
     sock.once('connect', () => {
       sock.off('error', reject);

@@ -45,31 +45,56 @@ class Monitor {
   private readonly attached = new Set<{ sock: net.Socket; stdout: boolean; stderr: boolean }>();
   private readonly waiters = new Set<net.Socket>();
   private exit?: ExitStatus;
-  private readonly log: JsonFileLog;
-  private readonly server: net.Server;
+  /** set by adopt() */
+  private dir = '';
+  private config!: MonitorConfig;
+  private log!: JsonFileLog;
+  /** the sockets listened on: the spare's, and the container's when the spare's could not be moved there */
+  private readonly servers: { server: net.Server; path: string }[] = [];
   private stdinClosed = false;
+  private adopted!: () => void;
+  /** requests that arrive before the container is known (attach clients connect first) wait for it */
+  private readonly ready = new Promise<void>((resolve) => { this.adopted = resolve; });
 
-  constructor(private readonly dir: string, private readonly config: MonitorConfig) {
-    this.log = new JsonFileLog(config.logPath);
-    this.server = net.createServer({ allowHalfOpen: true }, (sock) => void this.serve(sock).catch(() => sock.destroy()));
-  }
-
-  listen(): Promise<void> {
-    const sockPath = socketPath(this.dir);
+  /** Listens on `sockPath` (mode 0600). */
+  async listen(sockPath: string): Promise<void> {
     fs.rmSync(sockPath, { force: true });
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(sockPath, () => {
+    const server = net.createServer({ allowHalfOpen: true }, (sock) => void this.serve(sock).catch(() => sock.destroy()));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(sockPath, () => {
         fs.chmodSync(sockPath, 0o600);
         resolve();
       });
     });
+    this.servers.push({ server, path: sockPath });
+  }
+
+  /**
+   * Takes on the container in `dir`: reads its config and moves the listening socket to the
+   * container's socket path (a rename keeps the listening socket; a second listener where the
+   * rename cannot be done, e.g. across filesystems).
+   */
+  async adopt(dir: string): Promise<void> {
+    this.dir = dir;
+    this.config = JSON.parse(fs.readFileSync(path.join(dir, FILES.config), 'utf8')) as MonitorConfig;
+    this.log = new JsonFileLog(this.config.logPath);
+    const target = socketPath(dir);
+    const spare = this.servers[0];
+    try {
+      fs.renameSync(spare.path, target);
+      spare.path = target;
+    } catch {
+      await this.listen(target);
+    }
+    this.adopted();
   }
 
   private async serve(sock: net.Socket): Promise<void> {
     sock.on('error', () => undefined);
     const { line, rest } = await readLine(sock);
     const req = JSON.parse(line) as Request;
+    await this.ready;
     if (req.type === 'wait') {
       if (this.exit) sock.end(`${JSON.stringify(this.exit)}\n`);
       else {
@@ -157,8 +182,14 @@ class Monitor {
     }
   }
 
-  /** Starts the process; resolves with the container's init pid once it exists. */
-  start(): Promise<number> {
+  /** resolves start() when the process ends before its pid was seen */
+  private onFinish?: () => void;
+
+  /**
+   * Starts the process; resolves with the container's init pid once it runs the container's
+   * program, or with pid 0 and the exit status when it ended first (a short program like `echo`).
+   */
+  start(): Promise<{ pid: number; exit?: ExitStatus }> {
     const { argv, env, openStdin } = this.config;
     const child = spawn(argv[0], argv.slice(1), { env, stdio: [openStdin || this.config.tty ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -171,12 +202,20 @@ class Monitor {
     return new Promise((resolve, reject) => {
       child.once('error', reject);
       const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      this.onFinish = () => {
+        clearTimeout(timer);
+        resolve({ pid: 0, exit: this.exit });
+      };
       const poll = () => {
+        if (this.exit) return;
         const pid = child.pid !== undefined ? containerInit(child.pid) : undefined;
-        if (pid && execDone(pid)) return resolve(pid);
-        if (this.exit) return resolve(0);
+        if (pid && execDone(pid)) {
+          this.onFinish = undefined;
+          return resolve({ pid });
+        }
         if (Date.now() - started > 30000) return reject(new Error('the container process did not start within 30 s'));
-        setTimeout(poll, Date.now() - started < 200 ? 2 : 20);
+        timer = setTimeout(poll, Date.now() - started < 200 ? 2 : 20);
       };
       poll();
     });
@@ -190,18 +229,21 @@ class Monitor {
     // exit of the runtime removed it already, which saves spawning the runtime again
     const { cleanupArgv, cleanupIfExists } = this.config;
     if (cleanupArgv && (!cleanupIfExists || fs.existsSync(cleanupIfExists))) spawnSync(cleanupArgv[0], cleanupArgv.slice(1), { stdio: 'ignore' });
+    this.onFinish?.();
     for (const c of this.attached) c.sock.end();
     const line = `${JSON.stringify(this.exit)}\n`;
     for (const w of this.waiters) w.end(line);
-    this.server.close();
-    fs.rmSync(socketPath(this.dir), { force: true });
+    for (const { server, path: p } of this.servers) {
+      server.close();
+      fs.rmSync(p, { force: true });
+    }
     fs.rmSync(path.join(this.dir, FILES.pid), { force: true });
     // let the sockets flush, then leave
     setTimeout(() => process.exit(0), 50).unref();
   }
 }
 
-/** The first line of stdin (the container dir of a pre-started spare monitor); empty at end of input. */
+/** The next line of stdin; empty at end of input. */
 function stdinLine(): Promise<string> {
   return new Promise((resolve) => {
     let buf = '';
@@ -225,23 +267,29 @@ let containerDir: string | undefined;
 
 async function main(): Promise<void> {
   for (const s of ['SIGHUP', 'SIGINT', 'SIGPIPE'] as const) process.on(s, () => undefined);
-  // `monitor <dir>`, or `monitor` alone: a spare started ahead of time that reads its dir from
-  // stdin (keeps node's startup off the container start path); no dir = the daemon went away.
-  const dir = process.argv[2] || await stdinLine();
-  if (!dir) process.exit(0);
-  containerDir = dir;
-  const config = JSON.parse(fs.readFileSync(path.join(dir, FILES.config), 'utf8')) as MonitorConfig;
-  fs.rmSync(path.join(dir, FILES.exit), { force: true });
-  const monitor = new Monitor(dir, config);
-  await monitor.listen();
-  writeAtomic(path.join(dir, FILES.pid), String(process.pid));
+  // `monitor <socket>`: started ahead of time (keeps node's startup off the container start
+  // path), it listens at once and waits on stdin for `<n> <container dir>` (protocol.ts).
+  const spareSocket = process.argv[2];
+  if (!spareSocket) throw new Error('usage: monitor <socket path>');
+  const monitor = new Monitor();
+  await monitor.listen(spareSocket);
   process.stdout.write('listening\n');
-  const go = await stdinLine();
-  await monitor.attachedClients(Number(go.split(' ')[1] ?? 0) || 0);
+  const handover = await stdinLine();
+  const space = handover.indexOf(' ');
+  if (space < 0) {
+    // the daemon went away before it needed this spare
+    fs.rmSync(spareSocket, { force: true });
+    process.exit(0);
+  }
+  const dir = containerDir = handover.slice(space + 1);
+  fs.rmSync(path.join(dir, FILES.exit), { force: true });
+  await monitor.adopt(dir);
+  writeAtomic(path.join(dir, FILES.pid), String(process.pid));
+  await monitor.attachedClients(Number(handover.slice(0, space)) || 0);
   try {
-    const pid = await monitor.start();
+    const { pid, exit } = await monitor.start();
     if (pid) writeAtomic(path.join(dir, FILES.initPid), String(pid));
-    process.stdout.write(`${JSON.stringify({ pid })}\n`);
+    process.stdout.write(`${JSON.stringify({ pid, exit })}\n`);
   } catch (e) {
     process.stdout.write(`${JSON.stringify({ error: (e as Error).message })}\n`);
   }

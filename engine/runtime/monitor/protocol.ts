@@ -4,13 +4,16 @@
 // `init.pid` (the container's pid 1 as seen from the host), `exit.json` (ExitStatus, written
 // atomically when the process ended), the json-file log, and the unix socket `monitor.sock`.
 //
-// Startup: the daemon spawns the monitor with pipes on stdin/stdout (usually ahead of time, as a
-// spare) and writes the container dir as the first stdin line. The monitor listens on the
-// socket and prints `listening\n`; the daemon connects whatever must see the first byte of output
-// (attach) and writes `go <number of attach connections>\n`; the monitor waits until it has read
-// the requests of that many attach clients (so they see the first byte of output and their stdin
-// reaches the process), then starts the process and prints
-// `{"pid":<init pid>}\n` (or `{"error":…}`), then closes both pipes and lives on its own.
+// Startup: the daemon spawns the monitor ahead of time (a spare) as `monitor <socket>` with pipes
+// on stdin/stdout; it listens on that socket at once and prints `listening\n`. To start a
+// container the daemon connects whatever must see the first byte of output (attach) to that
+// socket, then writes `<number of attach connections> <container dir>\n`. The monitor reads the
+// dir's config, moves its socket to the container's socket path (socketPath(dir)), waits until it
+// has read the requests of that many attach clients (so they see the first byte of output and
+// their stdin reaches the process), starts the process and prints `{"pid":<init pid>}\n` — or
+// `{"pid":0,"exit":<ExitStatus>}\n` when the process ended before its pid was seen, or
+// `{"error":…}` — then closes both pipes and lives on its own. End of stdin before the handover
+// line means the daemon no longer needs the spare: it exits.
 //
 // A socket connection starts with one JSON line (a Request). `attach`: the monitor then sends
 // output as frames in Docker's stdcopy format (the daemon forwards them verbatim when the
@@ -18,7 +21,7 @@
 // stdin when `stdinOnce`. `wait`: the monitor answers one JSON line (ExitStatus) when the process
 // ended. `resize`: sets the terminal size and closes.
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -69,12 +72,28 @@ const MAX_SOCKET_PATH = 100;
 export function socketPath(dir: string): string {
   const inDir = path.join(dir, FILES.socket);
   if (Buffer.byteLength(inDir) <= MAX_SOCKET_PATH) return inDir;
+  return path.join(privateSocketDir(), `${createHash('sha256').update(dir).digest('hex').slice(0, 32)}.sock`);
+}
+
+/**
+ * A fresh socket path for a spare monitor: in `containersDir` (the parent of the container dirs,
+ * so the monitor can rename it into place), or in the private directory where the container
+ * sockets are when their paths would be too long.
+ */
+export function spareSocketPath(containersDir: string): string {
+  const name = `spare-${randomBytes(8).toString('hex')}.sock`;
+  const containerSocket = path.join(containersDir, 'c'.repeat(64), FILES.socket);
+  return Buffer.byteLength(containerSocket) <= MAX_SOCKET_PATH ? path.join(containersDir, name) : path.join(privateSocketDir(), name);
+}
+
+/** `$TMPDIR/dockwright-mon-<uid>`, mode 0700, ownership checked. */
+function privateSocketDir(): string {
   const uid = process.getuid?.() ?? 0;
   const priv = path.join(os.tmpdir(), `dockwright-mon-${uid}`);
   fs.mkdirSync(priv, { recursive: true, mode: 0o700 });
   const st = fs.lstatSync(priv);
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) throw new Error(`${priv} is not a private directory of uid ${uid}`);
-  return path.join(priv, `${createHash('sha256').update(dir).digest('hex').slice(0, 32)}.sock`);
+  return priv;
 }
 
 export const STREAM_STDOUT = 1;
