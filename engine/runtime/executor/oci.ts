@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inV1View, V1_VIEW_UNSHARE_FLAGS, v1ViewShell } from './cgroupView';
+import { waitFrozen } from './freezer';
 import { inUserNamespace, type IdMapping } from './idMapping';
 import { generateOciSpec } from './ociSpec';
 import { runArgv, withPty } from './process';
@@ -43,7 +44,11 @@ export class OciExecutor implements Executor {
     this.name = opts.userns ? `rootless-${opts.runtime}` : opts.runtime;
     this.userns = opts.userns;
     if (!opts.userns) {
-      this.pause = async (id) => { await execFileP(opts.binary, ['--root', opts.stateRoot, 'pause', id]); };
+      // crun returns while the freezer may still say FREEZING: wait for FROZEN (freezer.ts)
+      this.pause = async (id) => {
+        await execFileP(opts.binary, ['--root', opts.stateRoot, 'pause', id]);
+        await waitFrozen(`${opts.cgroupParent ?? ''}/${id}`);
+      };
       this.resume = async (id) => { await execFileP(opts.binary, ['--root', opts.stateRoot, 'resume', id]); };
       this.cgroupPath = (id) => `${opts.cgroupParent ?? ''}/${id}`;
     }

@@ -99,10 +99,14 @@ describe('OCI runtime selection (root, real crun and runc)', function () {
         assert.equal(cg('pids', 'pids.max'), '50');
         assert.equal(cg('cpu', 'cpu.cfs_quota_us'), '50000');
         assert.equal(ex.cgroupPath?.(id), `/dockwright/${id}`);
-        await ex.pause!(id);
-        assert.equal(cg('freezer', 'freezer.state'), 'FROZEN');
-        await ex.resume!(id);
-        assert.equal(cg('freezer', 'freezer.state'), 'THAWED');
+        // pause resolves only once the freezer says FROZEN (crun 1.8 returns while it may still say
+        // FREEZING: seen about once in 150 pauses of this loop container; hence the rounds)
+        for (let round = 0; round < 25; round++) {
+          await ex.pause!(id);
+          assert.equal(cg('freezer', 'freezer.state'), 'FROZEN', `round ${round}`);
+          await ex.resume!(id);
+          assert.equal(cg('freezer', 'freezer.state'), 'THAWED');
+        }
         const initPid = Number(cg('pids', 'cgroup.procs').split('\n')[0]);
         const e = ex.prepareExec(id, { args: ['touch', '/tmp/stop'], env: ['PATH=/bin'], cwd: '/', user: { uid: 0, gid: 0 }, network: 'none' }, path.join(dir, 'bundles', id), initPid);
         const exec = spawn(e.argv[0], e.argv.slice(1), { stdio: 'ignore' });
