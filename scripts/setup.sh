@@ -22,6 +22,12 @@ if [ -n "$missing" ]; then
   fi
 fi
 
+# Rootless RUN steps' network (slirp4netns) opens /dev/net/tun as the daemon's user: on a standard
+# Debian udev makes it 0666 (50-udev-default.rules); machines without udev leave the kernel's 0600.
+if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && [ "$(stat -c %a /dev/net/tun)" != 666 ]; then
+  chmod 0666 /dev/net/tun
+fi
+
 # npm dependencies: reinstall when package-lock.json changed since the last install.
 stamp=node_modules/.dockwright-lock-hash
 hash=$(sha256sum package-lock.json | cut -d' ' -f1)

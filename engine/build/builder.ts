@@ -37,6 +37,7 @@ import { LayerDirs } from './layerDirs';
 import { markTopDir } from './topDir';
 import { lowerdirOf, MAX_LOWERDIR, StepStacks, type Stack, type StepMount } from './stepStack';
 import { pruneContexts, type BuildContext } from './context';
+import { hostStepResolvConf } from './resolvConf';
 import { executeCopy, planCopy, type CopyPlan, type CopySourceRoot } from './copy';
 import {
   applyMetadata, BuildError, commandLine, DEFAULT_PATH, DEFAULT_SHELL, envToMap, expand, instructionText,
@@ -934,7 +935,7 @@ class BuildRun {
       try {
         for (const m of mounts) runMounts.push(await this.mountFor(run, m, releases));
         const id = randomBytes(6).toString('hex');
-        runMounts.push(...await this.networkFiles(id, releases));
+        runMounts.push(...await this.networkFiles(id, network, releases));
         stubs = await missingPaths(rootfs, runMounts.map((m) => m.target));
         this.say(run, ` ---> Running in ${id}\n`);
         const sink = new Writable({
@@ -955,7 +956,8 @@ class BuildRun {
           rootfs, args, env: [...(cfg.Env ?? []), ...argEnv, ...proxyEnv], cwd: cfg.WorkingDir || '/',
           // Like dockerd/runc, the primary group is also a supplementary group (`id` shows groups=<gid>).
           user: { uid: user.uid, gid: user.gid, additionalGids: [user.gid, ...user.additionalGids] },
-          mounts: runMounts, network: network === 'none' ? 'none' : 'host', hostname: id,
+          // default: a network namespace of its own with outbound access (slirp4netns), never the host's loopback
+          mounts: runMounts, network: network === 'default' ? 'private' : network, hostname: id,
         }, { stdout: sink, stderr: sink, signal: this.signal }).finally(() => {
           this.signal.removeEventListener('abort', killStep);
           clearInterval(killer);
@@ -974,9 +976,10 @@ class BuildRun {
 
   /**
    * /etc/hosts (localhost, the step's hostname, `--add-host` entries) and /etc/resolv.conf (the
-   * host's) for a RUN, bind-mounted like dockerd does, so they never end up in the layer.
+   * host's, as BuildKit filters it for the step's network: resolvConf.ts) for a RUN, bind-mounted
+   * like dockerd does, so they never end up in the layer.
    */
-  private async networkFiles(hostname: string, releases: (() => Promise<void>)[]): Promise<MountSpec[]> {
+  private async networkFiles(hostname: string, network: 'default' | 'none' | 'host', releases: (() => Promise<void>)[]): Promise<MountSpec[]> {
     const dir = await fs.promises.mkdtemp(path.join(this.builder.root, 'net-'));
     releases.push(() => fs.promises.rm(dir, { recursive: true, force: true }));
     const hosts = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', `127.0.1.1\t${hostname}`];
@@ -986,10 +989,7 @@ class BuildRun {
       hosts.push(`${h.slice(i + 1).replace(/^\[|\]$/g, '')}\t${h.slice(0, i)}`);
     }
     await fs.promises.writeFile(path.join(dir, 'hosts'), `${hosts.join('\n')}\n`);
-    const systemd = '/run/systemd/resolve/resolv.conf';
-    const hostResolv = await fs.promises.readFile('/etc/resolv.conf', 'utf8').catch(() => '');
-    const resolv = /nameserver\s+127\./.test(hostResolv) ? await fs.promises.readFile(systemd, 'utf8').catch(() => hostResolv) : hostResolv;
-    await fs.promises.writeFile(path.join(dir, 'resolv.conf'), resolv);
+    await fs.promises.writeFile(path.join(dir, 'resolv.conf'), await hostStepResolvConf(network === 'default' ? 'private' : network));
     return [
       { type: 'bind', source: path.join(dir, 'hosts'), target: '/etc/hosts' },
       { type: 'bind', source: path.join(dir, 'resolv.conf'), target: '/etc/resolv.conf' },
@@ -1069,9 +1069,9 @@ class BuildRun {
  * The network of a RUN step. The request's `networkmode` (`docker build --network`) is the default;
  * `RUN --network=` overrides it. Host networking is an entitlement, as in BuildKit
  * (`--allow network.host`): a Dockerfile gets it with `RUN --network=host` only when the build was
- * asked for it (`--network=host`), never on its own (CVE-2024-23653). The executor has no isolated
- * network with outbound access yet, so `default` still runs in the host's network namespace (see
- * docs/security.md, Known gaps); `none` is a network namespace of its own with only loopback.
+ * asked for it (`--network=host`), never on its own (CVE-2024-23653). `default` is a network
+ * namespace of the step's own with outbound access through slirp4netns and no way to the host's
+ * loopback (runtime/executor/network.ts); `none` is one with only loopback.
  */
 export function runNetwork(flag: string | undefined, networkMode: string | undefined): 'default' | 'none' | 'host' {
   const requested = !networkMode || networkMode === 'bridge' || networkMode === 'default' ? 'default' : networkMode;

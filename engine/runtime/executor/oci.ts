@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { inV1View, V1_VIEW_UNSHARE_FLAGS, v1ViewShell } from './cgroupView';
 import { waitFrozen } from './freezer';
 import { inUserNamespace, type IdMapping } from './idMapping';
+import { inPrivateNetwork, startPrivateNetwork, type PrivateNetwork } from './network';
 import { generateOciSpec } from './ociSpec';
 import { runArgv, withPty } from './process';
 import { promisify } from 'node:util';
@@ -70,14 +71,17 @@ export class OciExecutor implements Executor {
     await fs.promises.rm(path.join(this.bundleRoot, id), { recursive: true, force: true });
   }
 
-  prepare(id: string, spec: ProcessSpec, stateDir: string): PreparedProcess {
+  prepare(id: string, spec: ProcessSpec, stateDir: string, net?: PrivateNetwork): PreparedProcess {
+    if (spec.network === 'private' && !net) throw new Error('the private network is only for run (the builder\'s RUN)');
     fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    const config = generateOciSpec(spec, this.opts.userns ? { noCgroups: true } : { cgroupsPath: this.opts.cgroupParent ? `${this.opts.cgroupParent}/${id}` : undefined });
+    // rootless, the runtime is started inside the network's user and network namespaces instead (startCommand)
+    const netnsPath = net && !this.opts.userns ? net.netnsPath : undefined;
+    const config = generateOciSpec(spec, this.opts.userns ? { noCgroups: true } : { cgroupsPath: this.opts.cgroupParent ? `${this.opts.cgroupParent}/${id}` : undefined, netnsPath });
     const tmp = path.join(stateDir, `config.json.${process.pid}`);
     fs.writeFileSync(tmp, JSON.stringify(config));
     fs.renameSync(tmp, path.join(stateDir, 'config.json'));
     const run = [this.opts.binary, '--root', this.opts.stateRoot, 'run', '--bundle', stateDir, id];
-    const argv = this.startCommand(run);
+    const argv = this.startCommand(run, net);
     return {
       argv: spec.tty ? withPty(argv, { transparent: true }) : argv,
       cleanupArgv: [this.opts.binary, '--root', this.opts.stateRoot, 'delete', '--force', id],
@@ -97,9 +101,12 @@ export class OciExecutor implements Executor {
    * The command that starts `run`: in the cgroup v1 view where crun needs it, in the user namespace
    * when rootless (only the start: crun's later commands find the container's namespaces themselves).
    */
-  private startCommand(run: string[]): string[] {
+  private startCommand(run: string[], net?: PrivateNetwork): string[] {
     const { userns, v1View } = this.opts;
     if (!userns) return v1View ? inV1View(run) : run;
+    // the network's holder made a user namespace with the same mapping: crun runs in it, so the
+    // network namespace it owns is the container's
+    if (net) return inPrivateNetwork(net, v1View ? inV1View(run) : run);
     return v1View ? inUserNamespace(userns, v1ViewShell(run), V1_VIEW_UNSHARE_FLAGS) : inUserNamespace(userns, run);
   }
 
@@ -108,10 +115,14 @@ export class OciExecutor implements Executor {
     // killing `runc run` alone leaves the container running (and holding our pipes): kill it too
     const onAbort = () => void this.runtime('kill', id, 'KILL').then(() => this.runtime('delete', '--force', id));
     io.signal?.addEventListener('abort', onAbort, { once: true });
+    // the private network comes up while the bundle is written; the runtime starts once it is ready
+    const net = spec.network === 'private' ? startPrivateNetwork({ userns: this.opts.userns }) : undefined;
     try {
-      const p = this.prepare(id, spec, path.join(this.bundleRoot, id));
+      const p = this.prepare(id, spec, path.join(this.bundleRoot, id), net);
+      await net?.ready;
       return await runArgv(p, io);
     } finally {
+      net?.close();
       io.signal?.removeEventListener('abort', onAbort);
       await this.forget(id, false);
     }

@@ -24,13 +24,19 @@ export interface OciSpecOptions {
   cgroupsPath?: string;
   /** the runtime runs in a user namespace without cgroups: no `linux.resources` (limits, device rules) at all */
   noCgroups?: boolean;
+  /**
+   * `network: private`: the namespace to join (`/proc/<holder>/ns/net`, network.ts); omitted = the
+   * runtime is started inside it already (rootless, where it joins the holder's user namespace too)
+   */
+  netnsPath?: string;
 }
 
 export function generateOciSpec(spec: ProcessSpec, opts: OciSpecOptions = {}) {
   const caps = resolveCapabilities(spec.capAdd, spec.capDrop);
   const privileged = caps.length > 30;
-  const namespaces = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
+  const namespaces: { type: string; path?: string }[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
   if (spec.network === 'none') namespaces.push({ type: 'network' });
+  if (spec.network === 'private' && opts.netnsPath) namespaces.push({ type: 'network', path: opts.netnsPath });
   const r = spec.resources ?? {};
   const resources: Record<string, unknown> = {
     devices: [{ allow: false, access: 'rwm' }, ...ALLOWED_DEVICES.map(([major, minor]) => ({ allow: true, type: 'c', major, ...(minor === null ? {} : { minor }), access: 'rwm' }))],

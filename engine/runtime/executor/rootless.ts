@@ -13,8 +13,8 @@
 // appear owned by that uid; everything else appears as the overflow uid (nobody). Supplementary
 // groups cannot be mapped in this mode and are ignored. No cgroups: resource limits, stats and
 // pause are unavailable in rootless mode (the API says so instead of pretending).
-import * as os from 'node:os';
 import { resolveCapabilities } from './capabilities';
+import { inPrivateNetwork, startPrivateNetwork, type PrivateNetwork } from './network';
 import { envObject, runArgv, withPty } from './process';
 import type { ExecSpec, Executor, PreparedProcess, ProcessSpec, RunIO, RunResult } from './types';
 
@@ -30,8 +30,11 @@ export class RootlessExecutor implements Executor {
   constructor(private readonly opts: RootlessExecutorOptions) {}
 
   /** The bwrap command line for `spec`. Exported for tests through `prepare`. */
-  private argv(spec: ProcessSpec): string[] {
-    const a = [this.opts.bwrap, '--unshare-user', '--uid', String(spec.user.uid), '--gid', String(spec.user.gid),
+  private argv(spec: ProcessSpec, net?: PrivateNetwork): string[] {
+    if (spec.network === 'private' && !net) throw new Error('the private network is only for run (the builder\'s RUN)');
+    // private network: bwrap runs in the holder's user and network namespaces (network.ts) and
+    // nests its own user namespace in them, so the process has that network and its own uid
+    const a = [...(net ? inPrivateNetwork(net, []) : []), this.opts.bwrap, '--unshare-user', '--uid', String(spec.user.uid), '--gid', String(spec.user.gid),
       '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--as-pid-1', '--die-with-parent'];
     if (spec.network === 'none') a.push('--unshare-net');
     if (spec.hostname && spec.network !== 'host') a.push('--hostname', spec.hostname);
@@ -79,9 +82,15 @@ export class RootlessExecutor implements Executor {
     return { argv: spec.tty ? withPty(argv) : argv, env: envObject(spec.env), cleanEnv: true };
   }
 
-  run(spec: ProcessSpec, io: RunIO = {}): Promise<RunResult> {
-    const p = this.prepare('', spec, os.tmpdir());
-    return runArgv(p, io);
+  async run(spec: ProcessSpec, io: RunIO = {}): Promise<RunResult> {
+    const net = spec.network === 'private' ? startPrivateNetwork({ userns: 'single' }) : undefined;
+    try {
+      const argv = this.argv(spec, net);
+      await net?.ready;
+      return await runArgv({ argv: spec.tty ? withPty(argv) : argv }, io);
+    } finally {
+      net?.close();
+    }
   }
 }
 

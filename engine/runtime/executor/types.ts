@@ -46,7 +46,12 @@ export interface ProcessSpec {
   cwd: string;
   user: ProcessUser;
   mounts?: MountSpec[];
-  network: 'none' | 'host';
+  /**
+   * `none`: a network namespace with only loopback; `host`: the host's; `private`: a namespace of
+   * its own with outbound access through slirp4netns and no way to the host's loopback
+   * (network.ts; only for `run`, the builder's RUN).
+   */
+  network: 'none' | 'host' | 'private';
   hostname?: string;
   readonlyRootfs?: boolean;
   /** capability names with or without the `CAP_` prefix; `ALL` is accepted */

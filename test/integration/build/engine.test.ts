@@ -15,6 +15,7 @@ import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { removeDir, tempDir, waitFor } from '../../harness/services';
 import { buildCases } from './cases';
 import { flattenStoreImage, snapshotDir } from './flatten';
+import { assertHostProbes, assertIsolatedProbes, netProbeContext, netProbeHostContext, startNetProbeServers } from './netProbe';
 import { openImageStore } from '../../../engine/image';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
@@ -162,6 +163,22 @@ COPY --from=main /heredoc-run /
     const dir = context('net-host', { Dockerfile: 'FROM {{BASE}}\nRUN --network=host echo on-host > /net\n' });
     await assert.rejects(build(dir, '-t', 'net-host:1'), /network\.host entitlement/);
     await engine.docker(['build', '--network=host', '-t', 'net-host:2', dir], { env: CLASSIC, timeoutMs: 300_000 });
+  });
+
+  it('RUN networks: default = an own namespace with outbound access but not the host\'s loopback; none = nothing; host (entitled) = the host\'s', async () => {
+    const servers = await startNetProbeServers();
+    try {
+      await engine.docker(['build', '--no-cache', '-t', 'net-probe:1', netProbeContext(path.join(work, 'net-probe'), base, servers)], { env: CLASSIC, timeoutMs: 300_000 });
+      const flat = path.join(work, 'net-probe-flat');
+      await flattenStoreImage(engine.dataRoot, 'net-probe:1', flat);
+      assertIsolatedProbes(flat);
+      await engine.docker(['build', '--no-cache', '--network=host', '-t', 'net-probe:2', netProbeHostContext(path.join(work, 'net-probe-host'), base, servers)], { env: CLASSIC, timeoutMs: 300_000 });
+      const hostFlat = path.join(work, 'net-probe-host-flat');
+      await flattenStoreImage(engine.dataRoot, 'net-probe:2', hostFlat);
+      assertHostProbes(hostFlat);
+    } finally {
+      await servers.close();
+    }
   });
 
   it('refuses a foreign platform clearly', async () => {

@@ -8,6 +8,7 @@ import { pushBusyboxImage } from '../../harness/images';
 import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { removeDir, tempDir } from '../../harness/services';
 import { flattenStoreImage, snapshotDir } from './flatten';
+import { assertHostProbes, assertIsolatedProbes, netProbeContext, netProbeHostContext, startNetProbeServers } from './netProbe';
 
 describe('build: rootless daemon', function () {
   this.timeout(5 * 60_000);
@@ -41,5 +42,21 @@ describe('build: rootless daemon', function () {
     for (const p of ['/a.txt', '/uid', '/hi']) assert.deepEqual([v[p].uid, v[p].gid], [0, 0], p);
     assert.equal(fs.readFileSync(path.join(out, 'uid'), 'utf8'), '0\n');
     assert.equal(fs.readFileSync(path.join(out, 'a.txt'), 'utf8'), 'A');
+  });
+
+  it('RUN networks as a non-root user: default reaches outside but not the host\'s loopback, none nothing, host (entitled) the host\'s', async () => {
+    const servers = await startNetProbeServers();
+    try {
+      await engine.docker(['build', '--no-cache', '-t', 'net-probe:1', netProbeContext(path.join(work, 'net-probe'), `${registry.host}/busybox:latest`, servers)], { env: { DOCKER_BUILDKIT: '0' } });
+      const flat = path.join(work, 'net-probe-flat');
+      await flattenStoreImage(engine.dataRoot, 'net-probe:1', flat);
+      assertIsolatedProbes(flat);
+      await engine.docker(['build', '--no-cache', '--network=host', '-t', 'net-probe:2', netProbeHostContext(path.join(work, 'net-probe-host'), `${registry.host}/busybox:latest`, servers)], { env: { DOCKER_BUILDKIT: '0' } });
+      const hostFlat = path.join(work, 'net-probe-host-flat');
+      await flattenStoreImage(engine.dataRoot, 'net-probe:2', hostFlat);
+      assertHostProbes(hostFlat);
+    } finally {
+      await servers.close();
+    }
   });
 });
