@@ -15,12 +15,15 @@
 // Only `run` needs that view: crun's later commands (exec, kill, pause, delete) read the cgroup
 // paths from the container's state and work from the host's view.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 const UNSHARE = '/usr/bin/unshare';
 const SH = '/bin/sh';
 const MOUNT = '/bin/mount';
 const UNIFIED = '/sys/fs/cgroup/unified';
 const CGROUP2_SUPER_MAGIC = 0x63677270;
+const VIEW_TMPFS = 'dockwright-v1-view';
+const VIEW_TMPFS_OPTIONS = 'size=256k,mode=0755';
 
 export type CgroupMode = 'unified' | 'hybrid' | 'legacy';
 
@@ -53,13 +56,53 @@ export function v1ViewAvailable(): boolean {
 }
 
 /**
- * `argv` run in a fresh private mount namespace in which a tmpfs covers the cgroup2 mount. The
- * command is passed to the shell as positional parameters ("$@"), never spliced into its script.
- * The process keeps its pid through every exec (unshare execs the shell, the shell execs argv),
- * so the monitor still finds the runtime and the container below its own child.
+ * The runtime binary, read-only, for the v1 view. crun and runc guard against a container
+ * overwriting them through /proc/self/exe [CVE-2019-5736] by re-executing every start from a
+ * read-only bind mount of themselves (or a sealed copy) — unless they already run from a
+ * read-only mount with `_LIBCONTAINER_CLONED_BINARY` set. The v1 view's mount namespace gets that
+ * bind (mounted with the tmpfs, by one `mount -a` of a small fstab the daemon writes once), so the
+ * runtime starts once instead of twice with the same protection; the bind goes away with the
+ * namespace.
  */
-export function inV1View(argv: string[]): string[] {
-  return [UNSHARE, ...V1_VIEW_UNSHARE_FLAGS, '--', ...v1ViewShell(argv)];
+export interface SealedRuntime {
+  /** the host's runtime binary */
+  binary: string;
+  /** the file the binary is bound onto, read-only, inside the view */
+  boundAt: string;
+  /** the fstab of the view: the tmpfs over the cgroup2 mount and the read-only bind */
+  fstab: string;
+}
+
+/** Writes the fstab and the (empty) mount point of a SealedRuntime for `binary` into `dir`. */
+export function sealedRuntime(binary: string, dir: string): SealedRuntime {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const boundAt = path.join(dir, `${path.basename(binary)}.ro`);
+  const fstab = path.join(dir, 'v1-view.fstab');
+  if (!fs.existsSync(boundAt)) fs.writeFileSync(boundAt, '', { mode: 0o700 });
+  fs.writeFileSync(fstab, [
+    `${VIEW_TMPFS} ${fstabField(UNIFIED)} tmpfs ${VIEW_TMPFS_OPTIONS} 0 0`,
+    `${fstabField(binary)} ${fstabField(boundAt)} none bind,ro 0 0`,
+    '',
+  ].join('\n'), { mode: 0o600 });
+  return { binary, boundAt, fstab };
+}
+
+/** An fstab field: space, tab, newline and backslash as octal escapes. */
+function fstabField(p: string): string {
+  return p.replace(/[\\ \t\n]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+}
+
+/**
+ * `argv` run in a fresh private mount namespace in which a tmpfs covers the cgroup2 mount (and,
+ * with `sealed`, argv[0] is the runtime started from its read-only bind). The command is passed to
+ * the shell as positional parameters ("$@"), never spliced into its script. The process keeps its
+ * pid through every exec (unshare execs the shell, the shell execs argv), so the monitor still
+ * finds the runtime and the container below its own child.
+ */
+export function inV1View(argv: string[], sealed?: SealedRuntime): string[] {
+  if (!sealed || argv[0] !== sealed.binary) return [UNSHARE, ...V1_VIEW_UNSHARE_FLAGS, '--', ...v1ViewShell(argv)];
+  const script = `${MOUNT} -a -T "$1" && shift && _LIBCONTAINER_CLONED_BINARY=1 exec "$@"`;
+  return [UNSHARE, ...V1_VIEW_UNSHARE_FLAGS, '--', SH, '-c', script, 'sh', sealed.fstab, sealed.boundAt, ...argv.slice(1)];
 }
 
 /** The unshare flags of the v1 view (a private mount namespace), for callers that add their own (a user namespace). */
@@ -67,5 +110,5 @@ export const V1_VIEW_UNSHARE_FLAGS = ['--mount', '--propagation', 'private'];
 
 /** The shell that, inside the new mount namespace, covers the cgroup2 mount and execs `argv`. */
 export function v1ViewShell(argv: string[]): string[] {
-  return [SH, '-c', `${MOUNT} -t tmpfs -o size=256k,mode=0755 dockwright-v1-view ${UNIFIED} && exec "$@"`, 'sh', ...argv];
+  return [SH, '-c', `${MOUNT} -t tmpfs -o ${VIEW_TMPFS_OPTIONS} ${VIEW_TMPFS} ${UNIFIED} && exec "$@"`, 'sh', ...argv];
 }

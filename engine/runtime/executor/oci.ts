@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { inV1View, V1_VIEW_UNSHARE_FLAGS, v1ViewShell } from './cgroupView';
+import { inV1View, sealedRuntime, V1_VIEW_UNSHARE_FLAGS, v1ViewShell, type SealedRuntime } from './cgroupView';
 import { waitFrozen } from './freezer';
 import { inUserNamespace, type IdMapping } from './idMapping';
 import { inPrivateNetwork, startPrivateNetwork, type PrivateNetwork } from './network';
@@ -36,6 +36,7 @@ export class OciExecutor implements Executor {
   readonly name: string;
   readonly userns?: IdMapping;
   private readonly bundleRoot: string;
+  private readonly sealed?: SealedRuntime;
   /** the cgroup freezer and the container cgroup: absent in a user namespace, which has no cgroups of its own here */
   readonly pause?: (id: string) => Promise<void>;
   readonly resume?: (id: string) => Promise<void>;
@@ -56,6 +57,8 @@ export class OciExecutor implements Executor {
     // next to the runtime's root, not in it (the runtime takes every directory there for a container)
     this.bundleRoot = path.join(path.dirname(opts.stateRoot), 'bundles');
     fs.mkdirSync(this.bundleRoot, { recursive: true, mode: 0o700 });
+    // as root in the v1 view, the runtime starts from a read-only bind of itself (cgroupView.ts)
+    if (opts.v1View && !opts.userns) this.sealed = sealedRuntime(opts.binary, path.join(path.dirname(opts.stateRoot), `v1-view-${path.basename(opts.stateRoot)}`));
     // bundles left by a daemon that was killed during `run`: their containers go, then the bundles
     for (const id of fs.readdirSync(this.bundleRoot)) void this.forget(id);
   }
@@ -103,10 +106,10 @@ export class OciExecutor implements Executor {
    */
   private startCommand(run: string[], net?: PrivateNetwork): string[] {
     const { userns, v1View } = this.opts;
-    if (!userns) return v1View ? inV1View(run) : run;
+    if (!userns) return v1View ? inV1View(run, this.sealed) : run;
     // the network's holder made a user namespace with the same mapping: crun runs in it, so the
     // network namespace it owns is the container's
-    if (net) return inPrivateNetwork(net, v1View ? inV1View(run) : run);
+    if (net) return inPrivateNetwork(net, v1View ? inV1View(run, this.sealed) : run);
     return v1View ? inUserNamespace(userns, v1ViewShell(run), V1_VIEW_UNSHARE_FLAGS) : inUserNamespace(userns, run);
   }
 
