@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { applyLayer, decompressor, detectCompression, resolveInRoot, type Compression } from '../image/layer';
 import type { KnownDigest } from './context';
 import { IgnoreMatcher } from './dockerignore';
@@ -318,6 +319,27 @@ interface Writer {
   removed: boolean;
   /** Whether a file was linked from a layer dir (it keeps its xattrs, which the layer must then carry). */
   linkedFromLayers: boolean;
+  /** Lets the event loop run after a few ms of synchronous copying (see YIELD_MS). */
+  yieldSometimes(): Promise<void> | undefined;
+}
+
+/**
+ * A tree is copied with synchronous calls (thousands of small files), but not in one piece: other
+ * stages of the build run on the same thread, and a RUN waiting to be started there (or a mount
+ * that finished) would wait for the whole copy. After this many ms the copy lets them in.
+ */
+const YIELD_MS = 4;
+
+function yielder(): () => Promise<void> | undefined {
+  let since = performance.now();
+  return () => {
+    const now = performance.now();
+    if (now - since < YIELD_MS) return undefined;
+    return new Promise<void>((resolve) => setImmediate(() => {
+      since = performance.now();
+      resolve();
+    }));
+  };
 }
 
 async function lstatOrNull(p: string): Promise<fs.Stats | null> {
@@ -449,7 +471,7 @@ function copyRegular(w: Writer, src: string, target: string, st: fs.Stats, owner
  * Copies one source entry to `target` (a host path whose parent is a real dir inside the rootfs).
  * Synchronous file-system calls: thousands of small files, each a handful of syscalls.
  */
-function copyEntry(w: Writer, src: PlannedPath, target: string, relBelow: string): void {
+async function copyEntry(w: Writer, src: PlannedPath, target: string, relBelow: string): Promise<void> {
   const st = src.stat;
   const parent = path.dirname(target);
   const existing = w.fresh.has(parent) ? null : lstatSyncOrNull(target);
@@ -465,7 +487,7 @@ function copyEntry(w: Writer, src: PlannedPath, target: string, relBelow: string
       w.fresh.add(target);
     } else w.fresh.delete(target); // a second source merges into it: its names may exist now
     const chown = isRoot && needsChown(w, parent, owner);
-    copyDirContents(w, src, target, relBelow);
+    await copyDirContents(w, src, target, relBelow);
     if (chown || (existing?.isDirectory() && (existing.uid !== owner.uid || existing.gid !== owner.gid))) setOwner(target, owner.uid, owner.gid);
     fs.chmodSync(target, mode);
     fs.utimesSync(target, st.atime, st.mtime);
@@ -492,9 +514,10 @@ function copyEntry(w: Writer, src: PlannedPath, target: string, relBelow: string
   if (st.nlink > 1) w.inodes.set(inodeKey, target);
 }
 
-function copyDirContents(w: Writer, dir: PlannedPath, targetDir: string, relBelow: string): void {
+async function copyDirContents(w: Writer, dir: PlannedPath, targetDir: string, relBelow: string): Promise<void> {
   for (const child of listDir(dir, w.sr, w.excludes, relBelow)) {
-    copyEntry(w, child.src, `${targetDir}/${path.basename(child.src.host)}`, child.relBelow);
+    await copyEntry(w, child.src, `${targetDir}/${path.basename(child.src.host)}`, child.relBelow);
+    await w.yieldSometimes();
   }
 }
 
@@ -520,7 +543,7 @@ export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: Copy
   const opts = { ...copyOpts, dest: copyOpts.dest.endsWith('/') && !normalized.endsWith('/') ? `${normalized}/` : normalized };
   const w: Writer = {
     rootfs, sr, opts, excludes: opts.excludes?.length ? IgnoreMatcher.fromPatterns(opts.excludes) : undefined, inodes: new Map(),
-    fresh: new Set(), setgid: new Map(), removed: false, linkedFromLayers: false,
+    fresh: new Set(), setgid: new Map(), removed: false, linkedFromLayers: false, yieldSometimes: yielder(),
   };
   const dirOwner = opts.chown ?? { uid: 0, gid: 0 };
   const destIsDir = opts.dest.endsWith('/') || plan.multiple;
@@ -565,21 +588,21 @@ export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: Copy
       const pivot = src.rel.includes('/./') ? src.rel.slice(src.rel.indexOf('/./') + 3) : src.rel;
       const parentDir = path.posix.dirname(pivot);
       const base = await mkdirAll(rootfs, parentDir === '.' ? opts.dest : `${opts.dest}/${parentDir}`, dirOwner, w);
-      copyEntry(w, src, `${base}/${path.posix.basename(pivot)}`, '');
+      await copyEntry(w, src, `${base}/${path.posix.basename(pivot)}`, '');
       continue;
     }
     if (src.stat.isDirectory()) {
       // An existing destination directory keeps its attributes; a new one gets the source
       // directory's (BuildKit's copyDirectory), its parents 0755.
       const existing = await resolveInRoot(rootfs, opts.dest, { followFinal: true });
-      if ((await lstatOrNull(existing.hostPath))?.isDirectory()) copyDirContents(w, src, existing.hostPath, '');
+      if ((await lstatOrNull(existing.hostPath))?.isDirectory()) await copyDirContents(w, src, existing.hostPath, '');
       else {
         const parent = await mkdirAll(rootfs, path.posix.dirname(opts.dest), dirOwner, w);
-        copyEntry(w, src, `${parent}/${path.posix.basename(opts.dest)}`, '');
+        await copyEntry(w, src, `${parent}/${path.posix.basename(opts.dest)}`, '');
       }
       continue;
     }
-    copyEntry(w, src, await fileTarget(path.posix.basename(src.rel) || path.basename(src.host)), '');
+    await copyEntry(w, src, await fileTarget(path.posix.basename(src.rel) || path.basename(src.host)), '');
   }
   return { removed: w.removed, linkedFromLayers: w.linkedFromLayers };
 }

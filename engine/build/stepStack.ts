@@ -6,14 +6,13 @@
  * from; committed upper dirs keep overlay's own whiteouts/opaque markers and serve as lower layers
  * as they are. Everything lives under one directory per build and is removed with it.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
-import { diffOverlayUpper, type LayerEntry } from '../image/layer';
+import { diffOverlayUpper, hostCommandOk, type LayerEntry } from '../image/layer';
 
-const execFileP = promisify(execFile);
+/** mount/umount through the host command helper (no fork of the daemon per step). */
+const execFileP = (file: string, args: string[]) => hostCommandOk([file, ...args]);
 const MOUNT = '/bin/mount';
 const UMOUNT = '/bin/umount';
 const OPTIONS = 'index=off,redirect_dir=off,metacopy=off';

@@ -4,6 +4,7 @@
 // users) and engine/build (step layers, ADD extraction, USER and --chown).
 export { applyLayer, DEFAULT_LIMITS, LayerError, type ApplyLimits, type ApplyOptions, type ApplyResult } from './apply';
 export { decompressIf, decompressor, detectCompression, SNIFF_BYTES, type Compression } from './decompress';
+export { hostCommand, hostCommandOk, type HostCommandOptions, type HostCommandResult } from './hostCommand';
 export { diffDirs, diffOverlayUpper, type LayerEntry } from './diff';
 export { cleanRelative, PathEscapeError, resolveInRoot, resolveInRootSync } from './resolveInRoot';
 export { resolveUser, type ResolvedUser } from './rootfsUser';

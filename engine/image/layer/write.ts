@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Readable, Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
@@ -91,9 +92,21 @@ class Batch {
   }
 }
 
+/**
+ * Small files are read synchronously, but a layer of thousands of them is not written in one
+ * piece: after this many ms the writer lets the event loop run (a build's other stages, the step
+ * running on top of this layer).
+ */
+const YIELD_MS = 4;
+
 async function* tarChunks(entries: Iterable<LayerEntry> | AsyncIterable<LayerEntry>, epoch?: number): AsyncGenerator<Buffer> {
   const batch = new Batch();
+  let since = performance.now();
   for await (const e of entries) {
+    if (performance.now() - since >= YIELD_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
     const mtime = epoch !== undefined ? Math.min(e.mtime, epoch) : e.mtime;
     const header = encodeHeader({ ...e, mtime });
     const hasContent = e.type === 'file' && e.size > 0;

@@ -6,8 +6,9 @@
  * (`security.capability`; the overlay opaque markers for upper-dir diffs) — never `trusted.*`
  * from layer content.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import { hostCommand } from './hostCommand';
 
 const GETFATTR = '/usr/bin/getfattr';
 const SETFATTR = '/usr/bin/setfattr';
@@ -24,10 +25,8 @@ export async function readTreeXattrs(dir: string, names: string[]): Promise<Map<
   const out = new Map<string, Record<string, Buffer>>();
   if (!xattrToolsAvailable()) return out;
   const pattern = `^(${names.map((n) => n.replace(/\./g, '\\.')).join('|')})$`;
-  const text = await new Promise<string>((resolve) => {
-    execFile(GETFATTR, ['-R', '-P', '-h', '-d', '-m', pattern, '-e', 'hex', '--absolute-names', dir],
-      { maxBuffer: 256 << 20, encoding: 'utf8' }, (_err, stdout) => resolve(stdout ?? ''));
-  });
+  // through the host command helper: no fork of the daemon per diff
+  const { output: text } = await hostCommand([GETFATTR, '-R', '-P', '-h', '-d', '-m', pattern, '-e', 'hex', '--absolute-names', dir], { discardStderr: true });
   let current: Record<string, Buffer> | undefined;
   for (const line of text.split('\n')) {
     if (line.startsWith('# file: ')) {
