@@ -15,13 +15,12 @@ import { startEngine, type TestEngine } from '../test/harness/engine';
 import { makeBusyboxRootfs, pushBusyboxImage } from '../test/harness/images';
 import { startRegistry } from '../test/harness/registry';
 import { removeDir, tempDir } from '../test/harness/services';
-import { crunNeedsV1View, inV1View } from '../engine/runtime/executor/cgroupView';
+import { crunNeedsV1View, inV1View, sealedRuntime } from '../engine/runtime/executor/cgroupView';
 import { generateOciSpec } from '../engine/runtime/executor/ociSpec';
+import { benchRuns, machine, median, writeSection } from './lib';
 
-const root = path.resolve(__dirname, '..');
-const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const RUNS = benchRuns(15);
 const run = promisify(execFile);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
@@ -31,16 +30,17 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 
 /**
  * `<runtime> run` of `echo hi` on a prepared bundle, the way the engine starts it (crun in the
- * cgroup v1 view where this host needs it); undefined (with the reason) when it cannot run here.
+ * cgroup v1 view, from a read-only bind of itself, where this host needs it).
  */
 function rawRuntime(runtime: 'crun' | 'runc', bundle: string): { once: (i: number) => Promise<void>; how: string } {
   const state = path.join(bundle, `state-${runtime}`);
-  const view = runtime === 'crun' && crunNeedsV1View();
+  const binary = `/usr/bin/${runtime}`;
+  const sealed = runtime === 'crun' && crunNeedsV1View() ? sealedRuntime(binary, path.join(bundle, 'v1-view')) : undefined;
   return {
-    how: view ? 'in the cgroup v1 view, as the engine starts it' : 'as the engine starts it',
+    how: sealed ? 'in the cgroup v1 view, as the engine starts it' : 'as the engine starts it',
     once: async (i: number) => {
-      const argv = [runtime, '--root', state, 'run', '--bundle', bundle, `bench-${runtime}-${i}`];
-      const cmd = view ? inV1View(argv) : argv;
+      const argv = [binary, '--root', state, 'run', '--bundle', bundle, `bench-${runtime}-${i}`];
+      const cmd = sealed ? inV1View(argv, sealed) : argv;
       const { stdout } = await run(cmd[0], cmd.slice(1));
       if (stdout !== 'hi\n') throw new Error(`unexpected output ${JSON.stringify(stdout)}`);
     },
@@ -59,16 +59,15 @@ function stepMedians(log: string): [string, number][] {
   return [...byStep].map(([step, xs]) => [step, median(xs)]);
 }
 
-function writeSection(rows: string[], notes: string[]): void {
-  const section = [
-    '<!-- containers:start -->',
+function writeContainersSection(rows: string[], notes: string[]): void {
+  writeSection('containers', [
     '## Containers: `docker run --rm IMAGE echo hi`',
     '',
     'Start-to-exit latency of `docker run --rm busybox echo hi` (create, attach, wait, start, output, exit, auto-remove), the',
     `same docker CLI driving Dockwright's engine (as root: its OCI runtime through the per-container monitor, overlayfs snapshot) and`,
     `dockerd in the same run, image already present on both (pulled from a local registry); plus the raw OCI runtimes on a prepared`,
     'bundle (`<runtime> run`, no CLI, no daemon) as the floor. All four take turns in one loop (the order rotating). Median of ' + `${RUNS} runs after one warm-up; "ratio" is the time divided by dockerd's (the issue's goal is ≤ 0.2×).`,
-    `Measured on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores, shared), Node ${process.version}, kernel ${os.release()}, cgroups v1 (hybrid), ${new Date().toISOString().slice(0, 10)}.`,
+    `Measured on ${machine(`kernel ${os.release()}`, 'cgroups v1 (hybrid)')}.`,
     '',
     '| measurement | time | ratio to dockerd |',
     '|---|---|---|',
@@ -77,13 +76,7 @@ function writeSection(rows: string[], notes: string[]): void {
     ...notes,
     '',
     'Rerun: `npx tsx bench/run.bench.ts` (or `npm run bench`; `BENCH_RUNS=n` changes the run count).',
-    '<!-- containers:end -->',
-  ].join('\n');
-  const file = path.join(root, 'docs/benchmarks.md');
-  let doc = fs.readFileSync(file, 'utf8');
-  const re = /<!-- containers:start -->[\s\S]*?<!-- containers:end -->/;
-  doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
-  fs.writeFileSync(file, doc);
+  ]);
 }
 
 async function main(): Promise<void> {
@@ -177,8 +170,9 @@ async function main(): Promise<void> {
       `The engine runs crun where it can: crun 1.8 refuses this host ("cgroups in hybrid mode not supported, drop all controllers`,
       `from cgroupv2", even with \`--cgroup-manager=disabled\` or a spec without cgroup settings, because the check comes first), so`,
       `the engine starts \`crun run\` in a private mount namespace in which an empty tmpfs covers the cgroup2 mount; crun then sees a cgroup v1`,
-      `host and manages the v1 controllers itself (limits, freezer and stats work). That costs an \`unshare\`, a shell and a tmpfs`,
-      `\`mount\` (about 3 ms), included in the crun rows above. Started back to back crun is the faster runtime; taking turns with the`,
+      `host and manages the v1 controllers itself (limits, freezer and stats work). That costs an \`unshare\`, a shell and a`,
+      `\`mount\` (about 3 ms), included in the crun rows above; the same \`mount\` binds crun read-only onto itself in that namespace, so it`,
+      `skips re-executing itself from a read-only copy on every start (its CVE-2019-5736 guard, kept). Started back to back crun is the faster runtime; taking turns with the`,
       `others (as the engine's containers do) the two come out about the same here. A spare monitor (a Node process) and a spare snapshot (the overlay mount of`,
       'the image last used) are prepared while the daemon is idle, so neither Node\'s startup nor the `mount` spawn is on the path',
       '(they are when containers start faster than the spares are remade). "start: process started" is `crun run` itself: for a',
@@ -191,7 +185,7 @@ async function main(): Promise<void> {
       `(${met ? 'which it fits in' : `it takes ${fmt(engineMs)}`}); on this VM a process woken after a pause runs markedly slower than one started right after another,`,
       'and every handoff between the CLI, the daemon, the monitor and the runtime pays that.',
     ];
-    writeSection(rows, notes);
+    writeContainersSection(rows, notes);
     console.log(rows.join('\n'));
   } finally {
     if (engine) {
