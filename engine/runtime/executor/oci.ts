@@ -70,7 +70,9 @@ export class OciExecutor implements Executor {
   /** Deletes the one-off container `id` (`kill` first when it may still run) and removes its bundle. */
   private async forget(id: string, kill = true): Promise<void> {
     if (kill) await this.runtime('kill', id, 'KILL');
-    await this.runtime('delete', '--force', id);
+    // a `run` that ended deleted its container itself: only a killed one leaves its state dir (no
+    // `delete` process on every build step then)
+    if (kill || fs.existsSync(path.join(this.opts.stateRoot, id))) await this.runtime('delete', '--force', id);
     await fs.promises.rm(path.join(this.bundleRoot, id), { recursive: true, force: true });
   }
 
