@@ -128,7 +128,10 @@ function removeStale(base: string): void {
     try {
       process.kill(pid, 0);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ESRCH') fs.rmSync(path.join(base, n), { recursive: true, force: true });
+      // another user's (a root daemon's, seen by a rootless one) cannot be removed: left to its owner
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') {
+        try { fs.rmSync(path.join(base, n), { recursive: true, force: true }); } catch { /* not ours */ }
+      }
     }
   }
 }
