@@ -91,10 +91,14 @@ class Helper {
   async run(argv: string[], opts: HostCommandOptions): Promise<HostCommandResult> {
     const { child, dir } = this.start();
     const id = ++this.next;
+    // a waiting request keeps the process alive (a short-lived one, like dist/files.js, would
+    // otherwise exit in the middle of its await: the helper itself is unref'd)
+    const out = child.stdout as unknown as { ref?: () => void; unref?: () => void };
+    out.ref?.();
     const code = await new Promise<number>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       child.stdin!.write(`${id} ${argv.length} ${opts.discardStderr ? 'o' : 'm'}\n${argv.join('\n')}\n`);
-    });
+    }).finally(() => { if (this.waiting.size === 0) out.unref?.(); });
     const file = path.join(dir, String(id));
     let output = '';
     try {
