@@ -6,7 +6,7 @@ import { openRuntime, readLogs, type DockerContainerConfig, type DockerHostConfi
 import { connectMonitor } from '../../runtime/containers/monitorClient';
 import { inspect, summary } from '../../runtime/containers/views';
 import { FrameReader } from '../../runtime/monitor/protocol';
-import { archiveGet, archivePut, archiveStat, exportRootfs } from '../../runtime/containers/archive';
+import { archiveGet, archivePut, archiveStat, copyOwner, exportRootfs } from '../../runtime/containers/archive';
 import { containerStats, containerTop } from '../../runtime/containers/metrics';
 import type { Engine } from '../daemon';
 import { badRequest, conflict, type RequestContext, type Router, stdcopyFrame, STDERR, STDOUT } from '../router';
@@ -328,7 +328,9 @@ export const register: RegisterRoutes = async (router: Router, engine: Engine) =
     if (!p) throw badRequest('path is required');
     if (r.HostConfig.ReadonlyRootfs) throw conflict('container rootfs is marked read-only');
     const rootfs = await rt.snapshots.mount(r.Id);
-    await m.whileFrozen(r.Id, () => (files ? files.put(rootfs, p, ctx.req) : archivePut(rootfs, p, ctx.req)));
+    // docker cp -a: everything owned by the container's User (when it has one); else the tar's owners
+    const put = { owner: ctx.bool('copyUIDGID') ? await copyOwner(rootfs, r.Config.User) : undefined };
+    await m.whileFrozen(r.Id, () => (files ? files.put(rootfs, p, ctx.req, put) : archivePut(rootfs, p, ctx.req, put)));
     ctx.send(200);
   });
 };

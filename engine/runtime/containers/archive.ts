@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { applyLayer, diffDirs, resolveInRoot, writeLayer, type LayerEntry } from '../../image/layer';
+import { applyLayer, diffDirs, resolveInRoot, resolveUser, writeLayer, type LayerEntry } from '../../image/layer';
 import { invalid, RuntimeError } from '../errors';
 
 /** Go's os.FileMode type bits, used by the X-Docker-Container-Path-Stat header. */
@@ -56,13 +56,52 @@ export async function archiveGet(rootfs: string, p: string, out: Writable): Prom
   await writeLayer(entries, out, { compression: 'none' });
 }
 
-/** Extracts a (possibly gzipped) tar into the directory `p` of the rootfs. */
-export async function archivePut(rootfs: string, p: string, input: Readable): Promise<void> {
+export interface PutOptions {
+  /**
+   * Owner of every extracted entry instead of the tar's (`docker cp -a` into a container whose
+   * Config.User is set: that user, as dockerd's copyUIDGID). Without it the tar's owners stay.
+   */
+  owner?: { uid: number; gid: number };
+}
+
+/**
+ * Extracts a (possibly gzipped) tar into the directory `p` of the rootfs, like dockerd's untar: the
+ * tar's owners and modes are kept (or `owner` for every entry), and `.wh.*` names are ordinary
+ * files (a copy is not a layer: no whiteout deletes anything).
+ */
+export async function archivePut(rootfs: string, p: string, input: Readable, opts: PutOptions = {}): Promise<void> {
   const { hostPath } = await resolveInRoot(rootfs, p, { followFinal: true });
   const st = await fs.promises.stat(hostPath).catch(() => undefined);
   if (!st) throw new RuntimeError(404, `Could not find the file ${p} in container`);
   if (!st.isDirectory()) throw invalid(`extraction point is not a directory: ${p}`);
-  await applyLayer(input, hostPath);
+  await applyLayer(input, hostPath, { whiteouts: 'literal', ...(opts.owner ? { owner: opts.owner } : {}) });
+}
+
+/**
+ * The owner `docker cp -a` (copyUIDGID) gives what it extracts: the container's Config.User,
+ * resolved in the container's own /etc/passwd and /etc/group (read as data; numeric ids need no
+ * entry), or none (the tar's owners) when the container has no User — as dockerd. (dockerd 20.10
+ * looks the name up on the host instead, and refuses `uid:gid`.)
+ */
+export async function copyOwner(rootfs: string, user: string | undefined): Promise<{ uid: number; gid: number } | undefined> {
+  if (!user) return undefined;
+  try {
+    const u = await resolveUser(rootfs, user);
+    return { uid: u.uid, gid: u.gid };
+  } catch (e) {
+    throw invalid(`docker cp -a: ${(e as Error).message}`);
+  }
+}
+
+/** `uid:gid` as the file helper's argument, and back. */
+export function ownerArg(owner: { uid: number; gid: number }): string {
+  return `${owner.uid}:${owner.gid}`;
+}
+export function parseOwnerArg(arg: string | undefined): { uid: number; gid: number } | undefined {
+  if (arg === undefined) return undefined;
+  const m = /^([0-9]+):([0-9]+)$/.exec(arg);
+  if (!m) throw invalid(`owner must be uid:gid, got ${JSON.stringify(arg)}`);
+  return { uid: Number(m[1]), gid: Number(m[2]) };
 }
 
 /** The whole rootfs as a tar (`docker export`). */

@@ -10,16 +10,17 @@
 //   files layer <snapshot dir> <out dir> > JSON: the changes written as a layer file in <out dir>
 //   files tar <rootfs> [<path>]         > a tar of <path> (docker cp) or of the whole rootfs (docker export)
 //   files stat <rootfs> <path>          > JSON: the path's stat for docker cp
-//   files put <rootfs> <path>           < a tar to extract into the directory <path> (docker cp into the container)
+//   files put <rootfs> <path> [<uid:gid>] < a tar to extract into the directory <path> (docker cp into the
+//                                       container; every entry owned by uid:gid when given: docker cp -a)
 //
 // Errors: one JSON line `{"status":N,"message":…}` on stderr, exit code 1.
 import { applyLayer, writeLayerToFile } from '../../image/layer';
-import { archiveGet, archivePut, archiveStat, exportRootfs } from '../containers/archive';
+import { archiveGet, archivePut, archiveStat, exportRootfs, parseOwnerArg } from '../containers/archive';
 import { RuntimeError } from '../errors';
 import { snapshotChanges } from '../snapshot/changes';
 
 async function main(): Promise<void> {
-  const [cmd, a, b] = process.argv.slice(2);
+  const [cmd, a, b, c] = process.argv.slice(2);
   if (process.getuid?.() !== 0) throw new Error('the file helper runs as root of a user namespace');
   const json = (v: unknown): void => { process.stdout.write(`${JSON.stringify(v)}\n`); };
   switch (cmd) {
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     case 'stat':
       return json(await archiveStat(a, b));
     case 'put':
-      await archivePut(a, b, process.stdin);
+      await archivePut(a, b, process.stdin, { owner: parseOwnerArg(c) });
       return;
     default:
       throw new Error(`unknown command ${cmd ?? ''}: apply, changes, layer, tar, stat or put`);

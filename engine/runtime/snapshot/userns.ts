@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import type { LayerDigests, LayerEntry } from '../../image/layer';
-import type { PathStat } from '../containers/archive';
+import { ownerArg, type PathStat, type PutOptions } from '../containers/archive';
 import { RuntimeError } from '../errors';
 import { inUserNamespace, type IdMapping } from '../executor/idMapping';
 
@@ -96,9 +96,9 @@ export class UsernsFiles {
     return this.stream(['tar', rootfs, ...(p !== undefined ? [p] : [])], { output: out });
   }
 
-  /** Extracts the tar read from `input` into the directory `p` of `rootfs` (docker cp into a container). */
-  put(rootfs: string, p: string, input: Readable): Promise<void> {
-    return this.stream(['put', rootfs, p], { input });
+  /** Extracts the tar read from `input` into the directory `p` of `rootfs` (docker cp into a container), every entry owned by `owner` when given. */
+  put(rootfs: string, p: string, input: Readable, opts: PutOptions = {}): Promise<void> {
+    return this.stream(['put', rootfs, p, ...(opts.owner ? [ownerArg(opts.owner)] : [])], { input });
   }
 
   async stat(rootfs: string, p: string): Promise<PathStat> {

@@ -1,0 +1,175 @@
+// docker cp into a container and docker diff on our engine next to dockerd (Debian's docker.io,
+// the same docker CLI, the same busybox image from the local registry): the owners and modes of
+// what `docker cp` (with and without -a) extracts, and the changes `docker diff` lists (the
+// files bind-mounted at /etc/hosts, /etc/hostname and /etc/resolv.conf are no change, nor is the
+// /etc that holds them).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startDockerd, type TestDockerd } from '../../harness/dockerd';
+import { ensureUser, startEngine, type TestEngine } from '../../harness/engine';
+import { pushBusyboxImage } from '../../harness/images';
+import { startRegistry, type TestRegistry } from '../../harness/registry';
+import { removeDir, tempDir } from '../../harness/services';
+
+type Daemon = TestEngine | TestDockerd;
+
+describe('docker cp and docker diff next to dockerd (root)', function () {
+  this.timeout(240000);
+  let registry: TestRegistry;
+  let engine: TestEngine;
+  let dockerd: TestDockerd;
+  let image: string;
+  let dir: string;
+  let owner: { uid: number; gid: number };
+  let tarFile: string;
+  let hostDir: string;
+  const names: string[] = [];
+
+  before(async function () {
+    if (process.getuid?.() !== 0) this.skip();
+    dir = tempDir('vs-dockerd');
+    registry = await startRegistry();
+    [engine, dockerd] = await Promise.all([startEngine({ runtime: 'auto' }), startDockerd()]);
+    await pushBusyboxImage(registry.host, 'busybox', 'latest');
+    image = `${registry.host}/busybox:latest`;
+    await Promise.all([engine.docker(['pull', '-q', image]), dockerd.docker(['pull', '-q', image])]);
+
+    // a tar whose entries belong to 1234:5678, with modes of their own, a symlink and a `.wh.` name
+    const src = path.join(dir, 'tarsrc');
+    fs.mkdirSync(path.join(src, 'd/private'), { recursive: true });
+    fs.writeFileSync(path.join(src, 'd/f'), 'f');
+    fs.writeFileSync(path.join(src, 'd/private/g'), 'g');
+    fs.writeFileSync(path.join(src, 'd/.wh.passwd'), 'not a whiteout');
+    fs.symlinkSync('f', path.join(src, 'd/link'));
+    fs.chmodSync(path.join(src, 'd/f'), 0o640);
+    fs.chmodSync(path.join(src, 'd/private'), 0o700);
+    tarFile = path.join(dir, 'owned.tar');
+    execFileSync('tar', ['--owner=1234', '--group=5678', '--numeric-owner', '-cf', tarFile, '-C', src, 'd']);
+
+    // a host directory of a non-root user, which the docker CLI tars with its owners
+    owner = ensureUser('dwcpowner');
+    hostDir = path.join(dir, 'hostdir');
+    fs.mkdirSync(path.join(hostDir, 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(hostDir, 'a'), 'a');
+    fs.writeFileSync(path.join(hostDir, 'sub/b'), 'b');
+    fs.chmodSync(path.join(hostDir, 'a'), 0o604);
+    execFileSync('chown', ['-R', `${owner.uid}:${owner.gid}`, hostDir]);
+  });
+  after(async () => {
+    for (const d of [engine, dockerd]) for (const n of names) await d?.docker(['rm', '-f', n]).catch(() => undefined);
+    await Promise.all([engine?.stop(), dockerd?.stop(), registry?.stop()]);
+    if (dir) removeDir(dir);
+  });
+
+  /** A running container `name` on `d` (with `-u user` when given). */
+  async function running(d: Daemon, name: string, user?: string): Promise<void> {
+    if (!names.includes(name)) names.push(name);
+    await d.docker(['rm', '-f', name]).catch(() => undefined);
+    await d.docker(['run', '-d', '--name', name, '--network', 'none', ...(user ? ['-u', user] : []), image, 'sleep', '300']);
+  }
+
+  /** `path uid:gid mode type` of everything below `dir` in the container, sorted (read as root). */
+  async function owners(d: Daemon, name: string, dirIn: string): Promise<string[]> {
+    const { stdout } = await d.docker(['exec', '-u', '0', name, 'sh', '-c', `cd ${dirIn} && find . -mindepth 1 | sort | xargs stat -c '%n %u:%g %a %F'`]);
+    return stdout.trim().split('\n');
+  }
+
+  /** Copies the tar and the host directory (and one host file) into `dest` of `name` on `d`, then lists the owners. */
+  async function copyIn(d: Daemon, name: string, dest: string, archive: boolean): Promise<string[]> {
+    const a = archive ? ['-a'] : [];
+    await d.docker(['exec', '-u', '0', name, 'mkdir', '-p', `${dest}/tar`, `${dest}/host`]);
+    await d.docker(['cp', ...a, '-', `${name}:${dest}/tar`], { input: fs.readFileSync(tarFile) });
+    await d.docker(['cp', ...a, hostDir, `${name}:${dest}/host/`]);
+    await d.docker(['cp', ...a, path.join(hostDir, 'a'), `${name}:${dest}/host/single`]);
+    return owners(d, name, dest);
+  }
+
+  const expectKept = (o: { uid: number; gid: number }) => [
+    `./host 0:0 755 directory`,
+    `./host/hostdir ${o.uid}:${o.gid} 755 directory`,
+    `./host/hostdir/a ${o.uid}:${o.gid} 604 regular file`,
+    `./host/hostdir/sub ${o.uid}:${o.gid} 755 directory`,
+    `./host/hostdir/sub/b ${o.uid}:${o.gid} 644 regular file`,
+    `./host/single ${o.uid}:${o.gid} 604 regular file`,
+    `./tar 0:0 755 directory`,
+    `./tar/d 1234:5678 755 directory`,
+    `./tar/d/.wh.passwd 1234:5678 644 regular file`,
+    `./tar/d/f 1234:5678 640 regular file`,
+    `./tar/d/link 1234:5678 777 symbolic link`,
+    `./tar/d/private 1234:5678 700 directory`,
+    `./tar/d/private/g 1234:5678 644 regular file`,
+  ];
+
+  it('docker cp keeps the owners and modes of the tar and of the host files, as dockerd (with or without a container User)', async () => {
+    for (const user of [undefined, 'nobody']) {
+      const name = `cp-keep-${user ?? 'root'}`;
+      const seen = [];
+      for (const d of [engine, dockerd]) {
+        await running(d, name, user);
+        seen.push(await copyIn(d, name, '/in', false));
+      }
+      assert.deepEqual(seen[0], seen[1], `ours vs dockerd, User ${user ?? '(none)'}`);
+      assert.deepEqual(seen[0], expectKept(owner));
+      // the `.wh.` file is an ordinary file: /etc/passwd of the container is untouched
+      assert.match((await engine.docker(['exec', name, 'cat', '/etc/passwd'])).stdout, /^root:/);
+    }
+  });
+
+  it('docker cp -a gives everything to the container User, as dockerd; without a User it keeps the tar owners', async () => {
+    const seen = [];
+    for (const d of [engine, dockerd]) {
+      await running(d, 'cp-a-nobody', 'nobody');
+      seen.push(await copyIn(d, 'cp-a-nobody', '/in', true));
+    }
+    assert.deepEqual(seen[0], seen[1], 'ours vs dockerd, -a, User nobody');
+    const nobody = expectKept({ uid: 65534, gid: 65534 }).map((l) => (l.startsWith('./host ') || l.startsWith('./tar ') ? l : l.replace(/ [0-9]+:[0-9]+ /, ' 65534:65534 ')));
+    assert.deepEqual(seen[0], nobody);
+
+    const plain = [];
+    for (const d of [engine, dockerd]) {
+      await running(d, 'cp-a-root');
+      plain.push(await copyIn(d, 'cp-a-root', '/in', true));
+    }
+    assert.deepEqual(plain[0], plain[1], 'ours vs dockerd, -a, no User');
+    assert.deepEqual(plain[0], expectKept(owner));
+  });
+
+  it('docker cp -a resolves the User in the container (uid:gid, names of its /etc/passwd); an unknown user is a clear error', async () => {
+    // dockerd 20.10 looks the User up in the host's passwd database instead (and refuses uid:gid)
+    await running(engine, 'cp-a-ids', '1000:1001');
+    const got = await copyIn(engine, 'cp-a-ids', '/in', true);
+    assert.ok(got.filter((l) => !/^\.\/(host|tar) /.test(l)).every((l) => l.includes(' 1000:1001 ')), got.join('\n'));
+    // the user's entry gone from the container's passwd since it started
+    await running(engine, 'cp-a-unknown', 'nobody');
+    await engine.docker(['exec', '-u', '0', 'cp-a-unknown', 'sed', '-i', '/^nobody:/d', '/etc/passwd']);
+    await assert.rejects(engine.docker(['cp', '-a', '-', 'cp-a-unknown:/tmp'], { input: fs.readFileSync(tarFile) }), /docker cp -a: unable to find user nobody: no matching entries in passwd file/);
+    assert.equal((await engine.docker(['exec', 'cp-a-unknown', 'ls', '-A', '/tmp'])).stdout, '', 'nothing was extracted');
+  });
+
+  /** `docker diff` of a container that ran `cmd` on `d`, sorted (dockerd's order is not defined). */
+  async function diffOf(d: Daemon, name: string, cmd: string): Promise<string[]> {
+    if (!names.includes(name)) names.push(name);
+    await d.docker(['rm', '-f', name]).catch(() => undefined);
+    await d.docker(['run', '--name', name, '--network', 'none', image, 'sh', '-c', cmd]);
+    return (await d.docker(['diff', name])).stdout.split('\n').filter(Boolean).sort();
+  }
+
+  const diffCases: [string, string, string[]][] = [
+    ['nothing', 'true', []],
+    ['the bind-mounted files', 'echo x >> /etc/hosts; echo y > /etc/hostname; cat /etc/resolv.conf > /dev/null', []],
+    ['a new file in /etc', 'touch /etc/newfile', ['A /etc/newfile', 'C /etc']],
+    ['a changed /etc', 'chmod 0700 /etc', ['C /etc']],
+    ['files elsewhere', 'mkdir -p /tmp/a && echo z > /tmp/a/b && rm /bin/ls && echo r >> /etc/passwd',
+      ['A /tmp/a', 'A /tmp/a/b', 'C /bin', 'C /etc', 'C /etc/passwd', 'C /tmp', 'D /bin/ls']],
+  ];
+  for (const [what, cmd, expected] of diffCases) {
+    it(`docker diff after ${what} is dockerd's`, async () => {
+      const name = `diff-${what.replace(/\W+/g, '-')}`;
+      const [ours, theirs] = [await diffOf(engine, name, cmd), await diffOf(dockerd, name, cmd)];
+      assert.deepEqual(ours, theirs);
+      assert.deepEqual(ours, expected);
+    });
+  }
+});
