@@ -29,5 +29,23 @@ export async function snapshotChanges(snapDir: string): Promise<LayerEntry[]> {
   const ours = new Set<string>();
   for (const d of INIT_DIRS) if (!(await inLower(d))) ours.add(d);
   for (const f of INIT_FILES) if (!(await inLower(f))) ours.add(f);
-  return entries.filter((e) => !ours.has(e.name.replace(/\/+$/, '')));
+  const kept = entries.filter((e) => !ours.has(relOf(e)));
+  // The directories that hold our mount points (/etc for /etc/hosts) are in the upper dir only
+  // because the files were made there: like dockerd, whose init layer has them below the
+  // container's layer, such a directory is a change only when something else in it changed or
+  // its own mode or owner did (`docker run busybox true` shows no `C /etc`).
+  const parents = new Set<string>();
+  for (const p of ours) for (let d = path.posix.dirname(p); d !== '.'; d = path.posix.dirname(d)) parents.add(d);
+  const out: LayerEntry[] = [];
+  for (const e of kept) {
+    const rel = relOf(e);
+    if (e.type === 'dir' && parents.has(rel) && !kept.some((o) => relOf(o).startsWith(`${rel}/`))) {
+      const lower = meta.chain ? await fs.promises.lstat(path.join(meta.chain, rel)).catch(() => undefined) : undefined;
+      if (!lower || (lower.isDirectory() && (lower.mode & 0o7777) === e.mode && lower.uid === e.uid && lower.gid === e.gid)) continue;
+    }
+    out.push(e);
+  }
+  return out;
 }
+
+const relOf = (e: LayerEntry) => e.name.replace(/\/+$/, '');
