@@ -111,7 +111,17 @@ interface StageResult {
  * overlay's upper, for hard links), `users` where user and group names are looked up. It may answer
  * `{ plain: true }`: it only created files and dirs without xattrs and removed nothing.
  */
-type StepWork = (rootfs: string, real: string, users: string) => Promise<void | { plain: boolean }>;
+type StepWork = (rootfs: string, real: string, users: string) => Promise<void | StepDone>;
+
+/**
+ * `plain`: see StepWork. `owner`: the container ids what the step created should have (COPY
+ * --chown, WORKDIR under USER); as root the step gave them itself, rootless with subordinate ids
+ * the daemon wrote as container root and the snapshotter's user namespace gives them after.
+ */
+interface StepDone {
+  plain: boolean;
+  owner?: { uid: number; gid: number };
+}
 
 interface StepOptions {
   /** COPY --link: the layer is written onto an empty filesystem, then stacked. */
@@ -660,13 +670,23 @@ class BuildRun {
         users = `${snapKey}-users`;
         this.snapshots.add(users);
       }
-      await work(rootfs, rootfs, users ? await this.deps.snapshotter.prepare(users, this.layerSources(run.state)) : rootfs);
+      const done = await work(rootfs, rootfs, users ? await this.deps.snapshotter.prepare(users, this.layerSources(run.state)) : rootfs);
       mark('work');
       await this.deps.snapshotter.unmount(snapKey);
       this.checkCancelled();
-      const entries = layerOwners(await this.deps.snapshotter.changes(snapKey));
-      mark(`diff (${entries.length} entries)`);
-      const written = entries.length ? await this.storeLayer(entries) : undefined;
+      let written: { digest: string; diffID: string; size: number } | undefined;
+      if (this.deps.snapshotter.usernsFiles) {
+        // rootless with subordinate ids: owners are given, and the layer is written, in the user
+        // namespace, where the files show the container ids (and every file can be read)
+        const owner = done?.owner;
+        if (owner && (owner.uid !== 0 || owner.gid !== 0)) await this.deps.snapshotter.own(snapKey, owner.uid, owner.gid);
+        written = await this.storeSnapshotLayer(snapKey);
+        mark('layer written (user namespace)');
+      } else {
+        const entries = layerOwners(await this.deps.snapshotter.changes(snapKey));
+        mark(`diff (${entries.length} entries)`);
+        written = entries.length ? await this.storeLayer(entries) : undefined;
+      }
       if (written) {
         run.state.layers.push({ mediaType: MediaTypes.ociLayer, digest: written.digest, size: written.size });
         run.state.config.rootfs.diff_ids.push(written.diffID);
@@ -705,6 +725,20 @@ class BuildRun {
     if (stored.digest !== written.digest) throw new BuildError(`layer digest mismatch: ${stored.digest} != ${written.digest}`);
     await this.deps.images.content.setLayerInfo(written.digest, { diffId: written.diffID, uncompressedSize: written.size });
     return written;
+  }
+
+  /** The changes of snapshot `key` written by the snapshotter (in its user namespace) and stored; undefined when there are none. */
+  private async storeSnapshotLayer(key: string): Promise<{ digest: string; diffID: string; size: number } | undefined> {
+    const dir = await fs.promises.mkdtemp(path.join(this.builder.root, 'rw-layer-'));
+    try {
+      const w = await this.deps.snapshotter.writeChangesLayer(key, dir, { compression: 'none', sourceDateEpoch: this.sourceDateEpoch });
+      if (!w.entries) return undefined;
+      const stored = await this.deps.images.content.ingest(fs.createReadStream(w.file), { digest: w.digest, size: w.size });
+      await this.deps.images.content.setLayerInfo(stored.digest, { diffId: w.diffID, uncompressedSize: w.size });
+      return { digest: w.digest, diffID: w.diffID, size: w.size };
+    } finally {
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    }
   }
 
   private layerSources(state: StepState, count = state.layers.length): LayerSource[] {
@@ -761,22 +795,41 @@ class BuildRun {
     const user = cfg.User ?? '';
     await this.cachedStep(run, stepKey(run.key, [createdBy, user]), createdBy, async (rootfs) => {
       const owner = user ? await resolveUser(rootfs, user) : { uid: 0, gid: 0 };
-      let cur = rootfs;
-      const r = await resolveInRoot(rootfs, dir, { followFinal: true });
-      for (const c of r.rel.split('/').filter(Boolean)) {
-        cur = `${cur}/${c}`;
-        const st = await fs.promises.lstat(cur).catch(() => null);
-        if (st?.isDirectory()) continue;
-        if (st) throw new BuildError(`mkdir ${dir}: not a directory`);
-        await fs.promises.mkdir(cur, { mode: 0o755 });
-        await fs.promises.chmod(cur, 0o755);
-        setOwner(cur, owner.uid, owner.gid);
-      }
-      return { plain: true }; // directories made, nothing removed
+      await this.lentAlong(rootfs, dir, async () => {
+        let cur = rootfs;
+        const r = await resolveInRoot(rootfs, dir, { followFinal: true });
+        for (const c of r.rel.split('/').filter(Boolean)) {
+          cur = `${cur}/${c}`;
+          const st = await fs.promises.lstat(cur).catch(() => null);
+          if (st?.isDirectory()) continue;
+          if (st) throw new BuildError(`mkdir ${dir}: not a directory`);
+          await fs.promises.mkdir(cur, { mode: 0o755 });
+          await fs.promises.chmod(cur, 0o755);
+          setOwner(cur, owner.uid, owner.gid);
+        }
+      });
+      return { plain: true, owner }; // directories made, nothing removed
     });
   }
 
   // ---------------------------------------------------------------- COPY / ADD
+
+  /**
+   * Rootless with subordinate ids the daemon writes COPY and WORKDIR from outside the user
+   * namespace: the existing directories along `dest` are lent to it (made container root's and
+   * writable, in the namespace) while `fn` runs, then given back; what the step created gets its
+   * owner afterwards (StepDone.owner).
+   */
+  private async lentAlong<T>(rootfs: string, dest: string, fn: () => Promise<T>): Promise<T> {
+    const files = this.deps.snapshotter.usernsFiles;
+    if (!files) return fn();
+    const lent = await files.lend(rootfs, dest);
+    try {
+      return await fn();
+    } finally {
+      await files.restore(rootfs, lent);
+    }
+  }
 
   /** The earlier stage `from` names (by name or index), if it names one. */
   private stageRef(run: StageRun, from: string): Stage | undefined {
@@ -858,10 +911,10 @@ class BuildRun {
     const stepOpts: StepOptions = { independent: link, userLookups: !!chownSpec && !/^\d+(:\d+)?$/.test(chownSpec) };
     const copy = async (rootfs: string, real: string, users: string, sr: CopySourceRoot, plan: CopyPlan) => {
       const chown = chownSpec ? await resolveUser(users, chownSpec, { forChown: true }) : undefined;
-      const done = await executeCopy(rootfs, sr, plan, { dest, chown, chmod, parents, excludes, linkInto: { rootfs, real } });
+      const done = await this.lentAlong(rootfs, dest, () => executeCopy(rootfs, sr, plan, { dest, chown, chmod, parents, excludes, linkInto: { rootfs, real } }));
       // copies carry no xattrs (links from layer dirs may); without removals overlay made no
       // whiteouts or opaque dirs
-      return { plain: !done.removed && !done.linkedFromLayers };
+      return { plain: !done.removed && !done.linkedFromLayers, owner: chown };
     };
     const request = { sources, inline, add: inst.kind === 'ADD', excludes, fetchUrl: (url: string) => this.fetchUrl(url, checksum) };
     if (from) {

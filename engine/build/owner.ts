@@ -1,9 +1,11 @@
 /**
  * Ownership of files the builder writes into a snapshot. As root: lchown. Rootless (the daemon is
  * an ordinary user whose uid is root inside the build's user namespace) a chown to other ids is
- * not permitted, so files keep the daemon user's ownership (root in the container).
- * In layers, what the daemon user owns is written as root (`layerOwners`); other owners requested
- * by `--chown` are not recorded yet in rootless mode.
+ * not permitted from outside, so files keep the daemon user's ownership (root in the container).
+ * With subordinate ids the builder then gives a step's new files their owner inside the user
+ * namespace (Snapshotter.own, dist/files.js) and the layer is read there, with container ids.
+ * With bubblewrap's single-uid mapping (no ranges), what the daemon user owns is written as root
+ * (`layerOwners`) and other owners requested by `--chown` are lost.
  */
 import * as fs from 'node:fs';
 

@@ -63,11 +63,19 @@ function isUnixSocket(ctx: RequestContext): boolean {
 
 function builderOf(engine: Engine): Builder {
   let executor: Executor | undefined;
+  const makeExecutor = () => (executor ??= createExecutor(engine.runtime, path.join(engine.dataRoot, 'build', 'runtime'), {
+    subordinateIds: true, log: (m) => engine.log.info(`builder ${m}`),
+  }));
+  // Rootless, the build runs in the containers' user namespace where the user has subordinate ids
+  // (RUN in crun there, snapshots unpacked, owned and diffed by dist/files.js), so owners other than
+  // the daemon user survive; the snapshots must match the executor's mapping, so it is chosen now
+  // (one probe container; bubblewrap's single-uid mapping otherwise, said once in the log).
+  if (process.getuid?.() !== 0 || engine.runtime === 'rootless') makeExecutor();
   return new Builder({
     dataRoot: engine.dataRoot,
     images: engine.images,
-    snapshotter: new Snapshotter(path.join(engine.dataRoot, 'snapshots')),
-    executor: () => (executor ??= createExecutor(engine.runtime, path.join(engine.dataRoot, 'build', 'runtime'))),
+    snapshotter: new Snapshotter(path.join(engine.dataRoot, 'snapshots'), undefined, { userns: executor?.userns }),
+    executor: makeExecutor,
     debug: (msg) => engine.log.debug(msg),
   });
 }

@@ -208,9 +208,21 @@ export class Snapshotter {
     return this.userns ? this.userns.changes(this.snapDir(key)) : snapshotChanges(this.snapDir(key));
   }
 
-  /** The changes of `key` written as a layer file in `outDir` (docker commit). */
-  async writeChangesLayer(key: string, outDir: string): Promise<LayerDigests & { file: string }> {
-    return this.userns ? this.userns.writeChangesLayer(this.snapDir(key), outDir) : writeLayerToFile(await snapshotChanges(this.snapDir(key)), outDir);
+  /** The changes of `key` written as a layer file in `outDir` (docker commit; a rootless build step's layer, uncompressed). */
+  async writeChangesLayer(key: string, outDir: string, opts: { compression?: 'gzip' | 'none'; sourceDateEpoch?: number } = {}): Promise<LayerDigests & { file: string; entries: number }> {
+    if (this.userns) return this.userns.writeChangesLayer(this.snapDir(key), outDir, opts);
+    const entries = await snapshotChanges(this.snapDir(key));
+    return { ...await writeLayerToFile(entries, outDir, opts), entries: entries.length };
+  }
+
+  /**
+   * Rootless with subordinate ids: gives what snapshot `key` added or replaced (not the directories
+   * its layers had) to the container ids uid:gid, in the user namespace (a build step's COPY
+   * --chown or WORKDIR, whose files the daemon wrote as container root).
+   */
+  async own(key: string, uid: number, gid: number): Promise<void> {
+    if (!this.userns) throw new Error('own() is for snapshots in a user namespace');
+    await this.userns.own(this.snapDir(key), uid, gid);
   }
 
   /** Rootless with subordinate ids: where reads of a rootfs must happen (files of other container users are closed to the daemon). */

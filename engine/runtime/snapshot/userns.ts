@@ -6,7 +6,7 @@
 // container users own.
 import { execFile, spawn } from 'node:child_process';
 import * as path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import type { LayerDigests, LayerEntry } from '../../image/layer';
 import { ownerArg, type PathStat, type PutOptions } from '../containers/archive';
@@ -37,6 +37,9 @@ function helperError(stderr: string, fallback: string): RuntimeError {
     return new RuntimeError(500, stderr.trim() || fallback);
   }
 }
+
+/** Directories `lend` changed, with their owners and modes. */
+export type Lent = { rel: string; uid: number; gid: number; mode: number }[];
 
 export class UsernsFiles {
   constructor(readonly mapping: IdMapping, private readonly helperCommand = defaultFileHelperCommand()) {}
@@ -87,8 +90,25 @@ export class UsernsFiles {
     return JSON.parse(await this.run([...this.helperCommand, 'changes', snapDir])) as LayerEntry[];
   }
 
-  async writeChangesLayer(snapDir: string, outDir: string): Promise<LayerDigests & { file: string }> {
-    return JSON.parse(await this.run([...this.helperCommand, 'layer', snapDir, outDir])) as LayerDigests & { file: string };
+  async writeChangesLayer(snapDir: string, outDir: string, opts: { compression?: 'gzip' | 'none'; sourceDateEpoch?: number } = {}): Promise<LayerDigests & { file: string; entries: number }> {
+    return JSON.parse(await this.run([...this.helperCommand, 'layer', snapDir, outDir, JSON.stringify(opts)])) as LayerDigests & { file: string; entries: number };
+  }
+
+  /**
+   * Makes the existing directories along `p` in `rootfs` container root's and writable, for a build
+   * step the daemon does from outside (COPY into /home/app of uid 1000); `restore` gives them back.
+   */
+  async lend(rootfs: string, p: string): Promise<Lent> {
+    return JSON.parse(await this.run([...this.helperCommand, 'lend', rootfs, p])) as Lent;
+  }
+
+  async restore(rootfs: string, lent: Lent): Promise<void> {
+    if (lent.length) await this.stream(['restore', rootfs], { input: Readable.from([Buffer.from(JSON.stringify(lent))]) });
+  }
+
+  /** Gives what the snapshot in `snapDir` added or replaced (not the directories of its layers) to container ids uid:gid. */
+  async own(snapDir: string, uid: number, gid: number): Promise<void> {
+    await this.run([...this.helperCommand, 'own', snapDir, String(uid), String(gid)]);
   }
 
   /** A tar of `p` in `rootfs` (docker cp), or of the whole rootfs (docker export), onto `out`. */

@@ -1,8 +1,16 @@
-// The builder in a daemon running as an ordinary user (rootless executor, copying snapshots):
-// COPY and RUN work, and what the daemon user owns is root's in the image.
+// The builder in a daemon running as an ordinary user (copying snapshots). With a /etc/subuid and
+// /etc/subgid range (made here, as on a fresh machine) it builds in the containers' user namespace
+// (crun there; snapshots unpacked, owned and diffed by dist/files.js): RUN chown results, a
+// passwd entry added by RUN, COPY --chown to other ids, WORKDIR under USER and the base image's
+// owners come out of the layers exactly as a root daemon writes them. Without a range it falls
+// back to bubblewrap's single-uid mapping (said once in the log). Both: COPY and RUN work, the
+// daemon user's files are root's in the image, and the RUN networks (netProbe.ts).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as tar from 'tar-stream';
+import { openImageStore } from '../../../engine/image';
 import { startEngine, type TestEngine } from '../../harness/engine';
 import { pushBusyboxImage } from '../../harness/images';
 import { startRegistry, type TestRegistry } from '../../harness/registry';
@@ -10,7 +18,55 @@ import { removeDir, tempDir } from '../../harness/services';
 import { flattenStoreImage, snapshotDir } from './flatten';
 import { assertHostProbes, assertIsolatedProbes, netProbeContext, netProbeHostContext, startNetProbeServers } from './netProbe';
 
-describe('build: rootless daemon', function () {
+const LOCK = '/tmp/dw-useradd.lock';
+const CLASSIC = { DOCKER_BUILDKIT: '0' };
+
+/** A range of 65536 ids for `user` in /etc/subuid and /etc/subgid (kept when it has one). */
+function ensureSubordinateIds(user: string): void {
+  execFileSync('flock', [LOCK, 'sh', '-c', `for f in /etc/subuid /etc/subgid; do
+    touch "$f"
+    grep -q "^${user}:" "$f" || awk -F: 'BEGIN{m=100000} NF==3 && $2+$3>m {m=$2+$3} END{print "${user}:" m ":65536"}' "$f" >> "$f"
+  done`]);
+}
+
+/** No range for `user` (useradd may have made one). */
+function dropSubordinateIds(user: string): void {
+  execFileSync('flock', [LOCK, 'sh', '-c', `for f in /etc/subuid /etc/subgid; do [ -f "$f" ] && sed -i '/^${user}:/d' "$f"; done; true`]);
+}
+
+async function tarOf(entries: { name: string; type?: 'file' | 'directory'; mode: number; uid: number; gid: number; body?: string }[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on('data', (c: unknown) => chunks.push(c as Buffer));
+  const done = new Promise<void>((r) => pack.on('end', () => r()));
+  for (const e of entries) pack.entry({ name: e.name, type: e.type ?? 'file', mode: e.mode, uid: e.uid, gid: e.gid, mtime: new Date(0) }, e.body ?? '');
+  pack.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+/** Per layer of `ref` in a data root: `name type mode uid:gid` of every tar entry, in order. */
+async function layerOwners(dataRoot: string, ref: string): Promise<string[][]> {
+  const images = openImageStore(dataRoot);
+  const { manifest } = await images.manifest(await images.resolve(ref));
+  const out: string[][] = [];
+  for (const l of manifest.layers) {
+    const lines: string[] = [];
+    const ex = tar.extract();
+    ex.on('entry', (h, stream, next) => {
+      lines.push(`${h.name.replace(/\/$/, '')} ${h.type} ${(h.mode ?? 0).toString(8)} ${h.uid}:${h.gid}`);
+      stream.on('end', next);
+      stream.resume();
+    });
+    const done = new Promise<void>((resolve, reject) => { ex.on('finish', resolve); ex.on('error', reject); });
+    (await images.content.openLayer(l.digest)).pipe(ex);
+    await done;
+    out.push(lines);
+  }
+  return out;
+}
+
+describe('build: rootless daemon with subordinate ids', function () {
   this.timeout(5 * 60_000);
   let registry: TestRegistry;
   let engine: TestEngine;
@@ -20,6 +76,7 @@ describe('build: rootless daemon', function () {
     work = tempDir('build-rootless');
     fs.chmodSync(work, 0o755);
     registry = await startRegistry();
+    ensureSubordinateIds('dwbuilder');
     engine = await startEngine({ asUser: 'dwbuilder' });
     await pushBusyboxImage(registry.host, 'busybox', 'latest');
     await engine.docker(['pull', '-q', `${registry.host}/busybox:latest`]);
@@ -34,7 +91,7 @@ describe('build: rootless daemon', function () {
     fs.mkdirSync(ctx);
     fs.writeFileSync(path.join(ctx, 'Dockerfile'), `FROM ${registry.host}/busybox:latest\nCOPY a.txt /a.txt\nRUN id -u > /uid && echo hi > /hi\nCMD ["cat", "/hi"]\n`);
     fs.writeFileSync(path.join(ctx, 'a.txt'), 'A');
-    const r = await engine.docker(['build', '--network=none', '-t', 'rootless:1', ctx], { env: { DOCKER_BUILDKIT: '0' } });
+    const r = await engine.docker(['build', '--network=none', '-t', 'rootless:1', ctx], { env: CLASSIC });
     assert.match(r.stdout, /Successfully tagged rootless:1/);
     const out = path.join(work, 'flat');
     await flattenStoreImage(engine.dataRoot, 'rootless:1', out);
@@ -47,11 +104,116 @@ describe('build: rootless daemon', function () {
   it('RUN networks as a non-root user: default reaches outside but not the host\'s loopback, none nothing, host (entitled) the host\'s', async () => {
     const servers = await startNetProbeServers();
     try {
-      await engine.docker(['build', '--no-cache', '-t', 'net-probe:1', netProbeContext(path.join(work, 'net-probe'), `${registry.host}/busybox:latest`, servers)], { env: { DOCKER_BUILDKIT: '0' } });
+      await engine.docker(['build', '--no-cache', '-t', 'net-probe:1', netProbeContext(path.join(work, 'net-probe'), `${registry.host}/busybox:latest`, servers)], { env: CLASSIC });
       const flat = path.join(work, 'net-probe-flat');
       await flattenStoreImage(engine.dataRoot, 'net-probe:1', flat);
       assertIsolatedProbes(flat);
-      await engine.docker(['build', '--no-cache', '--network=host', '-t', 'net-probe:2', netProbeHostContext(path.join(work, 'net-probe-host'), `${registry.host}/busybox:latest`, servers)], { env: { DOCKER_BUILDKIT: '0' } });
+      await engine.docker(['build', '--no-cache', '--network=host', '-t', 'net-probe:2', netProbeHostContext(path.join(work, 'net-probe-host'), `${registry.host}/busybox:latest`, servers)], { env: CLASSIC });
+      const hostFlat = path.join(work, 'net-probe-host-flat');
+      await flattenStoreImage(engine.dataRoot, 'net-probe:2', hostFlat);
+      assertHostProbes(hostFlat);
+    } finally {
+      await servers.close();
+    }
+  });
+
+  it('owners other than the daemon user: RUN chown, a passwd user, COPY --chown, WORKDIR under USER and the base\'s owners match a root build', async function () {
+    assert.match(engine.logs(), /builder runtime: rootless-crun/, 'the builder runs in the user namespace with the subordinate ids');
+    await pushBusyboxImage(registry.host, 'owned', 'latest', {
+      extraLayers: [await tarOf([
+        { name: 'home/app/', type: 'directory', mode: 0o700, uid: 1000, gid: 1000 },
+        { name: 'home/app/secret', mode: 0o600, uid: 1000, gid: 1000, body: 'for app\n' },
+        { name: 'srv/', type: 'directory', mode: 0o755, uid: 0, gid: 0 },
+        { name: 'srv/shared', mode: 0o640, uid: 2000, gid: 3000, body: 'group readable\n' },
+      ])],
+    });
+    const ctx = path.join(work, 'owners');
+    fs.mkdirSync(ctx);
+    fs.writeFileSync(path.join(ctx, 'Dockerfile'), [
+      `FROM ${registry.host}/owned:latest`,
+      'RUN mkdir /x && echo x > /x/f && chown 1000:1000 /x /x/f && echo more >> /home/app/secret && touch /home/app/new && stat -c %u:%g /srv/shared /home/app > /base-owners',
+      "RUN echo 'svc:x:4321:4322::/home/svc:/bin/sh' >> /etc/passwd && echo 'svc:x:4322:' >> /etc/group && mkdir /home/svc && chown svc:svc /home/svc",
+      'COPY --chown=1234:5678 a.txt /copied/a.txt',
+      'COPY --chown=svc b.txt /home/svc/b.txt',
+      'USER 1000',
+      'WORKDIR /home/app/work',
+      '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(ctx, 'a.txt'), 'A');
+    fs.writeFileSync(path.join(ctx, 'b.txt'), 'B');
+    fs.chmodSync(ctx, 0o755);
+    const root = await startEngine();
+    try {
+      await root.docker(['pull', '-q', `${registry.host}/owned:latest`]);
+      for (const e of [engine, root]) await e.docker(['build', '--network=none', '-t', 'owners:1', ctx], { env: CLASSIC });
+      const ours = await layerOwners(engine.dataRoot, 'owners:1');
+      const asRoot = await layerOwners(root.dataRoot, 'owners:1');
+      // the same layers, files and owners; a copying snapshot's diff leaves out parent directories
+      // whose metadata did not change, which an overlay's upper holds (both unpack the same tree)
+      assert.equal(ours.length, asRoot.length);
+      ours.forEach((layer, i) => {
+        const files = (l: string[]) => l.filter((e) => !/ directory /.test(e));
+        assert.deepEqual(files(layer), files(asRoot[i]), `layer ${i}: the same files with the same modes and owners`);
+        for (const e of layer) assert.ok(asRoot[i].includes(e), `layer ${i}: ${e} as in the root build:\n${asRoot[i].join('\n')}`);
+      });
+      const all = ours.flat();
+      for (const want of ['x directory 755 1000:1000', 'x/f file 644 1000:1000', 'home/app/secret file 600 1000:1000', 'home/app/new file 644 0:0',
+        'home/svc directory 755 4321:4322', 'copied/a.txt file 644 1234:5678', 'copied directory 755 1234:5678', 'home/svc/b.txt file 644 4321:4321',
+        'home/app/work directory 755 1000:1000', 'srv/shared file 640 2000:3000']) {
+        assert.ok(all.includes(want), `${want} in the layers:\n${all.join('\n')}`);
+      }
+      // RUN saw the base layer's owners (unpacked with them in the user namespace)
+      const flat = path.join(work, 'owners-flat');
+      await flattenStoreImage(engine.dataRoot, 'owners:1', flat);
+      assert.equal(fs.readFileSync(path.join(flat, 'base-owners'), 'utf8'), '2000:3000\n1000:1000\n');
+    } finally {
+      await root.stop();
+    }
+  });
+});
+
+describe('build: rootless daemon without subordinate ids (bubblewrap)', function () {
+  this.timeout(5 * 60_000);
+  let registry: TestRegistry;
+  let engine: TestEngine;
+  let work: string;
+
+  before(async () => {
+    work = tempDir('build-rootless-bwrap');
+    fs.chmodSync(work, 0o755);
+    registry = await startRegistry();
+    dropSubordinateIds('dwbuildnoids');
+    engine = await startEngine({ asUser: 'dwbuildnoids' });
+    await pushBusyboxImage(registry.host, 'busybox', 'latest');
+    await engine.docker(['pull', '-q', `${registry.host}/busybox:latest`]);
+  });
+  after(async () => {
+    await Promise.allSettled([engine?.stop(), registry?.stop()]);
+    if (work) removeDir(work);
+  });
+
+  it('falls back to the single-uid mapping, says so once; COPY and RUN work, RUN networks are the same', async () => {
+    const ctx = path.join(work, 'ctx');
+    fs.mkdirSync(ctx);
+    fs.writeFileSync(path.join(ctx, 'Dockerfile'), `FROM ${registry.host}/busybox:latest\nCOPY a.txt /a.txt\nRUN id -u > /uid\n`);
+    fs.writeFileSync(path.join(ctx, 'a.txt'), 'A');
+    await engine.docker(['build', '--network=none', '-t', 'fallback:1', ctx], { env: CLASSIC });
+    await engine.docker(['build', '--network=none', '--no-cache', '-t', 'fallback:2', ctx], { env: CLASSIC });
+    const said = engine.logs().match(/builder runtime: rootless with a single-uid mapping \(bubblewrap\)/g) ?? [];
+    assert.equal(said.length, 1, engine.logs());
+    const out = path.join(work, 'flat');
+    await flattenStoreImage(engine.dataRoot, 'fallback:1', out);
+    const v = snapshotDir(out);
+    for (const p of ['/a.txt', '/uid']) assert.deepEqual([v[p].uid, v[p].gid], [0, 0], p);
+    assert.equal(fs.readFileSync(path.join(out, 'uid'), 'utf8'), '0\n');
+
+    const servers = await startNetProbeServers();
+    try {
+      await engine.docker(['build', '--no-cache', '-t', 'net-probe:1', netProbeContext(path.join(work, 'net-probe'), `${registry.host}/busybox:latest`, servers)], { env: CLASSIC });
+      const flat = path.join(work, 'net-probe-flat');
+      await flattenStoreImage(engine.dataRoot, 'net-probe:1', flat);
+      assertIsolatedProbes(flat);
+      await engine.docker(['build', '--no-cache', '--network=host', '-t', 'net-probe:2', netProbeHostContext(path.join(work, 'net-probe-host'), `${registry.host}/busybox:latest`, servers)], { env: CLASSIC });
       const hostFlat = path.join(work, 'net-probe-host-flat');
       await flattenStoreImage(engine.dataRoot, 'net-probe:2', hostFlat);
       assertHostProbes(hostFlat);
