@@ -5,10 +5,10 @@
  * only builds made here are cache sources (pulled images never are: CVE-2024-24557), and every
  * config field is covered because the state itself is the parent of the next key.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic, type ContentStore, type Descriptor, type ImageConfig } from '../image';
+import type { ContentStore, Descriptor, ImageConfig } from '../image';
 
 export interface StepState {
   config: ImageConfig;
@@ -24,6 +24,23 @@ export interface CacheEntry extends StepState {
   createdAt: string;
   lastUsedAt: string;
   usageCount: number;
+}
+
+/**
+ * A record is replaced atomically (temp file, rename) but not fsynced: one lost, emptied or torn by
+ * a crash of the machine is only a cache miss (`get` and `entries` take valid JSON only), and the
+ * layer blobs a record names are durable before it is written (the content store fsyncs them).
+ * Two fsyncs per step (file and directory) cost 1-10 ms each on the build's path, more on a busy disk.
+ */
+async function writeRecord(file: string, data: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await fs.promises.writeFile(tmp, data, { flag: 'wx', mode: 0o600 });
+  try {
+    await fs.promises.rename(tmp, file);
+  } catch (e) {
+    await fs.promises.rm(tmp, { force: true });
+    throw e;
+  }
 }
 
 export function stepKey(parent: string, parts: unknown[]): string {
@@ -54,14 +71,14 @@ export class BuildCache {
     for (const l of entry.layers) if (!(await this.content.has(l.digest))) return undefined;
     entry.lastUsedAt = new Date().toISOString();
     entry.usageCount++;
-    await writeFileAtomic(this.file(key), JSON.stringify(entry)).catch(() => undefined);
+    await writeRecord(this.file(key), JSON.stringify(entry)).catch(() => undefined);
     return entry;
   }
 
   async put(key: string, parent: string, description: string, state: StepState, size: number): Promise<void> {
     const now = new Date().toISOString();
     const entry: CacheEntry = { key, parent, description, size, createdAt: now, lastUsedAt: now, usageCount: 0, ...state };
-    await writeFileAtomic(this.file(key), JSON.stringify(entry));
+    await writeRecord(this.file(key), JSON.stringify(entry));
   }
 
   async entries(): Promise<CacheEntry[]> {

@@ -15,10 +15,31 @@
  * directory of that diffID. `/build/prune` removes every directory no running build uses; after a
  * build, unreferenced directories beyond UNREFERENCED_BUDGET bytes are removed, oldest first.
  * Directories are never modified once committed.
+ *
+ * Durability: steps write through volatile overlay mounts (stepStack.ts), so nothing syncs a
+ * step's files on the build's path. A dir is committed with the boot it was written in (`boot`);
+ * page-cache contents survive a killed daemon, but not a crash of the machine, so a dir still
+ * carrying another boot's id is not offered (and `recover` removes it). When the builder has been
+ * idle for DURABLE_AFTER_MS, one `sync -f` makes the dirs committed since durable and their info
+ * files lose the boot id.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { hostCommand } from '../image/layer';
+
+/** This boot of the machine (a crash of the machine means a new one); undefined where unreadable. */
+export const BOOT_ID: string | undefined = (() => {
+  try {
+    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/** Idle time after the last commit before the dirs committed since are synced (off every build's path). */
+export const DURABLE_AFTER_MS = 5000;
+const SYNC = '/bin/sync';
 
 /** Bytes of layer directories no cache record references that are kept for reuse. */
 export const UNREFERENCED_BUDGET = 2 * 2 ** 30;
@@ -30,6 +51,8 @@ interface DirInfo {
   size: number;
   /** ms since the epoch when the directory was committed. */
   committedAt: number;
+  /** The boot it was written in, until it is known to be on disk (see Durability above). */
+  boot?: string;
 }
 
 const ID = /^[a-f0-9]{24}$/;
@@ -54,7 +77,7 @@ export class LayerDirs {
         if (!n.endsWith('.json') || !ID.test(id) || !fs.existsSync(path.join(this.dir, id))) continue;
         try {
           const info = JSON.parse(fs.readFileSync(path.join(this.dir, n), 'utf8')) as DirInfo;
-          if (info.id === id && /^sha256:[a-f0-9]{64}$/.test(info.diffID)) this.infos.set(id, info);
+          if (info.id === id && /^sha256:[a-f0-9]{64}$/.test(info.diffID) && (info.boot === undefined || info.boot === BOOT_ID)) this.infos.set(id, info);
         } catch { /* a torn info file: the dir is not offered (recover removes it) */ }
       }
     }
@@ -72,9 +95,42 @@ export class LayerDirs {
   commit(p: string, diffID: string, size: number): void {
     const id = path.basename(p);
     if (path.dirname(p) !== this.dir || !ID.test(id)) throw new Error(`not a layer dir: ${p}`);
-    const info: DirInfo = { id, diffID, size, committedAt: Date.now() };
+    const info: DirInfo = { id, diffID, size, committedAt: Date.now(), ...(BOOT_ID ? { boot: BOOT_ID } : {}) };
     fs.writeFileSync(`${p}.json`, JSON.stringify(info));
     this.loaded().set(id, info);
+    if (info.boot) this.durableLater();
+  }
+
+  private durableTimer?: NodeJS.Timeout;
+  private syncing?: Promise<void>;
+
+  /** (Re)starts the idle timer after which the dirs committed so far are synced. */
+  private durableLater(): void {
+    clearTimeout(this.durableTimer);
+    this.durableTimer = setTimeout(() => void this.makeDurable(), DURABLE_AFTER_MS);
+    this.durableTimer.unref();
+  }
+
+  /**
+   * One `sync -f` of the layer dirs' filesystem, then the info files of the dirs committed before
+   * it lose their boot id (rewritten through a rename: a torn info file would only drop the dir).
+   */
+  async makeDurable(): Promise<void> {
+    if (this.syncing) return this.syncing;
+    this.syncing = (async () => {
+      const pending = [...this.loaded().values()].filter((i) => i.boot);
+      if (!pending.length || (await hostCommand([SYNC, '-f', this.dir])).code !== 0) return;
+      for (const i of pending) {
+        if (this.loaded().get(i.id) !== i) continue; // removed meanwhile
+        delete i.boot;
+        const file = path.join(this.dir, `${i.id}.json`);
+        try {
+          fs.writeFileSync(`${file}.tmp`, JSON.stringify(i));
+          fs.renameSync(`${file}.tmp`, file);
+        } catch { /* removed meanwhile */ }
+      }
+    })().finally(() => { this.syncing = undefined; });
+    return this.syncing;
   }
 
   /** The newest committed directory holding `diffID`, if any. */
