@@ -27,8 +27,10 @@ export interface Runtime {
 /** Opens the runtime of a data root (`containers/`, `snapshots/`, `volumes/`, `runtime/`) and re-adopts running containers. */
 export async function openRuntime(o: { dataRoot: string; images: ImageStore; runtime: RuntimeChoice; onEvent?: ContainerEvent; info?: (m: string) => void; warn?: (m: string) => void; debug?: (m: string) => void }): Promise<Runtime> {
   const executor = createExecutor(o.runtime, path.join(o.dataRoot, 'runtime'), { log: o.info, subordinateIds: true });
-  const snapshots = new Snapshotter(path.join(o.dataRoot, 'snapshots'), undefined, { userns: executor.userns });
-  const volumes = new VolumeStore(path.join(o.dataRoot, 'volumes'));
+  const snapshots = new Snapshotter(path.join(o.dataRoot, 'snapshots'), undefined, { userns: executor.userns, warn: o.warn });
+  // rootless with subordinate ids, volume files are copied and removed in the containers' user namespace (their owners are container ids)
+  const files = snapshots.usernsFiles;
+  const volumes = new VolumeStore(path.join(o.dataRoot, 'volumes'), files ? { copyContents: (from, to) => files.copyTree(`${from}/.`, `${to}/`), removeTreeSync: (dir) => files.removeTreeSync(dir) } : {});
   let health: HealthChecker | undefined;
   const onEvent: ContainerEvent = (action, rec, extra) => {
     if (action === 'start') health?.begin(rec);

@@ -95,6 +95,8 @@ export interface ApplyResult {
   bytes: number;
   /** `record` mode: path (relative to root, '' = root) → owner, for every entry not owned by 0:0. */
   ownership: Map<string, { uid: number; gid: number }>;
+  /** Device nodes not made because `devices` is off (paths relative to root). */
+  skippedDevices: string[];
 }
 
 export class LayerError extends Error {
@@ -113,7 +115,7 @@ export async function applyLayer(input: Readable, rootDir: string, opts: ApplyOp
   const ownership = opts.ownership ?? (isRoot() ? 'chown' : 'record');
   const devices = opts.devices ?? isRoot();
   const applyXattrs = opts.xattrs ?? isRoot();
-  const result: ApplyResult = { entries: 0, bytes: 0, ownership: new Map() };
+  const result: ApplyResult = { entries: 0, bytes: 0, ownership: new Map(), skippedDevices: [] };
   /** Relative paths this layer created or replaced (an opaque marker keeps them). */
   const written = new Set<string>(['']);
   const dirTimes = new Map<string, Date>(); // relative dir path → mtime
@@ -284,6 +286,8 @@ export async function applyLayer(input: Readable, rootDir: string, opts: ApplyOp
           const kind = h.type === 'fifo' ? ['p'] : [h.type === 'block-device' ? 'b' : 'c', String(h.devmajor), String(h.devminor)];
           await execFileP(MKNOD, ['-m', (h.mode & 0o777).toString(8), '--', target, ...kind]);
           setAttributes(target, targetRel, h, 'special');
+        } else {
+          result.skippedDevices.push(targetRel);
         }
         break;
       default:

@@ -6,6 +6,7 @@
 // files show their container ids, so layers and tars come out with the right owners unchanged.
 //
 //   files apply <dir>                   < layer tar (plain or gzip): applies it with its owners
+//                                       > JSON: {"skippedDevices": [paths]} (device nodes cannot be made here)
 //   files changes <snapshot dir>        > JSON: the snapshot's changes (names, types, owners; no content)
 //   files layer <snapshot dir> <out dir> [<JSON options>]
 //                                       > JSON: the changes written as a layer file in <out dir> (options:
@@ -35,9 +36,8 @@ async function main(): Promise<void> {
   const json = (v: unknown): void => { process.stdout.write(`${JSON.stringify(v)}\n`); };
   switch (cmd) {
     case 'apply':
-      // device nodes cannot be made in a user namespace: skipped, like rootless podman
-      await applyLayer(process.stdin, a, { ownership: 'chown', devices: false });
-      return;
+      // device nodes cannot be made in a user namespace: skipped, like rootless podman (the daemon logs them)
+      return json({ skippedDevices: (await applyLayer(process.stdin, a, { ownership: 'chown', devices: false })).skippedDevices });
     case 'changes':
       return json((await snapshotChanges(a)).map(({ source: _s, xattrs: _x, ...e }) => e));
     case 'layer': {

@@ -57,7 +57,11 @@ export class Snapshotter {
    * `userns`: the id mapping of rootless containers (copy mode; their chains are kept apart, in
    * `chains-<subuid start>-<count>-<subgid start>-<count>/`, since they carry the mapped owners).
    */
-  constructor(readonly root: string, private readonly forcedMode?: SnapshotMode, opts: { userns?: IdMapping; fileHelperCommand?: string[] } = {}) {
+  /** hears what unpacking could not do (device nodes that cannot be made without root) */
+  private readonly warn?: (msg: string) => void;
+
+  constructor(readonly root: string, private readonly forcedMode?: SnapshotMode, opts: { userns?: IdMapping; fileHelperCommand?: string[]; warn?: (msg: string) => void } = {}) {
+    this.warn = opts.warn;
     const m = opts.userns;
     if (m) this.userns = new UsernsFiles(m, opts.fileHelperCommand);
     this.chainsDir = path.join(root, m ? `chains-${m.subuid.start}-${m.subuid.count}-${m.subgid.start}-${m.subgid.count}` : 'chains');
@@ -121,8 +125,12 @@ export class Snapshotter {
     try {
       if (parent) await this.copyTree(parent, tmp);
       else fs.mkdirSync(tmp, { mode: 0o755 });
-      if (this.userns) await this.userns.applyLayer(await layer.open(), tmp);
-      else await applyLayer(await layer.open(), tmp);
+      const { skippedDevices } = this.userns ? await this.userns.applyLayer(await layer.open(), tmp) : await applyLayer(await layer.open(), tmp);
+      // like rootless podman: a device node cannot be made without root (nor in a user namespace); the rest of the layer is there
+      if (skippedDevices.length) {
+        const shown = skippedDevices.slice(0, 5).map((p) => `/${p}`).join(', ');
+        this.warn?.(`layer ${layer.diffID.slice(7, 19)}: ${skippedDevices.length} device node${skippedDevices.length > 1 ? 's' : ''} not created (rootless: device nodes cannot be made without root): ${shown}${skippedDevices.length > 5 ? ', …' : ''}`);
+      }
       fs.renameSync(tmp, dir);
     } catch (e) {
       await this.removeTree(tmp).catch(() => undefined);

@@ -4,9 +4,9 @@
 // the daemon's user is root over every mapped id (dist/files.js, ../fileHelper, or cp/rm). From
 // outside, the user could neither chown to the subordinate ids nor read or delete what other
 // container users own.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { Readable, type Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import type { LayerDigests, LayerEntry } from '../../image/layer';
 import { ownerArg, type PathStat, type PutOptions } from '../containers/archive';
@@ -80,9 +80,23 @@ export class UsernsFiles {
     await this.run([RM, '-rf', '--', dir]);
   }
 
-  /** Applies the layer read from `input` onto `dir` with its owners. */
-  applyLayer(input: Readable, dir: string): Promise<void> {
-    return this.stream(['apply', dir], { input });
+  /** removeTree, synchronously (a volume's files of other container users). */
+  removeTreeSync(dir: string): void {
+    const cmd = inUserNamespace(this.mapping, [RM, '-rf', '--', dir]);
+    try {
+      execFileSync(cmd[0], cmd.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    } catch (e) {
+      throw helperError((e as { stderr?: string }).stderr ?? '', `rm: ${(e as Error).message}`);
+    }
+  }
+
+  /** Applies the layer read from `input` onto `dir` with its owners; says which device nodes it could not make. */
+  async applyLayer(input: Readable, dir: string): Promise<{ skippedDevices: string[] }> {
+    let text = '';
+    // collected synchronously as each chunk is piped in: all of it is here once the helper has closed
+    const out = new Writable({ write(c: Buffer, _e, cb) { text += c.toString(); cb(); } });
+    await this.stream(['apply', dir], { input, output: out });
+    return { skippedDevices: (JSON.parse(text || '{}') as { skippedDevices?: string[] }).skippedDevices ?? [] };
   }
 
   /** The changes of the snapshot in `snapDir` (names, types, modes, owners: without file content). */

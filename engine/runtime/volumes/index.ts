@@ -36,8 +36,19 @@ export class VolumeError extends Error {
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
+export interface VolumeStoreOptions {
+  /**
+   * Copies the content and the attributes of directory `from` into the existing directory `to`
+   * (`cp -a from/. to/`). Rootless with subordinate ids it runs in the containers' user namespace,
+   * so files of other container users are read and keep their owners.
+   */
+  copyContents?: (from: string, to: string) => Promise<void>;
+  /** Removes a volume directory whose files may belong to other container users (rootless). */
+  removeTreeSync?: (dir: string) => void;
+}
+
 export class VolumeStore {
-  constructor(readonly root: string) {
+  constructor(readonly root: string, private readonly opts: VolumeStoreOptions = {}) {
     fs.mkdirSync(root, { recursive: true, mode: 0o700 });
   }
 
@@ -95,7 +106,9 @@ export class VolumeStore {
 
   /**
    * Like Docker on first use: an empty, never-populated volume receives the image's content at
-   * `target` (resolved inside `rootfs`, copied with `cp -a` from that confined path).
+   * `target` (resolved inside `rootfs`, copied with `cp -a` from that confined path), owners and
+   * modes kept, and the directory's own owner and mode also when it is empty (dockerd's
+   * copyOwnership).
    */
   async populate(name: string, rootfs: string, target: string): Promise<void> {
     const meta = this.meta(name);
@@ -104,7 +117,10 @@ export class VolumeStore {
     if (fs.readdirSync(data).length === 0) {
       const { hostPath } = await resolveInRoot(rootfs, target, { followFinal: true });
       const st = await fs.promises.lstat(hostPath).catch(() => undefined);
-      if (st?.isDirectory() && (await fs.promises.readdir(hostPath)).length > 0) await execFileP(CP, ['-a', `${hostPath}/.`, `${data}/`]);
+      if (st?.isDirectory()) {
+        if (this.opts.copyContents) await this.opts.copyContents(hostPath, data);
+        else await execFileP(CP, ['-a', `${hostPath}/.`, `${data}/`]);
+      }
     }
     this.writeMeta(name, { ...meta, populated: true });
   }
@@ -115,7 +131,8 @@ export class VolumeStore {
       throw new VolumeError(404, `get ${name}: no such volume`);
     }
     if (inUseBy.length) throw new VolumeError(409, `remove ${name}: volume is in use - [${inUseBy.join(', ')}]`);
-    fs.rmSync(this.dir(name), { recursive: true, force: true });
+    if (this.opts.removeTreeSync) this.opts.removeTreeSync(this.dir(name));
+    else fs.rmSync(this.dir(name), { recursive: true, force: true });
   }
 
   /** Removes unused volumes (anonymous ones only unless `all`); returns names and bytes freed. */

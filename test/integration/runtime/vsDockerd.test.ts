@@ -148,6 +148,22 @@ describe('docker cp and docker diff next to dockerd (root)', function () {
     assert.equal((await engine.docker(['exec', 'cp-a-unknown', 'ls', '-A', '/tmp'])).stdout, '', 'nothing was extracted');
   });
 
+  it('a named volume gets the image content at its mount point with owners and modes, as dockerd (an empty directory its own owner and mode)', async () => {
+    const ctx = path.join(dir, 'volctx');
+    fs.mkdirSync(ctx, { recursive: true });
+    fs.writeFileSync(path.join(ctx, 'Dockerfile'), `FROM ${image}\nRUN mkdir -p /data/sub /empty && echo x > /data/sub/f && chown -R 1000:1000 /data /empty && chown 2000:3000 /data/sub/f && chmod 750 /data /empty && chmod 700 /data/sub\n`);
+    const seen = [];
+    for (const d of [engine, dockerd]) {
+      await d.docker(['build', '-q', '-t', 'volimg', ctx]);
+      await d.docker(['volume', 'rm', '-f', 'vs-data', 'vs-empty']).catch(() => undefined);
+      const { stdout } = await d.docker(['run', '--rm', '--network', 'none', '-v', 'vs-data:/data', '-v', 'vs-empty:/empty', 'volimg', 'sh', '-c', 'find /data /empty | sort | xargs stat -c "%n %u:%g %a"']);
+      seen.push(stdout.trim().split('\n'));
+      await d.docker(['volume', 'rm', 'vs-data', 'vs-empty']);
+    }
+    assert.deepEqual(seen[0], seen[1]);
+    assert.deepEqual(seen[0], ['/data 1000:1000 750', '/data/sub 1000:1000 700', '/data/sub/f 2000:3000 644', '/empty 1000:1000 750']);
+  });
+
   /** `docker diff` of a container that ran `cmd` on `d`, sorted (dockerd's order is not defined). */
   async function diffOf(d: Daemon, name: string, cmd: string): Promise<string[]> {
     if (!names.includes(name)) names.push(name);
