@@ -9,6 +9,7 @@ const entries = {
   'engine/main.ts': 'engine.js',
   'engine/runtime/monitor/main.ts': 'monitor.js',
   'engine/runtime/fileHelper/main.ts': 'files.js',
+  'engine/build/copyWorker.ts': 'copyWorker.js',
   'client/extension.ts': 'extension.js',
 };
 

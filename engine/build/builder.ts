@@ -38,7 +38,7 @@ import { markTopDir } from './topDir';
 import { lowerdirOf, MAX_LOWERDIR, StepStacks, type Stack, type StepMount } from './stepStack';
 import { pruneContexts, type BuildContext } from './context';
 import { hostStepResolvConf } from './resolvConf';
-import { executeCopy, planCopy, type CopyPlan, type CopySourceRoot } from './copy';
+import { executeCopy, planCopy, startCopyWorkers, type CopyPlan, type CopySourceRoot } from './copy';
 import {
   applyMetadata, BuildError, commandLine, DEFAULT_PATH, DEFAULT_SHELL, envToMap, expand, instructionText,
 } from './instructions';
@@ -160,6 +160,7 @@ export class Builder {
     this.cache = new BuildCache(this.buildRoot, deps.images.content);
     this.layerDirs = new LayerDirs(this.buildRoot);
     deps.images.addGcRoots(() => this.cache.layerDigests());
+    startCopyWorkers(); // COPY of a tree off the event loop's thread (copy.ts)
   }
 
   async build(opts: BuildOptions): Promise<BuildResult> {

@@ -537,7 +537,125 @@ export interface CopyResult {
   linkedFromLayers: boolean;
 }
 
+/**
+ * Copying a tree is thousands of synchronous system calls, and a build's parallel stages (and the
+ * layer writer) all run on the daemon's one thread: a copy of plain paths goes to a worker thread
+ * (dist/copyWorker.js, running executeCopyHere) when the daemon started them (startCopyWorkers),
+ * so two stages' COPYs, or a COPY and the previous step's layer tar, use both cores. The worker
+ * gets the plan as data (paths, ignore patterns, options) and lstats the sources again itself.
+ */
 export async function executeCopy(rootfs: string, sr: CopySourceRoot, plan: CopyPlan, copyOpts: CopyOptions): Promise<CopyResult> {
+  const worker = plan.items.every((i) => i.kind === 'path') ? copyWorkers?.take() : undefined;
+  if (!worker) return executeCopyHere(rootfs, sr, plan, copyOpts);
+  const job: CopyJob = {
+    rootfs,
+    sr: { root: sr.root, ignore: sr.ignore?.patterns, preserveOwnership: sr.preserveOwnership, linkable: sr.linkable, linkFrom: sr.linkFrom },
+    items: plan.items.map((i) => (i.kind === 'path' ? { host: i.src.host, rel: i.src.rel } : { host: '', rel: '' })),
+    multiple: plan.multiple,
+    opts: copyOpts,
+  };
+  try {
+    return await worker.run(job);
+  } finally {
+    copyWorkers?.give(worker);
+  }
+}
+
+/** A copy of plain paths as data, for a worker thread. */
+export interface CopyJob {
+  rootfs: string;
+  sr: { root: string; ignore?: IgnoreMatcher['patterns']; preserveOwnership: boolean; linkable?: boolean; linkFrom?: string[] };
+  items: { host: string; rel: string }[];
+  multiple: boolean;
+  opts: CopyOptions;
+}
+
+/** Runs a CopyJob here (in the worker thread). */
+export async function runCopyJob(job: CopyJob): Promise<CopyResult> {
+  const sr: CopySourceRoot = { ...job.sr, ignore: job.sr.ignore ? IgnoreMatcher.of(job.sr.ignore) : undefined };
+  const items: PlanItem[] = job.items.map((i) => ({ kind: 'path', src: { host: i.host, rel: i.rel, stat: fs.lstatSync(i.host) } }));
+  return executeCopyHere(job.rootfs, sr, { items, contentHash: '', multiple: job.multiple }, job.opts);
+}
+
+interface CopyWorker {
+  run(job: CopyJob): Promise<CopyResult>;
+}
+
+/** Idle workers; a copy finding none runs here while one more starts for the next (at most MAX). */
+class CopyWorkers {
+  private readonly idle: CopyWorker[] = [];
+  private count = 0;
+  private static readonly MAX = 2;
+
+  constructor(private readonly file: string) {
+    this.spawn();
+  }
+
+  private spawn(): void {
+    if (this.count >= CopyWorkers.MAX) return;
+    this.count++;
+    // loaded lazily: only the daemon's main thread has workers
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+    const w = new Worker(this.file);
+    w.unref();
+    const waiting = new Map<number, { resolve: (r: CopyResult) => void; reject: (e: Error) => void }>();
+    let next = 0;
+    let dead = false;
+    w.on('message', (m: { id: number; result?: CopyResult; error?: { message: string; code?: string } }) => {
+      const p = waiting.get(m.id);
+      waiting.delete(m.id);
+      if (!p) return;
+      if (m.error) p.reject(Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}));
+      else p.resolve(m.result!);
+    });
+    const gone = (e: Error) => {
+      if (dead) return;
+      dead = true;
+      this.count--;
+      const i = this.idle.indexOf(worker);
+      if (i >= 0) this.idle.splice(i, 1);
+      for (const p of waiting.values()) p.reject(e);
+      waiting.clear();
+    };
+    w.on('error', gone);
+    w.on('exit', (code) => gone(new Error(`the copy worker exited (${code})`)));
+    const worker: CopyWorker = {
+      run: (job) => new Promise((resolve, reject) => {
+        if (dead) return reject(new Error('the copy worker exited'));
+        const id = ++next;
+        waiting.set(id, { resolve, reject });
+        w.ref(); // a copy under way keeps the daemon's loop alive
+        w.postMessage({ id, job });
+      }).finally(() => { if (!waiting.size) w.unref(); }) as Promise<CopyResult>,
+    };
+    w.once('online', () => { if (!dead) this.idle.push(worker); });
+  }
+
+  take(): CopyWorker | undefined {
+    const w = this.idle.pop();
+    if (!w || !this.idle.length) this.spawn();
+    return w;
+  }
+
+  give(w: CopyWorker): void {
+    this.idle.push(w);
+  }
+}
+
+let copyWorkers: CopyWorkers | undefined;
+
+/**
+ * Starts the copy workers (the daemon, once): only where the bundled worker exists next to this
+ * bundle (dist/copyWorker.js) and only on the main thread. Tests of the sources copy in-process.
+ */
+export function startCopyWorkers(): void {
+  if (copyWorkers || __filename.endsWith('.ts')) return;
+  const { isMainThread } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const file = path.join(__dirname, 'copyWorker.js');
+  if (isMainThread && fs.existsSync(file)) copyWorkers = new CopyWorkers(file);
+}
+
+async function executeCopyHere(rootfs: string, sr: CopySourceRoot, plan: CopyPlan, copyOpts: CopyOptions): Promise<CopyResult> {
   // `..` never survives into a destination: `/etc/..` is `/`, `/..` is `/` (trailing slash kept).
   const normalized = path.posix.normalize(`/${copyOpts.dest}`);
   const opts = { ...copyOpts, dest: copyOpts.dest.endsWith('/') && !normalized.endsWith('/') ? `${normalized}/` : normalized };

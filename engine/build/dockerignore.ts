@@ -10,7 +10,7 @@ export class IgnoreMatcher {
   private readonly matcher: DockerignoreMatcher;
   private readonly exceptions: string[];
 
-  private constructor(patterns: IgnorePattern[]) {
+  private constructor(readonly patterns: IgnorePattern[]) {
     this.matcher = new DockerignoreMatcher(patterns);
     this.exceptions = patterns.filter((p) => p.exclusion).map((p) => p.pattern);
   }
@@ -20,6 +20,11 @@ export class IgnoreMatcher {
     const r = parseDockerignore(text);
     if (r.errors.length) throw new Error(`failed to parse .dockerignore: line ${r.errors[0].line + 1}: ${r.errors[0].message}`);
     return new IgnoreMatcher(r.patterns);
+  }
+
+  /** A matcher of `patterns` (as another matcher's `patterns`: they cross to a worker thread as data). */
+  static of(patterns: IgnorePattern[]): IgnoreMatcher {
+    return new IgnoreMatcher(patterns);
   }
 
   /** `--exclude` patterns. */

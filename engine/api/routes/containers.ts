@@ -329,7 +329,8 @@ export const register: RegisterRoutes = async (router: Router, engine: Engine) =
     if (r.HostConfig.ReadonlyRootfs) throw conflict('container rootfs is marked read-only');
     const rootfs = await rt.snapshots.mount(r.Id);
     // docker cp -a: everything owned by the container's User (when it has one); else the tar's owners
-    const put = { owner: ctx.bool('copyUIDGID') ? await copyOwner(rootfs, r.Config.User) : undefined };
+    // noOverwriteDirNonDir (the docker CLI always sends it): no directory is replaced by a file or the reverse
+    const put = { owner: ctx.bool('copyUIDGID') ? await copyOwner(rootfs, r.Config.User) : undefined, noOverwriteDirNonDir: ctx.bool('noOverwriteDirNonDir') };
     await m.whileFrozen(r.Id, () => (files ? files.put(rootfs, p, ctx.req, put) : archivePut(rootfs, p, ctx.req, put)));
     ctx.send(200);
   });

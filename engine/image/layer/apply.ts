@@ -87,6 +87,12 @@ export interface ApplyOptions {
   compressions?: readonly Compression[];
   /** Owner for every entry instead of the tar's (`ADD --chown` of an archive). */
   owner?: { uid: number; gid: number };
+  /**
+   * Refuse to replace an existing directory with a non-directory, or a non-directory with a
+   * directory (docker cp; dockerd's NoOverwriteDirNonDir). `root` is how the extraction point is
+   * named in the error.
+   */
+  noOverwriteDirNonDir?: { root: string };
 }
 
 export interface ApplyResult {
@@ -198,6 +204,12 @@ export async function applyLayer(input: Readable, rootDir: string, opts: ApplyOp
     const targetRel = parent.rel ? `${parent.rel}/${base}` : base;
     const target = hostOf(targetRel);
     const existing = fresh.has(parent.rel) && !written.has(targetRel) ? null : lstatOrNull(target);
+    if (opts.noOverwriteDirNonDir && existing && existing.isDirectory() !== (h.type === 'directory')) {
+      content.resume();
+      const { root: shown } = opts.noOverwriteDirNonDir;
+      const p = JSON.stringify(path.posix.join(shown, targetRel));
+      throw new LayerError(existing.isDirectory() ? `cannot overwrite directory ${p} with non-directory ${JSON.stringify(shown)}` : `cannot overwrite non-directory ${p} with directory ${JSON.stringify(shown)}`);
+    }
     const keepForMirror = opts.mirror && existing?.isFile() && (h.type === 'file' || h.type === 'contiguous-file');
     if (existing && !(existing.isDirectory() && h.type === 'directory') && !keepForMirror) removePath(targetRel);
     written.add(targetRel);

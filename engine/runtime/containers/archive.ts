@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { applyLayer, diffDirs, resolveInRoot, resolveUser, writeLayer, type LayerEntry } from '../../image/layer';
+import { applyLayer, diffDirs, LayerError, resolveInRoot, resolveUser, writeLayer, type LayerEntry } from '../../image/layer';
 import { invalid, RuntimeError } from '../errors';
 
 /** Go's os.FileMode type bits, used by the X-Docker-Container-Path-Stat header. */
@@ -62,6 +62,8 @@ export interface PutOptions {
    * Config.User is set: that user, as dockerd's copyUIDGID). Without it the tar's owners stay.
    */
   owner?: { uid: number; gid: number };
+  /** Refuse to replace a directory with a non-directory or the reverse (the docker CLI always asks: noOverwriteDirNonDir). */
+  noOverwriteDirNonDir?: boolean;
 }
 
 /**
@@ -74,7 +76,16 @@ export async function archivePut(rootfs: string, p: string, input: Readable, opt
   const st = await fs.promises.stat(hostPath).catch(() => undefined);
   if (!st) throw new RuntimeError(404, `Could not find the file ${p} in container`);
   if (!st.isDirectory()) throw invalid(`extraction point is not a directory: ${p}`);
-  await applyLayer(input, hostPath, { whiteouts: 'literal', ...(opts.owner ? { owner: opts.owner } : {}) });
+  const shown = path.posix.normalize(`/${p}`).replace(/(.)\/+$/, '$1');
+  try {
+    await applyLayer(input, hostPath, {
+      whiteouts: 'literal', ...(opts.owner ? { owner: opts.owner } : {}), ...(opts.noOverwriteDirNonDir ? { noOverwriteDirNonDir: { root: shown } } : {}),
+    });
+  } catch (e) {
+    // a tar that cannot be extracted here is the request's fault
+    if (e instanceof LayerError) throw invalid(`Error processing tar file: ${e.message}`);
+    throw e;
+  }
 }
 
 /**
@@ -93,15 +104,16 @@ export async function copyOwner(rootfs: string, user: string | undefined): Promi
   }
 }
 
-/** `uid:gid` as the file helper's argument, and back. */
-export function ownerArg(owner: { uid: number; gid: number }): string {
-  return `${owner.uid}:${owner.gid}`;
+/** PutOptions as the file helper's argument (JSON), and back (checked). */
+export function putOptionsArg(o: PutOptions): string {
+  return JSON.stringify(o);
 }
-export function parseOwnerArg(arg: string | undefined): { uid: number; gid: number } | undefined {
-  if (arg === undefined) return undefined;
-  const m = /^([0-9]+):([0-9]+)$/.exec(arg);
-  if (!m) throw invalid(`owner must be uid:gid, got ${JSON.stringify(arg)}`);
-  return { uid: Number(m[1]), gid: Number(m[2]) };
+export function parsePutOptionsArg(arg: string | undefined): PutOptions {
+  if (arg === undefined) return {};
+  const o = JSON.parse(arg) as PutOptions;
+  const id = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+  if (o.owner !== undefined && !(id(o.owner.uid) && id(o.owner.gid))) throw invalid(`invalid owner ${JSON.stringify(o.owner)}`);
+  return { owner: o.owner, noOverwriteDirNonDir: o.noOverwriteDirNonDir === true };
 }
 
 /** The whole rootfs as a tar (`docker export`). */

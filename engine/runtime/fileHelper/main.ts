@@ -19,14 +19,14 @@
 //   files restore <rootfs>              < that JSON: gives them back
 //   files tar <rootfs> [<path>]         > a tar of <path> (docker cp) or of the whole rootfs (docker export)
 //   files stat <rootfs> <path>          > JSON: the path's stat for docker cp
-//   files put <rootfs> <path> [<uid:gid>] < a tar to extract into the directory <path> (docker cp into the
-//                                       container; every entry owned by uid:gid when given: docker cp -a)
+//   files put <rootfs> <path> [<JSON options>] < a tar to extract into the directory <path> (docker cp into the
+//                                       container; options: archivePut's `owner`, `noOverwriteDirNonDir`)
 //
 // Errors: one JSON line `{"status":N,"message":…}` on stderr, exit code 1.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyLayer, resolveInRoot, writeLayerToFile, type WriteLayerOptions } from '../../image/layer';
-import { archiveGet, archivePut, archiveStat, exportRootfs, parseOwnerArg } from '../containers/archive';
+import { archiveGet, archivePut, archiveStat, exportRootfs, parsePutOptionsArg } from '../containers/archive';
 import { RuntimeError } from '../errors';
 import { readMeta, snapshotChanges } from '../snapshot/changes';
 
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     case 'stat':
       return json(await archiveStat(a, b));
     case 'put':
-      await archivePut(a, b, process.stdin, { owner: parseOwnerArg(c) });
+      await archivePut(a, b, process.stdin, parsePutOptionsArg(c));
       return;
     default:
       throw new Error(`unknown command ${cmd ?? ''}: apply, changes, layer, tar, stat or put`);

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import type { LayerDigests, LayerEntry } from '../../image/layer';
-import { ownerArg, type PathStat, type PutOptions } from '../containers/archive';
+import { putOptionsArg, type PathStat, type PutOptions } from '../containers/archive';
 import { RuntimeError } from '../errors';
 import { inUserNamespace, type IdMapping } from '../executor/idMapping';
 
@@ -130,9 +130,9 @@ export class UsernsFiles {
     return this.stream(['tar', rootfs, ...(p !== undefined ? [p] : [])], { output: out });
   }
 
-  /** Extracts the tar read from `input` into the directory `p` of `rootfs` (docker cp into a container), every entry owned by `owner` when given. */
+  /** Extracts the tar read from `input` into the directory `p` of `rootfs` (docker cp into a container; archivePut's options). */
   put(rootfs: string, p: string, input: Readable, opts: PutOptions = {}): Promise<void> {
-    return this.stream(['put', rootfs, p, ...(opts.owner ? [ownerArg(opts.owner)] : [])], { input });
+    return this.stream(['put', rootfs, p, putOptionsArg(opts)], { input });
   }
 
   async stat(rootfs: string, p: string): Promise<PathStat> {

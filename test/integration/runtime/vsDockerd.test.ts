@@ -148,6 +148,28 @@ describe('docker cp and docker diff next to dockerd (root)', function () {
     assert.equal((await engine.docker(['exec', 'cp-a-unknown', 'ls', '-A', '/tmp'])).stdout, '', 'nothing was extracted');
   });
 
+  it('docker cp refuses to replace a directory with a file or a file with a directory, as dockerd', async () => {
+    const one = async (name: string, entries: { name: string; dir?: boolean }[]) => {
+      const src = path.join(dir, `over-${name}`);
+      for (const e of entries) {
+        if (e.dir) fs.mkdirSync(path.join(src, e.name), { recursive: true });
+        else { fs.mkdirSync(path.dirname(path.join(src, e.name)), { recursive: true }); fs.writeFileSync(path.join(src, e.name), 'x'); }
+      }
+      const file = path.join(dir, `over-${name}.tar`);
+      execFileSync('tar', ['-cf', file, '-C', src, entries[0].name]);
+      return fs.readFileSync(file);
+    };
+    const fileOverDir = await one('fod', [{ name: 'bin' }]);
+    const dirOverFile = await one('dof', [{ name: 'etc', dir: true }, { name: 'etc/passwd/x' }]);
+    for (const d of [engine, dockerd]) {
+      await running(d, 'cp-over');
+      await assert.rejects(d.docker(['cp', '-', 'cp-over:/'], { input: fileOverDir }), /cannot overwrite directory "\/bin" with non-directory "\/"/);
+      await assert.rejects(d.docker(['cp', '-', 'cp-over:/'], { input: dirOverFile }), /cannot overwrite non-directory "\/etc\/passwd" with directory "\/"/);
+      // nothing was replaced
+      assert.equal((await d.docker(['exec', 'cp-over', 'stat', '-c', '%F', '/bin', '/etc/passwd'])).stdout, 'directory\nregular file\n');
+    }
+  });
+
   it('a named volume gets the image content at its mount point with owners and modes, as dockerd (an empty directory its own owner and mode)', async () => {
     const ctx = path.join(dir, 'volctx');
     fs.mkdirSync(ctx, { recursive: true });
