@@ -42,10 +42,13 @@ function lineReader(stream: NodeJS.ReadableStream): () => Promise<string> {
   return () => new Promise((resolve, reject) => { waiting = { resolve, reject }; next(); });
 }
 
+/** how long after a start the next spare monitor is started */
+const PRESTART_DELAY_MS = 30;
+
 /**
  * Starts monitors. Node's startup (tens of ms) would sit on every container start, so one spare
- * monitor is kept started ahead of time, listening on its own socket (spareSocketPath(containersDir)) and waiting on
- * its stdin for a container (a spare whose daemon goes away sees the end of stdin and exits).
+ * monitor is kept started ahead of time, listening on its own socket (spareSocketPath) and waiting on its
+ * stdin for a container (a spare whose daemon goes away sees the end of stdin and exits).
  * `logFile` gets the monitors' stderr.
  */
 export class MonitorLauncher {
@@ -66,6 +69,22 @@ export class MonitorLauncher {
     } finally {
       fs.closeSync(errLog);
     }
+  }
+
+  private prestartTimer?: NodeJS.Timeout;
+
+  /**
+   * The next spare, a little later: a Node process booting takes a core for tens of ms, which
+   * would slow the end of the container start that just took the spare (its output, exit and
+   * removal go through the daemon).
+   */
+  private prestartSoon(): void {
+    if (this.prestartTimer) return;
+    this.prestartTimer = setTimeout(() => {
+      this.prestartTimer = undefined;
+      this.prestart();
+    }, PRESTART_DELAY_MS);
+    this.prestartTimer.unref();
   }
 
   /** Starts the next spare unless one is waiting. */
@@ -90,6 +109,7 @@ export class MonitorLauncher {
 
   /** Ends the spare (the daemon shuts down). */
   close(): void {
+    clearTimeout(this.prestartTimer);
     this.spare?.child.stdin?.end();
     this.spare = undefined;
   }
@@ -123,7 +143,7 @@ export class MonitorLauncher {
     } finally {
       child.stdin!.destroy();
       child.stdout!.destroy();
-      setImmediate(() => this.prestart());
+      this.prestartSoon();
     }
   }
 }
