@@ -207,7 +207,7 @@ export class ContainerManager {
         Args: built.command.slice(1),
         Config: {
           ...config,
-          Hostname: built.process.hostname ?? config.Hostname ?? '',
+          Hostname: built.hostname,
           Env: configEnv(imageConfig.config?.Env, config.Env ?? []),
           Cmd: config.Cmd ?? (config.Entrypoint ? null : imageConfig.config?.Cmd ?? null),
           Entrypoint: config.Entrypoint ?? imageConfig.config?.Entrypoint ?? null,
@@ -369,6 +369,7 @@ export class ContainerManager {
   async kill(ref: string, signal?: string): Promise<void> {
     const rec = this.get(ref);
     const sig = signalNumber(signal, constants.signals.SIGKILL);
+    if (!rec.State.Running) throw conflict(`Cannot kill container: ${ref}: Container ${rec.Id} is not running`);
     if (sig === constants.signals.SIGKILL) rec.ManuallyStopped = true;
     if (rec.State.Paused) await this.unpause(rec.Id);
     this.signalInit(rec, sig);
@@ -507,7 +508,7 @@ export class ContainerManager {
     const name = newName.startsWith('/') ? newName : `/${newName}`;
     if (!VALID_NAME.test(name)) throw invalid(`Invalid container name (${newName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     const other = this.find(name);
-    if (other && other.Name === name && other.Id !== rec.Id) throw conflict(`Conflict. The container name "${name}" is already in use by container "${other.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
+    if (other && other.Name === name && other.Id !== rec.Id) throw conflict(`Error when allocating new name: Conflict. The container name "${name}" is already in use by container "${other.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
     const old = rec.Name;
     rec.Name = name;
     this.save(rec);

@@ -75,6 +75,8 @@ export interface BuiltProcess {
   warnings: string[];
   /** named volumes to populate from the image at their target on first use */
   volumeTargets: { name: string; target: string }[];
+  /** Config.Hostname: the container's hostname, the host's with the host network (as dockerd) */
+  hostname: string;
 }
 
 export interface BuildProcessOptions {
@@ -217,7 +219,7 @@ export async function buildProcess(o: BuildProcessOptions): Promise<BuiltProcess
     ...(config.Tty && hc.ConsoleSize?.[0] && hc.ConsoleSize[1] ? { consoleSize: { height: hc.ConsoleSize[0], width: hc.ConsoleSize[1] } } : {}),
     resources: o.rootless ? undefined : resources,
   };
-  return { process, command, mounts: points, warnings, volumeTargets };
+  return { process, command, mounts: points, warnings, volumeTargets, hostname };
 }
 
 function readResolvConf(hc: DockerHostConfig): string {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDockerd, type TestDockerd } from '../../harness/dockerd';
 import { ensureUser, startEngine, type TestEngine } from '../../harness/engine';
@@ -184,6 +185,25 @@ describe('docker cp and docker diff next to dockerd (root)', function () {
     }
     assert.deepEqual(seen[0], seen[1]);
     assert.deepEqual(seen[0], ['/data 1000:1000 750', '/data/sub 1000:1000 700', '/data/sub/f 2000:3000 644', '/empty 1000:1000 750']);
+  });
+
+  it('kill and rename errors and Config.Hostname with the host network are dockerd\'s', async () => {
+    const seen = [];
+    for (const d of [engine, dockerd]) {
+      for (const n of ['err-a', 'err-b']) if (!names.includes(n)) names.push(n);
+      await d.docker(['rm', '-f', 'err-a', 'err-b']).catch(() => undefined);
+      await d.docker(['create', '--name', 'err-a', '--network', 'host', image, 'true']);
+      const id = (await d.docker(['create', '--name', 'err-b', image, 'true'])).stdout.trim();
+      const err = async (args: string[]) => (await d.docker(args).then(() => 'no error', (e: Error) => e.message)).replaceAll(id, '<id>').replace(/[0-9a-f]{64}/g, '<other>').trim();
+      seen.push({
+        kill: await err(['kill', 'err-b']),
+        rename: await err(['rename', 'err-b', 'err-a']),
+        hostname: (await d.docker(['inspect', '-f', '{{.Config.Hostname}}', 'err-a'])).stdout.trim(),
+      });
+    }
+    assert.deepEqual(seen[0], seen[1]);
+    assert.match(seen[0].kill, /Error response from daemon: Cannot kill container: err-b: Container <id> is not running/);
+    assert.equal(seen[0].hostname, os.hostname());
   });
 
   /** `docker diff` of a container that ran `cmd` on `d`, sorted (dockerd's order is not defined). */
