@@ -176,6 +176,16 @@ COPY --from=main /heredoc-run /
       const hostFlat = path.join(work, 'net-probe-host-flat');
       await flattenStoreImage(engine.dataRoot, 'net-probe:2', hostFlat);
       assertHostProbes(hostFlat);
+      // every step's slirp4netns went with its step
+      const left = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+        try {
+          const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+          return /\(slirp4netns\)/.test(stat) && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === engine.process.pid;
+        } catch {
+          return false;
+        }
+      });
+      assert.deepEqual(left, [], 'no slirp4netns of the engine left running');
     } finally {
       await servers.close();
     }
