@@ -38,7 +38,7 @@ import { markTopDir } from './topDir';
 import { lowerdirOf, MAX_LOWERDIR, StepStacks, type Stack, type StepMount } from './stepStack';
 import { pruneContexts, type BuildContext } from './context';
 import { hostStepResolvConf } from './resolvConf';
-import { executeCopy, planCopy, startCopyWorkers, type CopyPlan, type CopySourceRoot } from './copy';
+import { executeCopy, planCopy, startCopyWorkers, writeLayerInWorker, type CopyPlan, type CopySourceRoot } from './copy';
 import {
   applyMetadata, BuildError, commandLine, DEFAULT_PATH, DEFAULT_SHELL, envToMap, expand, instructionText,
 } from './instructions';
@@ -718,6 +718,18 @@ class BuildRun {
 
   /** Writes a layer's tar into the content store; its digest is its diffID (uncompressed). */
   private async storeLayer(entries: LayerEntry[]): Promise<{ digest: string; diffID: string; size: number }> {
+    // in a worker thread where one is free: written and hashed there, moved into the store here
+    const content = this.deps.images.content;
+    const tmp = content.ingestPath();
+    const off = await writeLayerInWorker({ entries, file: tmp, sourceDateEpoch: this.sourceDateEpoch }).catch(async (e) => {
+      await fs.promises.rm(tmp, { force: true });
+      throw e;
+    });
+    if (off) {
+      await content.adopt(tmp, off);
+      await content.setLayerInfo(off.digest, { diffId: off.digest, uncompressedSize: off.size });
+      return { digest: off.digest, diffID: off.digest, size: off.size };
+    }
     const pass = new PassThrough();
     const [stored, written] = await Promise.all([
       this.deps.images.content.ingest(pass),

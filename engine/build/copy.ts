@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { applyLayer, decompressor, detectCompression, resolveInRoot, type Compression } from '../image/layer';
+import { applyLayer, decompressor, detectCompression, resolveInRoot, writeLayerTarFile, type Compression, type LayerEntry } from '../image/layer';
 import type { KnownDigest } from './context';
 import { IgnoreMatcher } from './dockerignore';
 import { isRoot, setOwner } from './owner';
@@ -579,6 +579,36 @@ export async function runCopyJob(job: CopyJob): Promise<CopyResult> {
 
 interface CopyWorker {
   run(job: CopyJob): Promise<CopyResult>;
+  layer(job: LayerJob): Promise<{ digest: string; size: number }>;
+}
+
+/** A layer tar to write (uncompressed) into `file`, for a worker thread (see writeLayerInWorker). */
+export interface LayerJob {
+  entries: LayerEntry[];
+  file: string;
+  sourceDateEpoch?: number;
+}
+
+/** Runs a LayerJob here (in the worker thread); xattr values crossed as plain byte arrays. */
+export async function runLayerJob(job: LayerJob): Promise<{ digest: string; size: number }> {
+  for (const e of job.entries) {
+    if (e.xattrs) for (const k of Object.keys(e.xattrs)) e.xattrs[k] = Buffer.from(e.xattrs[k] as Uint8Array);
+  }
+  return writeLayerTarFile(job.entries, job.file, { sourceDateEpoch: job.sourceDateEpoch });
+}
+
+/**
+ * Writes a layer's uncompressed tar to `file` in a worker thread (the tar of thousands of small
+ * files is as many synchronous reads); undefined when no worker is free (the caller writes it).
+ */
+export async function writeLayerInWorker(job: LayerJob): Promise<{ digest: string; size: number } | undefined> {
+  const worker = copyWorkers?.take();
+  if (!worker) return undefined;
+  try {
+    return await worker.layer(job);
+  } finally {
+    copyWorkers?.give(worker);
+  }
 }
 
 /** Idle workers; a copy finding none runs here while one more starts for the next (at most MAX). */
@@ -598,10 +628,10 @@ class CopyWorkers {
     const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     const w = new Worker(this.file);
     w.unref();
-    const waiting = new Map<number, { resolve: (r: CopyResult) => void; reject: (e: Error) => void }>();
+    const waiting = new Map<number, { resolve: (r: never) => void; reject: (e: Error) => void }>();
     let next = 0;
     let dead = false;
-    w.on('message', (m: { id: number; result?: CopyResult; error?: { message: string; code?: string } }) => {
+    w.on('message', (m: { id: number; result?: never; error?: { message: string; code?: string } }) => {
       const p = waiting.get(m.id);
       waiting.delete(m.id);
       if (!p) return;
@@ -619,14 +649,16 @@ class CopyWorkers {
     };
     w.on('error', gone);
     w.on('exit', (code) => gone(new Error(`the copy worker exited (${code})`)));
+    const send = <T>(message: Record<string, unknown>) => new Promise<T>((resolve, reject) => {
+      if (dead) return reject(new Error('the copy worker exited'));
+      const id = ++next;
+      waiting.set(id, { resolve: resolve as (r: never) => void, reject });
+      w.ref(); // a job under way keeps the daemon's loop alive
+      w.postMessage({ id, ...message });
+    }).finally(() => { if (!waiting.size) w.unref(); });
     const worker: CopyWorker = {
-      run: (job) => new Promise((resolve, reject) => {
-        if (dead) return reject(new Error('the copy worker exited'));
-        const id = ++next;
-        waiting.set(id, { resolve, reject });
-        w.ref(); // a copy under way keeps the daemon's loop alive
-        w.postMessage({ id, job });
-      }).finally(() => { if (!waiting.size) w.unref(); }) as Promise<CopyResult>,
+      run: (job) => send<CopyResult>({ job }),
+      layer: (layer) => send<{ digest: string; size: number }>({ layer }),
     };
     w.once('online', () => { if (!dead) this.idle.push(worker); });
   }

@@ -125,6 +125,30 @@ export class ContentStore {
     }
   }
 
+  /** A fresh temp path in the ingest dir, for a blob written elsewhere (a worker thread) and then `adopt`ed. */
+  ingestPath(): string {
+    return path.join(this.ingestDir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  }
+
+  /**
+   * Moves a blob written and fsynced at `tmp` (from `ingestPath`) into the store as `expected`:
+   * its writer computed the digest over exactly the bytes it wrote (the layer writer of a worker
+   * thread), so only the size is checked again. The temp file is gone afterwards either way.
+   */
+  async adopt(tmp: string, expected: { digest: string; size: number }): Promise<IngestResult> {
+    assertDigest(expected.digest);
+    try {
+      if (path.dirname(tmp) !== this.ingestDir) throw new Error(`not an ingest path: ${tmp}`);
+      const size = (await fs.promises.stat(tmp)).size;
+      if (size !== expected.size) throw new SizeMismatchError(`size mismatch for ${expected.digest}: got ${size} bytes, expected ${expected.size}`);
+      await fs.promises.rename(tmp, this.blobPath(expected.digest));
+      await fsyncDir(this.blobsDir);
+      return { digest: expected.digest, size };
+    } finally {
+      await fs.promises.rm(tmp, { force: true });
+    }
+  }
+
   /** Streams `source` into the store; verifies digest and size when given. */
   async ingest(source: BlobSource, opts: IngestOptions = {}): Promise<IngestResult> {
     return this.ingestFrom(async () => source, opts);

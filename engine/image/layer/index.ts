@@ -9,4 +9,4 @@ export { diffDirs, diffOverlayUpper, type LayerEntry } from './diff';
 export { cleanRelative, PathEscapeError, resolveInRoot, resolveInRootSync } from './resolveInRoot';
 export { resolveUser, type ResolvedUser } from './rootfsUser';
 export type { EntryType, TarHeader } from './tarHeader';
-export { LAYER_MEDIA_TYPE_GZIP, LAYER_MEDIA_TYPE_TAR, writeLayer, writeLayerToFile, type LayerDigests, type WriteLayerOptions } from './write';
+export { LAYER_MEDIA_TYPE_GZIP, LAYER_MEDIA_TYPE_TAR, writeLayer, writeLayerTarFile, writeLayerToFile, type LayerDigests, type WriteLayerOptions } from './write';

@@ -189,6 +189,28 @@ export async function writeLayer(entries: Iterable<LayerEntry> | AsyncIterable<L
   };
 }
 
+/**
+ * Writes the uncompressed tar of `entries` to `file` (created exclusively, fsynced) with
+ * synchronous writes, for a worker thread; the sha256 of the tar is both its digest and diffID.
+ */
+export async function writeLayerTarFile(entries: Iterable<LayerEntry>, file: string, opts: { sourceDateEpoch?: number } = {}): Promise<{ digest: string; size: number }> {
+  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    for await (const chunk of tarChunks(entries, opts.sourceDateEpoch)) {
+      hash.update(chunk);
+      let off = 0;
+      while (off < chunk.length) off += fs.writeSync(fd, chunk, off, chunk.length - off);
+      size += chunk.length;
+    }
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { digest: `sha256:${hash.digest('hex')}`, size };
+}
+
 /** Writes the layer to a new temp file in `dir` (for callers without a content-store writer). */
 export async function writeLayerToFile(entries: Iterable<LayerEntry> | AsyncIterable<LayerEntry>, dir: string, opts: WriteLayerOptions = {}): Promise<LayerDigests & { file: string }> {
   await fs.promises.mkdir(dir, { recursive: true });
