@@ -156,11 +156,17 @@ export const register: RegisterRoutes = async (router: Router, engine: Engine) =
 
   router.post('/containers/{id}/update', async (ctx) => {
     const r = m.get(ctx.params.id);
-    const body = (await ctx.json<{ RestartPolicy?: DockerHostConfig['RestartPolicy'] }>()) ?? {};
+    const body = (await ctx.json<Record<string, unknown> & { RestartPolicy?: DockerHostConfig['RestartPolicy'] }>()) ?? {};
     const warnings: string[] = [];
+    // the cgroup limits the engine has (set now in a running container's cgroups, and kept for its next start)
+    const LIMITS = ['Memory', 'MemorySwap', 'NanoCpus', 'CpuQuota', 'CpuPeriod', 'CpuShares', 'PidsLimit'] as const;
+    const limits: Record<string, number> = {};
+    for (const k of LIMITS) if (body[k] !== undefined && body[k] !== null && body[k] !== 0) limits[k] = body[k] as number;
+    if (Object.keys(limits).length) warnings.push(...await m.updateResources(r.Id, limits));
     if (body.RestartPolicy) m.updateRestartPolicy(r.Id, body.RestartPolicy);
-    const other = Object.keys(body).filter((k) => k !== 'RestartPolicy' && (body as Record<string, unknown>)[k]);
-    if (other.length) warnings.push(`Not applied to the running container (needs a restart): ${other.join(', ')}`);
+    // anything else the CLI sent with a value (swap, blkio, cpuset…) the engine does not have: say so, change nothing
+    const other = Object.keys(body).filter((k) => k !== 'RestartPolicy' && !(LIMITS as readonly string[]).includes(k) && body[k] && !(Array.isArray(body[k]) && (body[k] as unknown[]).length === 0));
+    if (other.length) warnings.push(`Not supported, not applied: ${other.join(', ')}`);
     ctx.send(200, { Warnings: warnings });
   });
 

@@ -18,7 +18,7 @@ import type { VolumeStore } from '../volumes';
 import { defaultMonitorCommand, MonitorLauncher, monitorPid, readExit, waitForExit } from './monitorClient';
 import { ImageLayers } from './imageLayers';
 import { generateName, VALID_NAME } from './names';
-import { buildProcess, configEnv } from './processConfig';
+import { buildProcess, configEnv, resourcesOf } from './processConfig';
 import { ContainerStore } from './store';
 import type { ContainerRecord, ContainerState, DockerContainerConfig, DockerHostConfig } from './types';
 
@@ -218,7 +218,8 @@ export class ContainerManager {
           StopSignal: config.StopSignal || imageConfig.config?.StopSignal || undefined,
           Healthcheck: config.Healthcheck ?? imageConfig.config?.Healthcheck,
         },
-        HostConfig: { ...hostConfig, NetworkMode: built.process.network === 'none' ? 'none' : 'host' },
+        // with a memory limit and no swap limit, memory + swap is twice the memory (dockerd's default)
+        HostConfig: { ...hostConfig, ...(hostConfig.Memory && !hostConfig.MemorySwap ? { MemorySwap: hostConfig.Memory * 2 } : {}), NetworkMode: built.process.network === 'none' ? 'none' : 'host' },
         Image: imageRec.id,
         State: emptyState(),
         RestartCount: 0,
@@ -480,6 +481,39 @@ export class ContainerManager {
     if (rec.HostConfig.AutoRemove && policy?.Name && policy.Name !== 'no') throw invalid('Restart policy cannot be updated because AutoRemove is enabled for the container');
     rec.HostConfig.RestartPolicy = policy;
     this.save(rec);
+  }
+
+  /**
+   * docker update of the cgroup limits: recorded in HostConfig and the container's process spec
+   * (the next start has them) and, for a running container, set in its cgroups by the runtime now
+   * (as dockerd). Rootless there are no cgroups: recorded, and the warning says they do nothing.
+   */
+  async updateResources(ref: string, limits: Pick<DockerHostConfig, 'Memory' | 'MemorySwap' | 'NanoCpus' | 'CpuQuota' | 'CpuPeriod' | 'CpuShares' | 'PidsLimit'>): Promise<string[]> {
+    const rec = this.get(ref);
+    for (const [k, v] of Object.entries(limits)) {
+      if (v !== undefined && v !== null && (!Number.isSafeInteger(v) || (v < 0 && k !== 'PidsLimit' && !(k === 'MemorySwap' && v === -1)))) throw invalid(`invalid ${k}: ${JSON.stringify(v)}`);
+    }
+    // dockerd's rules: a new memory limit above the swap limit needs a new swap limit with it
+    if (limits.Memory && limits.Memory > (rec.HostConfig.MemorySwap ?? 0) && !limits.MemorySwap) throw invalid('Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
+    const memory = limits.Memory || rec.HostConfig.Memory;
+    if (limits.MemorySwap && limits.MemorySwap > 0 && memory && limits.MemorySwap < memory) throw invalid('Minimum memoryswap limit should be larger than memory limit, see usage');
+    if (limits.NanoCpus && (limits.CpuQuota || limits.CpuPeriod)) throw invalid('Conflicting options: Nano CPUs and CPU Period cannot both be set');
+    const hc = { ...rec.HostConfig };
+    for (const [k, v] of Object.entries(limits)) if (v !== undefined && v !== null && v !== 0) (hc as Record<string, unknown>)[k] = v;
+    if (limits.NanoCpus) { delete hc.CpuQuota; delete hc.CpuPeriod; }
+    if (limits.CpuQuota || limits.CpuPeriod) delete hc.NanoCpus;
+    const resources = resourcesOf(hc);
+    const ex = this.o.executor;
+    const warnings: string[] = [];
+    if (this.rootless) warnings.push('Resource limits are ignored: the rootless runtime has no cgroups on this host.');
+    else if (rec.State.Running) {
+      if (!ex.update || (rec.HostConfig.Runtime ?? ex.name) !== ex.name) throw notSupported(`updating the limits of a running container is not supported by the ${rec.HostConfig.Runtime ?? ex.name} runtime here`);
+      await ex.update(rec.Id, resources);
+    }
+    rec.HostConfig = hc;
+    if (!this.rootless) rec.Process = { ...rec.Process, resources };
+    this.save(rec);
+    return warnings;
   }
 
   // ---------- wait / rename / remove ----------

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { ContainerConfig as ImageContainerConfig } from '../../image';
 import { resolveInRoot, resolveUser } from '../../image/layer';
 import { invalid } from '../errors';
-import type { MountSpec, ProcessSpec } from '../executor';
+import type { MountSpec, ProcessSpec, ResourceLimits } from '../executor';
 import type { VolumeStore } from '../volumes';
 import { findInitBinary, INIT_CANDIDATES, INIT_TARGET } from './initBinary';
 import type { DockerContainerConfig, DockerHostConfig, MountPoint } from './types';
@@ -65,6 +65,32 @@ export function networkOf(hc: DockerHostConfig): { network: 'host' | 'none'; war
 
 function parseTmpfsOptions(opts: string): string[] {
   return opts.split(',').map((o) => o.trim()).filter(Boolean);
+}
+
+let swapAccountingKnown: boolean | undefined;
+/** Whether the kernel accounts swap per cgroup (v1 memory.memsw.*, or cgroup v2): else a swap limit cannot be set. */
+function swapAccounting(): boolean {
+  swapAccountingKnown ??= fs.existsSync('/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes') || fs.existsSync('/sys/fs/cgroup/cgroup.controllers');
+  return swapAccountingKnown;
+}
+
+/** The cgroup limits of a HostConfig (create, and docker update); memory + swap twice the memory unless given, as dockerd. */
+export function resourcesOf(hc: DockerHostConfig): ResourceLimits {
+  const resources: ResourceLimits = {};
+  if (hc.Memory) {
+    resources.memory = hc.Memory;
+    if (swapAccounting()) resources.memorySwap = hc.MemorySwap || hc.Memory * 2;
+  }
+  if (hc.NanoCpus) {
+    resources.cpuPeriod = 100000;
+    resources.cpuQuota = Math.round((hc.NanoCpus / 1e9) * 100000);
+  } else if (hc.CpuQuota) {
+    resources.cpuQuota = hc.CpuQuota;
+    resources.cpuPeriod = hc.CpuPeriod || 100000;
+  }
+  if (hc.CpuShares) resources.cpuShares = hc.CpuShares;
+  if (hc.PidsLimit && hc.PidsLimit > 0) resources.pidsLimit = hc.PidsLimit;
+  return resources;
 }
 
 export interface BuiltProcess {
@@ -178,17 +204,7 @@ export async function buildProcess(o: BuildProcessOptions): Promise<BuiltProcess
     if (!taken.has(target)) mounts.unshift({ type: 'bind', source: file, target, readonly: !!hc.ReadonlyRootfs });
   }
 
-  const resources: ProcessSpec['resources'] = {};
-  if (hc.Memory) resources.memory = hc.Memory;
-  if (hc.NanoCpus) {
-    resources.cpuPeriod = 100000;
-    resources.cpuQuota = Math.round((hc.NanoCpus / 1e9) * 100000);
-  } else if (hc.CpuQuota) {
-    resources.cpuQuota = hc.CpuQuota;
-    resources.cpuPeriod = hc.CpuPeriod || 100000;
-  }
-  if (hc.CpuShares) resources.cpuShares = hc.CpuShares;
-  if (hc.PidsLimit && hc.PidsLimit > 0) resources.pidsLimit = hc.PidsLimit;
+  const resources = resourcesOf(hc);
   if (o.rootless && Object.keys(resources).length) {
     warnings.push('Resource limits are ignored: the rootless runtime has no cgroups on this host.');
   }

@@ -52,6 +52,8 @@ export interface DockerHostConfig {
   RestartPolicy?: RestartPolicy;
   ReadonlyRootfs?: boolean;
   Memory?: number;
+  /** memory + swap in bytes; -1 unlimited; 0 / absent with Memory: twice Memory (dockerd's default) */
+  MemorySwap?: number;
   NanoCpus?: number;
   CpuQuota?: number;
   CpuPeriod?: number;

@@ -10,10 +10,10 @@ import { inV1View, sealedRuntime, V1_VIEW_UNSHARE_FLAGS, v1ViewShell, type Seale
 import { waitFrozen } from './freezer';
 import { inUserNamespace, type IdMapping } from './idMapping';
 import { inPrivateNetwork, startPrivateNetwork, type PrivateNetwork } from './network';
-import { generateOciSpec } from './ociSpec';
+import { generateOciSpec, ociLimits } from './ociSpec';
 import { runArgv, withPty } from './process';
 import { promisify } from 'node:util';
-import type { ExecSpec, Executor, PreparedProcess, ProcessSpec, RunIO, RunResult } from './types';
+import type { ExecSpec, Executor, PreparedProcess, ProcessSpec, ResourceLimits, RunIO, RunResult } from './types';
 
 const execFileP = promisify(execFile);
 
@@ -41,6 +41,7 @@ export class OciExecutor implements Executor {
   readonly pause?: (id: string) => Promise<void>;
   readonly resume?: (id: string) => Promise<void>;
   readonly cgroupPath?: (id: string) => string;
+  readonly update?: (id: string, limits: ResourceLimits) => Promise<void>;
 
   constructor(private readonly opts: OciExecutorOptions) {
     this.name = opts.userns ? `rootless-${opts.runtime}` : opts.runtime;
@@ -53,6 +54,18 @@ export class OciExecutor implements Executor {
       };
       this.resume = async (id) => { await execFileP(opts.binary, ['--root', opts.stateRoot, 'resume', id]); };
       this.cgroupPath = (id) => `${opts.cgroupParent ?? ''}/${id}`;
+      // docker update: the runtime writes the new limits into the container's cgroups (the resources JSON in a private temp file)
+      this.update = async (id, limits) => {
+        const file = path.join(this.bundleRoot, `update-${id}-${randomBytes(6).toString('hex')}.json`);
+        fs.writeFileSync(file, JSON.stringify(ociLimits(limits)), { mode: 0o600 });
+        try {
+          await execFileP(opts.binary, ['--root', opts.stateRoot, 'update', '--resources', file, id]);
+        } catch (e) {
+          throw new Error(`${opts.runtime} update: ${((e as { stderr?: string }).stderr || (e as Error).message).trim()}`);
+        } finally {
+          fs.rmSync(file, { force: true });
+        }
+      };
     }
     // next to the runtime's root, not in it (the runtime takes every directory there for a container)
     this.bundleRoot = path.join(path.dirname(opts.stateRoot), 'bundles');

@@ -2,7 +2,7 @@
 // private pid/ipc/uts/mount namespaces, a network namespace unless `host`, masked and read-only
 // /proc paths, the standard device allow-list, and cgroup limits.
 import { resolveCapabilities } from './capabilities';
-import type { MountSpec, ProcessSpec } from './types';
+import type { MountSpec, ProcessSpec, ResourceLimits } from './types';
 
 const MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
   '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'];
@@ -31,6 +31,15 @@ export interface OciSpecOptions {
   netnsPath?: string;
 }
 
+/** The memory, cpu and pids parts of the spec's `linux.resources` (also what `crun/runc update --resources` reads). */
+export function ociLimits(r: ResourceLimits): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (r.memory) out.memory = { limit: r.memory, ...(r.memorySwap ? { swap: r.memorySwap } : {}) };
+  if (r.cpuQuota || r.cpuShares) out.cpu = { ...(r.cpuQuota ? { quota: r.cpuQuota, period: r.cpuPeriod ?? 100000 } : {}), ...(r.cpuShares ? { shares: r.cpuShares } : {}) };
+  if (r.pidsLimit) out.pids = { limit: r.pidsLimit };
+  return out;
+}
+
 export function generateOciSpec(spec: ProcessSpec, opts: OciSpecOptions = {}) {
   const caps = resolveCapabilities(spec.capAdd, spec.capDrop);
   const privileged = caps.length > 30;
@@ -41,9 +50,7 @@ export function generateOciSpec(spec: ProcessSpec, opts: OciSpecOptions = {}) {
   const resources: Record<string, unknown> = {
     devices: [{ allow: false, access: 'rwm' }, ...ALLOWED_DEVICES.map(([major, minor]) => ({ allow: true, type: 'c', major, ...(minor === null ? {} : { minor }), access: 'rwm' }))],
   };
-  if (r.memory) resources.memory = { limit: r.memory };
-  if (r.cpuQuota || r.cpuShares) resources.cpu = { ...(r.cpuQuota ? { quota: r.cpuQuota, period: r.cpuPeriod ?? 100000 } : {}), ...(r.cpuShares ? { shares: r.cpuShares } : {}) };
-  if (r.pidsLimit) resources.pids = { limit: r.pidsLimit };
+  Object.assign(resources, ociLimits(r));
   return {
     ociVersion: '1.0.2',
     process: {

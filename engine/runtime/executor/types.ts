@@ -29,6 +29,8 @@ export interface Rlimit {
 export interface ResourceLimits {
   /** bytes */
   memory?: number;
+  /** memory + swap in bytes (OCI memory.swap); -1 unlimited */
+  memorySwap?: number;
   /** CFS quota/period in microseconds */
   cpuQuota?: number;
   cpuPeriod?: number;
@@ -117,4 +119,6 @@ export interface Executor {
   resume?(id: string): Promise<void>;
   /** The container's cgroup (v1 path below each controller's mount), for stats; absent without cgroups. */
   cgroupPath?(id: string): string;
+  /** Sets the cgroup limits of running container `id` (docker update); absent without cgroups. */
+  update?(id: string, limits: ResourceLimits): Promise<void>;
 }

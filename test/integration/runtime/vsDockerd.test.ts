@@ -206,6 +206,51 @@ describe('docker cp and docker diff next to dockerd (root)', function () {
     assert.equal(seen[0].hostname, os.hostname());
   });
 
+  it('docker run -m sets twice the memory as memory + swap, as dockerd', async () => {
+    const seen = [];
+    for (const d of [engine, dockerd]) {
+      if (!names.includes('mem')) names.push('mem');
+      await d.docker(['rm', '-f', 'mem']).catch(() => undefined);
+      await d.docker(['run', '-d', '--name', 'mem', '--network', 'none', '-m', '32m', image, 'sleep', '300']);
+      const pid = (await d.docker(['inspect', '-f', '{{.State.Pid}}', 'mem'])).stdout.trim();
+      const row = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').map((l) => l.split(':')).find((r) => r[1]?.split(',').includes('memory'));
+      const f = (n: string) => fs.readFileSync(`/sys/fs/cgroup/memory${row![2]}/${n}`, 'utf8').trim();
+      seen.push([f('memory.limit_in_bytes'), f('memory.memsw.limit_in_bytes'), (await d.docker(['inspect', '-f', '{{.HostConfig.MemorySwap}}', 'mem'])).stdout.trim()]);
+    }
+    assert.deepEqual(seen[0], seen[1]);
+    assert.deepEqual(seen[0], [String(32 << 20), String(64 << 20), String(64 << 20)]);
+  });
+
+  it('docker update sets memory, CPU and pids limits of a running container now and for its next start, as dockerd', async () => {
+    /** the container's cgroup files, found through /proc/<pid>/cgroup of its init (dockerd's and ours are in different places) */
+    const limits = async (d: Daemon, name: string) => {
+      const pid = (await d.docker(['inspect', '-f', '{{.State.Pid}}', name])).stdout.trim();
+      const cg = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').map((l) => l.split(':'));
+      const file = (ctrl: string, f: string) => {
+        const row = cg.find((r) => r[1]?.split(',').includes(ctrl));
+        return fs.readFileSync(`/sys/fs/cgroup/${ctrl}${row![2]}/${f}`, 'utf8').trim();
+      };
+      return { memory: file('memory', 'memory.limit_in_bytes'), memsw: file('memory', 'memory.memsw.limit_in_bytes'), pids: file('pids', 'pids.max'), quota: file('cpu', 'cpu.cfs_quota_us'), period: file('cpu', 'cpu.cfs_period_us') };
+    };
+    const seen = [];
+    for (const d of [engine, dockerd]) {
+      await running(d, 'upd');
+      const { stdout } = await d.docker(['update', '--memory', '64m', '--memory-swap', '128m', '--pids-limit', '77', '--cpus', '0.5', 'upd']);
+      assert.equal(stdout.trim(), 'upd', 'no warnings');
+      const now = await limits(d, 'upd');
+      const hc = (await d.docker(['inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}}', 'upd'])).stdout.trim();
+      await d.docker(['restart', '-t', '0', 'upd']);
+      seen.push({ now, hc, afterRestart: await limits(d, 'upd') });
+    }
+    assert.deepEqual(seen[0], seen[1]);
+    assert.deepEqual(seen[0].now, { memory: String(64 << 20), memsw: String(128 << 20), pids: '77', quota: '50000', period: '100000' });
+    assert.equal(seen[0].hc, `${64 << 20} ${128 << 20} 500000000 77`);
+    // dockerd's rules for memory and swap
+    await assert.rejects(engine.docker(['update', '--memory', '256m', 'upd']), /Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time/);
+    await assert.rejects(engine.docker(['update', '--memory', '64m', '--memory-swap', '32m', 'upd']), /Minimum memoryswap limit should be larger than memory limit/);
+    await assert.rejects(engine.docker(['update', '--cpus', '0.5', '--cpu-quota', '1000', 'upd']), /Conflicting options: Nano CPUs and CPU Period cannot both be set/);
+  });
+
   /** `docker diff` of a container that ran `cmd` on `d`, sorted (dockerd's order is not defined). */
   async function diffOf(d: Daemon, name: string, cmd: string): Promise<string[]> {
     if (!names.includes(name)) names.push(name);
