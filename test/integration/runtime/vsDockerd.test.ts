@@ -1,8 +1,9 @@
-// docker cp into a container and docker diff on our engine next to dockerd (Debian's docker.io,
-// the same docker CLI, the same busybox image from the local registry): the owners and modes of
-// what `docker cp` (with and without -a) extracts, and the changes `docker diff` lists (the
-// files bind-mounted at /etc/hosts, /etc/hostname and /etc/resolv.conf are no change, nor is the
-// /etc that holds them).
+// Containers on our engine next to dockerd (Debian's docker.io, the same docker CLI, the same
+// busybox image from the local registry): the owners and modes of what `docker cp` (with and
+// without -a) extracts and what it refuses to replace, named volumes populated from the image,
+// the changes `docker diff` lists (the files bind-mounted at /etc/hosts, /etc/hostname and
+// /etc/resolv.conf are no change, nor is the /etc that holds them), `docker update` and `-m` in
+// the cgroup files, and some error messages.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -16,7 +17,7 @@ import { removeDir, tempDir } from '../../harness/services';
 
 type Daemon = TestEngine | TestDockerd;
 
-describe('docker cp and docker diff next to dockerd (root)', function () {
+describe('containers next to dockerd: docker cp, volumes, diff, update (root)', function () {
   this.timeout(240000);
   let registry: TestRegistry;
   let engine: TestEngine;
