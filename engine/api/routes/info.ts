@@ -87,7 +87,8 @@ async function info(ctx: RequestContext): Promise<void> {
     ContainerdCommit: { ID: '', Expected: '' },
     RuncCommit: { ID: '', Expected: '' },
     InitCommit: { ID: '', Expected: '' },
-    SecurityOptions: (process.getuid?.() ?? 0) === 0 ? ['name=seccomp,profile=builtin'] : ['name=seccomp,profile=builtin', 'name=rootless'],
+    // the bubblewrap fallback (`rootless`) runs without the seccomp filter (docs/security.md)
+    SecurityOptions: [...((engine.containers?.runtime ?? engine.runtime) === 'rootless' ? [] : ['name=seccomp,profile=builtin']), ...((process.getuid?.() ?? 0) === 0 ? [] : ['name=rootless'])],
     Warnings: null,
     ApiVersion: API_VERSION,
   });

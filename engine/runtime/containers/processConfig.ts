@@ -230,12 +230,33 @@ export async function buildProcess(o: BuildProcessOptions): Promise<BuiltProcess
     readonlyRootfs: !!hc.ReadonlyRootfs,
     capAdd: hc.Privileged ? ['ALL'] : hc.CapAdd ?? [],
     capDrop: hc.CapDrop ?? [],
+    ...securityOptions(hc),
     tty: !!config.Tty,
     // the first size comes with the spec: crun does not relay size changes of its own terminal to the container's console
     ...(config.Tty && hc.ConsoleSize?.[0] && hc.ConsoleSize[1] ? { consoleSize: { height: hc.ConsoleSize[0], width: hc.ConsoleSize[1] } } : {}),
     resources: o.rootless ? undefined : resources,
   };
   return { process, command, mounts: points, warnings, volumeTargets, hostname };
+}
+
+/**
+ * `--privileged` and `--security-opt`: `seccomp=unconfined` (and --privileged) turn the default
+ * seccomp filter off, `no-new-privileges[=true]` sets no_new_privs; a custom seccomp profile is
+ * refused (not supported); `apparmor=` and `label=` are accepted and have nothing to act on.
+ */
+export function securityOptions(hc: DockerHostConfig): Pick<ProcessSpec, 'seccomp' | 'noNewPrivileges'> {
+  let seccomp: ProcessSpec['seccomp'] = hc.Privileged ? 'unconfined' : 'default';
+  let noNewPrivileges = false;
+  for (const opt of hc.SecurityOpt ?? []) {
+    const [key, value] = opt.includes('=') ? [opt.slice(0, opt.indexOf('=')), opt.slice(opt.indexOf('=') + 1)] : opt.split(':', 2);
+    if (key === 'no-new-privileges' && (value === undefined || value === 'true' || value === 'false')) noNewPrivileges = value !== 'false';
+    else if (key === 'seccomp' && value === 'unconfined') seccomp = 'unconfined';
+    else if (key === 'seccomp' && value !== undefined) throw invalid('custom seccomp profiles are not supported: use the default filter or --security-opt seccomp=unconfined');
+    // no AppArmor or SELinux here: their options have nothing to act on (as with dockerd on such a host)
+    else if ((key === 'apparmor' || key === 'label') && value !== undefined) continue;
+    else throw invalid(`invalid --security-opt: ${JSON.stringify(opt)} (supported: seccomp=unconfined, no-new-privileges, apparmor=…, label=…)`);
+  }
+  return { seccomp, noNewPrivileges };
 }
 
 function readResolvConf(hc: DockerHostConfig): string {

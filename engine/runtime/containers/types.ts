@@ -63,6 +63,7 @@ export interface DockerHostConfig {
   /** [height, width] of the client's terminal (`-t`), sent with create */
   ConsoleSize?: [number, number] | null;
   Privileged?: boolean;
+  SecurityOpt?: string[] | null;
   Dns?: string[] | null;
   LogConfig?: { Type?: string; Config?: Record<string, string> };
   [k: string]: unknown;

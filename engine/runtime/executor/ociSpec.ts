@@ -1,7 +1,8 @@
 // Generates an OCI runtime spec (config.json) for crun/runc from a ProcessSpec, with Docker's defaults:
 // private pid/ipc/uts/mount namespaces, a network namespace unless `host`, masked and read-only
-// /proc paths, the standard device allow-list, and cgroup limits.
+// /proc paths, the standard device allow-list, the default seccomp filter, and cgroup limits.
 import { resolveCapabilities } from './capabilities';
+import { defaultSeccomp } from './seccomp';
 import type { MountSpec, ProcessSpec, ResourceLimits } from './types';
 
 const MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
@@ -63,7 +64,7 @@ export function generateOciSpec(spec: ProcessSpec, opts: OciSpecOptions = {}) {
       capabilities: { bounding: caps, effective: caps, permitted: caps },
       // no rlimits by default: the process inherits the engine's (like dockerd's), which may be capped
       rlimits: spec.rlimits ?? [],
-      noNewPrivileges: false,
+      noNewPrivileges: !!spec.noNewPrivileges,
       oomScoreAdj: 0,
     },
     root: { path: spec.rootfs, readonly: !!spec.readonlyRootfs },
@@ -81,6 +82,7 @@ export function generateOciSpec(spec: ProcessSpec, opts: OciSpecOptions = {}) {
     ],
     linux: {
       namespaces,
+      ...(spec.seccomp === 'unconfined' ? {} : { seccomp: defaultSeccomp(caps) }),
       ...(opts.cgroupsPath ? { cgroupsPath: opts.cgroupsPath } : {}),
       ...(opts.noCgroups ? {} : { resources }),
       maskedPaths: privileged ? [] : MASKED_PATHS,

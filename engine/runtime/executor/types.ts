@@ -59,6 +59,10 @@ export interface ProcessSpec {
   /** capability names with or without the `CAP_` prefix; `ALL` is accepted */
   capAdd?: string[];
   capDrop?: string[];
+  /** the default seccomp filter (seccomp.ts) unless `unconfined` (--privileged, `--security-opt seccomp=unconfined`) */
+  seccomp?: 'default' | 'unconfined';
+  /** `--security-opt no-new-privileges`: setuid binaries and file capabilities grant nothing */
+  noNewPrivileges?: boolean;
   rlimits?: Rlimit[];
   /** allocate a terminal for the process (stdin/stdout are then one PTY stream) */
   tty?: boolean;
