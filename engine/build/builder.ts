@@ -990,6 +990,8 @@ class BuildRun {
     const argEnv = [...run.args].filter(([k, v]) => v !== undefined && !envToMap(cfg.Env).has(k)).map(([k, v]) => `${k}=${v}`).sort();
     const proxyEnv = PROXY_ARGS.filter((p) => this.buildArgs.has(p.name) && !run.args.has(p.name)).map((p) => `${p.name}=${this.buildArgs.get(p.name)}`);
     const network = runNetwork(inst.network?.value, this.opts.networkMode);
+    // BuildKit's security.insecure entitlement (all capabilities, no seccomp): the classic build API cannot grant it
+    if (inst.security?.value === 'insecure') throw new BuildError('RUN --security=insecure needs the security.insecure entitlement, which a build through this API cannot be granted');
     const mounts = inst.mounts.map((m) => Object.fromEntries([['type', m.type], ...m.options.map((o) => [o.key, o.value === undefined ? 'true' : expand(o.value, this.env(run), this.escape)])]) as Record<string, string>);
     const createdBy = `RUN ${argEnv.length ? `|${argEnv.length} ${argEnv.join(' ')} ` : ''}${args.join(' ')} # buildkit`;
     const key = stepKey(run.key, [createdBy, network, mounts]);

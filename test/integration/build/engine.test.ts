@@ -165,6 +165,17 @@ COPY --from=main /heredoc-run /
     await engine.docker(['build', '--network=host', '-t', 'net-host:2', dir], { env: CLASSIC, timeoutMs: 300_000 });
   });
 
+  it('RUN steps run under the default seccomp filter (as BuildKit\'s); --security=insecure is refused without its entitlement', async () => {
+    const dir = context('seccomp', { Dockerfile: 'FROM {{BASE}}\nRUN grep Seccomp: /proc/self/status > /seccomp; if unshare -U true 2>/dev/null; then echo allowed; else echo refused; fi > /userns\n' });
+    await build(dir, '-t', 'seccomp:1');
+    const out = path.join(work, 'seccomp-flat');
+    await flattenStoreImage(engine.dataRoot, 'seccomp:1', out);
+    assert.equal(fs.readFileSync(path.join(out, 'seccomp'), 'utf8'), 'Seccomp:\t2\n');
+    assert.equal(fs.readFileSync(path.join(out, 'userns'), 'utf8'), 'refused\n');
+    const insecure = context('insecure', { Dockerfile: 'FROM {{BASE}}\nRUN --security=insecure true\n' });
+    await assert.rejects(build(insecure, '-t', 'insecure:1'), /security\.insecure entitlement/);
+  });
+
   it('RUN networks: default = an own namespace with outbound access but not the host\'s loopback; none = nothing; host (entitled) = the host\'s', async () => {
     const servers = await startNetProbeServers();
     try {
