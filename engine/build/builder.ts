@@ -94,6 +94,9 @@ function checkPlatform(p: string | undefined): void {
   }
 }
 
+/** Snapshot keys of the kept base snapshots (Builder.base); a daemon that starts removes them. */
+const BASE_PREFIX = 'buildbase-';
+
 const shortId = (d: string) => d.replace(/^sha256:/, '').slice(0, 12);
 const configId = (c: ImageConfig) => `sha256:${createHash('sha256').update(JSON.stringify(c)).digest('hex')}`;
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
@@ -163,10 +166,49 @@ export class Builder {
     startCopyWorkers(); // COPY of a tree off the event loop's thread (copy.ts)
   }
 
+  /**
+   * Base snapshots by the diffIDs they hold: the read-only bottom of step stacks and views, shared
+   * by every build and kept mounted between builds (making one is a mount, on the first step's
+   * path); at most MAX_BASES, the least recently used going when no build runs.
+   */
+  private readonly bases = new Map<string, { key: string; rootfs: Promise<string>; usedAt: number }>();
+  private static readonly MAX_BASES = 8;
+  private running = 0;
+
+  /** The rootfs of the base snapshot of `chain` (diffIDs joined), made from `layers` the first time. */
+  base(chain: string, layers: () => LayerSource[]): Promise<string> {
+    let b = this.bases.get(chain);
+    if (!b) {
+      const key = `${BASE_PREFIX}${randomBytes(8).toString('hex')}`;
+      const rootfs = this.deps.snapshotter.prepare(key, layers());
+      b = { key, rootfs, usedAt: 0 };
+      this.bases.set(chain, b);
+      rootfs.catch(() => {
+        if (this.bases.get(chain) === b) this.bases.delete(chain);
+        void this.deps.snapshotter.remove(key).catch(() => undefined);
+      });
+    }
+    b.usedAt = Date.now();
+    return b.rootfs;
+  }
+
+  /** Removes base snapshots beyond `keep` (least recently used first); only while no build runs. */
+  private async dropBases(keep: number): Promise<void> {
+    if (this.running) return;
+    const old = [...this.bases.entries()].sort((a, b) => a[1].usedAt - b[1].usedAt).slice(0, Math.max(0, this.bases.size - keep));
+    for (const [chain] of old) this.bases.delete(chain); // before any await: a build starting now makes its own
+    for (const [, b] of old) {
+      await b.rootfs.catch(() => undefined);
+      await this.deps.snapshotter.remove(b.key).catch(() => undefined);
+    }
+  }
+
   async build(opts: BuildOptions): Promise<BuildResult> {
+    this.running++;
     try {
       return await new BuildRun(this, this.deps, opts).run();
     } finally {
+      this.running--;
       // after the answer, off the build's path: unreferenced layer dirs beyond the budget go
       this.sweeping ??= this.sweepLayerDirs().catch((e) => this.deps.debug?.(`layer dir sweep: ${(e as Error).message}`)).finally(() => { this.sweeping = undefined; });
     }
@@ -183,6 +225,7 @@ export class Builder {
   private async sweepLayerDirs(): Promise<void> {
     await Promise.allSettled([...this.cleanups]);
     await new Promise((r) => setImmediate(r));
+    await this.dropBases(Builder.MAX_BASES);
     const referenced = new Set((await this.cache.entries()).flatMap((e) => e.config.rootfs.diff_ids));
     await this.layerDirs.sweep(referenced);
   }
@@ -202,6 +245,7 @@ export class Builder {
    */
   async prune(): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
     await Promise.allSettled([...this.cleanups]);
+    await this.dropBases(0);
     const { deleted, bytes } = await this.cache.prune();
     await this.layerDirs.prune();
     await this.deps.images.gc();
@@ -224,7 +268,7 @@ export class Builder {
     const steps = path.join(this.buildRoot, 'steps');
     await killProcessesRootedAt(steps);
     for (const key of this.deps.snapshotter.list()) {
-      if (/^(build|view)-/.test(key)) {
+      if (/^(build|view|buildbase)-/.test(key)) {
         await killProcessesRootedAt(path.dirname(this.deps.snapshotter.rootfs(key)));
         await this.deps.snapshotter.remove(key).catch(() => undefined);
       }
@@ -258,8 +302,6 @@ class BuildRun {
   private totalSteps = 0;
   private readonly snapshots = new Set<string>();
   private readonly stacks: StepStacks;
-  /** Base snapshots of this build by the diffIDs they hold (shared by every stack and view on them). */
-  private readonly bases = new Map<string, Promise<string>>();
   /** Releases of the layer dirs this build has in its mounts. */
   private readonly layerDirUses: (() => void)[] = [];
   /** Every stage run started (their output chains are flushed before an error is reported). */
@@ -357,7 +399,6 @@ class BuildRun {
   private async cleanUp(): Promise<void> {
     await Promise.allSettled(this.stageRuns.values());
     await this.stacks.dispose();
-    await Promise.allSettled(this.bases.values());
     for (const key of this.snapshots) await this.deps.snapshotter.remove(key).catch(() => undefined);
     for (const d of this.createdDirs) await this.builder.layerDirs.discard(d).catch(() => undefined);
     for (const release of this.layerDirUses) release();
@@ -773,20 +814,13 @@ class BuildRun {
     const kept = diffIds.map((d) => dirs.path(d));
     let k = diffIds.length;
     while (k > 0 && kept[k - 1]) k--;
-    const baseGuess = this.deps.snapshotter.rootfs(`build-${'0'.repeat(16)}`);
+    const baseGuess = this.deps.snapshotter.rootfs(`${BASE_PREFIX}${'0'.repeat(16)}`);
     while (k < diffIds.length && lowerdirOf({ base: baseGuess, uppers: kept.slice(k) as string[] }).length > MAX_LOWERDIR) k++;
     const uppers = kept.slice(k) as string[];
     // registered before the first await, so a sweep never takes a dir this build is about to mount
     this.layerDirUses.push(dirs.use(uppers));
     const chain = diffIds.slice(0, k).join(',');
-    let base = this.bases.get(chain);
-    if (!base) {
-      const key = `build-${randomBytes(8).toString('hex')}`;
-      this.snapshots.add(key);
-      base = this.deps.snapshotter.prepare(key, this.layerSources(state, k));
-      base.catch(() => undefined);
-      this.bases.set(chain, base);
-    }
+    const base = this.builder.base(chain, () => this.layerSources(state, k));
     return { base: await base, uppers, covered: diffIds.length };
   }
 
