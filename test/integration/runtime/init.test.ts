@@ -2,29 +2,25 @@
 // image from the local registry): the same PID 1, command line, init binary, exit code on stop,
 // inspect fields and docker diff entries.
 import assert from 'node:assert/strict';
-import { startDockerd, type TestDockerd } from '../../harness/dockerd';
-import { startEngine, type TestEngine } from '../../harness/engine';
-import { pushBusyboxImage } from '../../harness/images';
-import { startRegistry, type TestRegistry } from '../../harness/registry';
+import type { TestDockerd } from '../../harness/dockerd';
+import type { TestEngine } from '../../harness/engine';
+import { startSideBySide, type SideBySide } from '../../harness/sideBySide';
 
 describe('--init next to dockerd (root)', function () {
   this.timeout(180000);
-  let registry: TestRegistry;
+  let both: SideBySide;
   let engine: TestEngine;
   let dockerd: TestDockerd;
   let image: string;
 
   before(async function () {
     if (process.getuid?.() !== 0) this.skip();
-    registry = await startRegistry();
-    [engine, dockerd] = await Promise.all([startEngine({ runtime: 'auto' }), startDockerd()]);
-    await pushBusyboxImage(registry.host, 'busybox', 'latest');
-    image = `${registry.host}/busybox:latest`;
-    await Promise.all([engine.docker(['pull', '-q', image]), dockerd.docker(['pull', '-q', image])]);
+    both = await startSideBySide();
+    ({ engine, dockerd, image } = both);
   });
   after(async () => {
     for (const d of [engine, dockerd]) await d?.docker(['rm', '-f', 'init-sleep', 'init-true']).catch(() => undefined);
-    await Promise.all([engine?.stop(), dockerd?.stop(), registry?.stop()]);
+    await both?.stop();
   });
 
   /** What a `--init` container shows, through the docker CLI of `d` (PIDs other than 1 differ between engines and are left out). */

@@ -4,10 +4,9 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startDockerd, type TestDockerd } from '../../harness/dockerd';
-import { startEngine, type TestEngine } from '../../harness/engine';
-import { pushBusyboxImage } from '../../harness/images';
-import { startRegistry, type TestRegistry } from '../../harness/registry';
+import type { TestDockerd } from '../../harness/dockerd';
+import type { TestEngine } from '../../harness/engine';
+import { startSideBySide, type SideBySide } from '../../harness/sideBySide';
 import { removeDir, tempDir } from '../../harness/services';
 
 /** Prints the seccomp mode, no_new_privs and whether a new user namespace (which needs no capability) can be made. */
@@ -18,22 +17,19 @@ const PROBE = [
 
 describe('seccomp and --security-opt next to dockerd (root)', function () {
   this.timeout(180000);
-  let registry: TestRegistry;
+  let both: SideBySide;
   let engine: TestEngine;
   let dockerd: TestDockerd;
   let image: string;
 
   before(async function () {
     if (process.getuid?.() !== 0) this.skip();
-    registry = await startRegistry();
-    [engine, dockerd] = await Promise.all([startEngine({ runtime: 'auto' }), startDockerd()]);
-    await pushBusyboxImage(registry.host, 'busybox', 'latest');
-    image = `${registry.host}/busybox:latest`;
-    await Promise.all([engine.docker(['pull', '-q', image]), dockerd.docker(['pull', '-q', image])]);
+    both = await startSideBySide();
+    ({ engine, dockerd, image } = both);
   });
   after(async () => {
     for (const d of [engine, dockerd]) await d?.docker(['rm', '-f', 'seccomp-exec']).catch(() => undefined);
-    await Promise.all([engine?.stop(), dockerd?.stop(), registry?.stop()]);
+    await both?.stop();
   });
 
   async function observe(d: TestEngine | TestDockerd): Promise<Record<string, string>> {
