@@ -9,17 +9,16 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startDockerd, type TestDockerd } from '../../harness/dockerd';
-import { ensureUser, startEngine, type TestEngine } from '../../harness/engine';
-import { pushBusyboxImage } from '../../harness/images';
-import { startRegistry, type TestRegistry } from '../../harness/registry';
+import type { TestDockerd } from '../../harness/dockerd';
+import { ensureUser, type TestEngine } from '../../harness/engine';
+import { startSideBySide, type SideBySide } from '../../harness/sideBySide';
 import { removeDir, tempDir } from '../../harness/services';
 
 type Daemon = TestEngine | TestDockerd;
 
 describe('containers next to dockerd: docker cp, volumes, diff, update (root)', function () {
   this.timeout(240000);
-  let registry: TestRegistry;
+  let both: SideBySide;
   let engine: TestEngine;
   let dockerd: TestDockerd;
   let image: string;
@@ -32,11 +31,8 @@ describe('containers next to dockerd: docker cp, volumes, diff, update (root)', 
   before(async function () {
     if (process.getuid?.() !== 0) this.skip();
     dir = tempDir('vs-dockerd');
-    registry = await startRegistry();
-    [engine, dockerd] = await Promise.all([startEngine({ runtime: 'auto' }), startDockerd()]);
-    await pushBusyboxImage(registry.host, 'busybox', 'latest');
-    image = `${registry.host}/busybox:latest`;
-    await Promise.all([engine.docker(['pull', '-q', image]), dockerd.docker(['pull', '-q', image])]);
+    both = await startSideBySide();
+    ({ engine, dockerd, image } = both);
 
     // a tar whose entries belong to 1234:5678, with modes of their own, a symlink and a `.wh.` name
     const src = path.join(dir, 'tarsrc');
@@ -61,7 +57,7 @@ describe('containers next to dockerd: docker cp, volumes, diff, update (root)', 
   });
   after(async () => {
     for (const d of [engine, dockerd]) for (const n of names) await d?.docker(['rm', '-f', n]).catch(() => undefined);
-    await Promise.all([engine?.stop(), dockerd?.stop(), registry?.stop()]);
+    await both?.stop();
     if (dir) removeDir(dir);
   });
 
