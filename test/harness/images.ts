@@ -116,3 +116,31 @@ export async function randomLayer(name: string, size: number): Promise<Buffer> {
   await done;
   return Buffer.concat(chunks);
 }
+
+/** A tar entry for tarOf: a file (with its body), a directory or a character device. */
+export interface TarEntry {
+  name: string;
+  type?: 'file' | 'directory' | 'character-device';
+  mode: number;
+  uid: number;
+  gid: number;
+  body?: string;
+  devmajor?: number;
+  devminor?: number;
+}
+
+/** An uncompressed tar of `entries` in order (mtime 0), e.g. a layer with chosen owners and modes. */
+export async function tarOf(entries: TarEntry[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on('data', (c: unknown) => chunks.push(c as Buffer));
+  const done = new Promise<void>((r) => pack.on('end', () => r()));
+  for (const e of entries) {
+    const header = { name: e.name, type: e.type ?? 'file', mode: e.mode, uid: e.uid, gid: e.gid, mtime: new Date(0), devmajor: e.devmajor, devminor: e.devminor };
+    if (header.type === 'file') pack.entry(header, e.body ?? '');
+    else pack.entry(header);
+  }
+  pack.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}

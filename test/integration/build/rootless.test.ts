@@ -6,44 +6,19 @@
 // back to bubblewrap's single-uid mapping (said once in the log). Both: COPY and RUN work, the
 // daemon user's files are root's in the image, and the RUN networks (netProbe.ts).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar-stream';
 import { openImageStore } from '../../../engine/image';
 import { startEngine, type TestEngine } from '../../harness/engine';
-import { pushBusyboxImage } from '../../harness/images';
+import { pushBusyboxImage, tarOf } from '../../harness/images';
+import { dropSubordinateIds, ensureSubordinateIds } from '../../harness/subordinateIds';
 import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { removeDir, tempDir } from '../../harness/services';
 import { flattenStoreImage, snapshotDir } from './flatten';
 import { assertHostProbes, assertIsolatedProbes, netProbeContext, netProbeHostContext, startNetProbeServers } from './netProbe';
 
-const LOCK = '/tmp/dw-useradd.lock';
 const CLASSIC = { DOCKER_BUILDKIT: '0' };
-
-/** A range of 65536 ids for `user` in /etc/subuid and /etc/subgid (kept when it has one). */
-function ensureSubordinateIds(user: string): void {
-  execFileSync('flock', [LOCK, 'sh', '-c', `for f in /etc/subuid /etc/subgid; do
-    touch "$f"
-    grep -q "^${user}:" "$f" || awk -F: 'BEGIN{m=100000} NF==3 && $2+$3>m {m=$2+$3} END{print "${user}:" m ":65536"}' "$f" >> "$f"
-  done`]);
-}
-
-/** No range for `user` (useradd may have made one). */
-function dropSubordinateIds(user: string): void {
-  execFileSync('flock', [LOCK, 'sh', '-c', `for f in /etc/subuid /etc/subgid; do [ -f "$f" ] && sed -i '/^${user}:/d' "$f"; done; true`]);
-}
-
-async function tarOf(entries: { name: string; type?: 'file' | 'directory'; mode: number; uid: number; gid: number; body?: string }[]): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (c: unknown) => chunks.push(c as Buffer));
-  const done = new Promise<void>((r) => pack.on('end', () => r()));
-  for (const e of entries) pack.entry({ name: e.name, type: e.type ?? 'file', mode: e.mode, uid: e.uid, gid: e.gid, mtime: new Date(0) }, e.body ?? '');
-  pack.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
 
 /** Per layer of `ref` in a data root: `name type mode uid:gid` of every tar entry, in order. */
 async function layerOwners(dataRoot: string, ref: string): Promise<string[][]> {

@@ -10,35 +10,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar-stream';
 import { ensureUser, startEngine, type TestEngine } from '../../harness/engine';
-import { writeBusyboxOciLayout } from '../../harness/images';
+import { tarOf, writeBusyboxOciLayout } from '../../harness/images';
+import { dropSubordinateIds, ensureSubordinateIds } from '../../harness/subordinateIds';
 import { removeDir, tempDir } from '../../harness/services';
 
-const LOCK = '/tmp/dw-useradd.lock';
-
-/** A range of 65536 ids for `user` in /etc/subuid and /etc/subgid, after every range there (kept when it has one). */
-function ensureSubordinateIds(user: string): void {
-  const script = `for f in /etc/subuid /etc/subgid; do
-    touch "$f"
-    grep -q "^${user}:" "$f" || awk -F: 'BEGIN{m=100000} NF==3 && $2+$3>m {m=$2+$3} END{print "${user}:" m ":65536"}' "$f" >> "$f"
-  done`;
-  execFileSync('flock', [LOCK, 'sh', '-c', script]);
-}
-
-/** No range for `user` (useradd may have made one). */
-function dropSubordinateIds(user: string): void {
-  execFileSync('flock', [LOCK, 'sh', '-c', `for f in /etc/subuid /etc/subgid; do [ -f "$f" ] && sed -i '/^${user}:/d' "$f"; done; true`]);
-}
-
-async function tarOf(entries: { name: string; type?: 'file' | 'directory'; mode: number; uid: number; gid: number; body?: string }[]): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (c: unknown) => chunks.push(c as Buffer));
-  const done = new Promise<void>((r) => pack.on('end', () => r()));
-  for (const e of entries) pack.entry({ name: e.name, type: e.type ?? 'file', mode: e.mode, uid: e.uid, gid: e.gid, mtime: new Date(0) }, e.body ?? '');
-  pack.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
 
 /** busybox + a 0700 directory of uid 1000 with a 0600 file (layer 2) + a file a later layer puts into it (layer 3), as `owned:latest`. */
 async function loadOwnedImage(engine: TestEngine): Promise<void> {

@@ -7,36 +7,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as tar from 'tar-stream';
 import { ensureUser, startEngine, type TestEngine } from '../../harness/engine';
-import { writeBusyboxOciLayout } from '../../harness/images';
+import { tarOf, writeBusyboxOciLayout } from '../../harness/images';
+import { ensureSubordinateIds } from '../../harness/subordinateIds';
 import { removeDir, tempDir } from '../../harness/services';
-
-/** A range of 65536 ids for `user` in /etc/subuid and /etc/subgid, after every range there (kept when it has one). */
-function ensureSubordinateIds(user: string): void {
-  const script = `for f in /etc/subuid /etc/subgid; do
-    touch "$f"
-    grep -q "^${user}:" "$f" || awk -F: 'BEGIN{m=100000} NF==3 && $2+$3>m {m=$2+$3} END{print "${user}:" m ":65536"}' "$f" >> "$f"
-  done`;
-  execFileSync('flock', ['/tmp/dw-useradd.lock', 'sh', '-c', script]);
-}
-
-type Entry = { name: string; type?: 'file' | 'directory' | 'character-device'; mode: number; uid: number; gid: number; body?: string; devmajor?: number; devminor?: number };
-
-async function tarOf(entries: Entry[]): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (c: unknown) => chunks.push(c as Buffer));
-  const done = new Promise<void>((r) => pack.on('end', () => r()));
-  for (const e of entries) {
-    const header = { name: e.name, type: e.type ?? 'file', mode: e.mode, uid: e.uid, gid: e.gid, mtime: new Date(0), devmajor: e.devmajor, devminor: e.devminor };
-    if (header.type === 'file') pack.entry(header, e.body ?? '');
-    else pack.entry(header);
-  }
-  pack.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
 
 /** busybox + /data (uid 1000's, 0750) with a file and a 0700 directory of 2000:3000, /empty (1000:1000, 0750, empty) and a device node /srv/null, as `volimg:latest`. */
 async function loadImage(engine: TestEngine): Promise<void> {
