@@ -197,6 +197,7 @@ export class ContainerManager {
       const built = await buildProcess({ id, config, hostConfig, image: imageConfig.config ?? {}, rootfs, containerDir: dir, volumes: this.o.volumes, rootless: this.rootless });
       for (const v of built.volumeTargets) await this.o.volumes.populate(v.name, rootfs, v.target);
       await createMountTargets(rootfs, built.process.mounts ?? [], !!this.o.executor.userns);
+      await createInitFiles(rootfs, !!this.o.executor.userns);
       mark('process spec and mount points');
       const finalName = name ? (name.startsWith('/') ? name : `/${name}`) : `/${generateName((n) => !!this.find(`/${n}`))}`;
       const rec: ContainerRecord = {
@@ -605,6 +606,39 @@ export class ContainerManager {
     this.exitWaiters.clear();
     this.monitors.close();
     this.spares.close();
+  }
+}
+
+/**
+ * What Docker's init layer gives every container besides its mount points: an empty /.dockerenv
+ * (tools look for it to know they run in a container) and /etc/mtab → /proc/mounts. Made in the
+ * container's own layer where the image has none; docker diff and commit leave them out
+ * (snapshot/changes.ts INIT_FILES). `mapped`: see createMountTargets.
+ */
+async function createInitFiles(rootfs: string, mapped: boolean): Promise<void> {
+  const make = async (target: string, create: (hostPath: string) => void) => {
+    const { hostPath } = await resolveInRoot(rootfs, target);
+    if (fs.existsSync(hostPath) || isSymlink(hostPath)) return;
+    try {
+      create(hostPath);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // no /etc in the image, or (mapped) a directory of another container user: nothing to add there
+      if (code !== 'ENOENT' && !(mapped && code === 'EACCES')) throw e;
+    }
+  };
+  await make('/.dockerenv', (p) => {
+    fs.writeFileSync(p, '', { flag: 'wx' });
+    fs.chmodSync(p, 0o755);
+  });
+  await make('/etc/mtab', (p) => fs.symlinkSync('/proc/mounts', p));
+}
+
+function isSymlink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 

@@ -5,9 +5,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffDirs, diffOverlayUpper, type LayerEntry } from '../../image/layer';
 
-/** Paths every rootfs gets as mount points (Docker's init layer); left out of the changes when we made them. */
+/**
+ * Paths every rootfs gets (Docker's init layer): the mount points, /.dockerenv and /etc/mtab; left
+ * out of the changes when we made them.
+ */
 export const INIT_DIRS = ['proc', 'dev', 'sys'];
-export const INIT_FILES = ['etc/hosts', 'etc/hostname', 'etc/resolv.conf'];
+export const INIT_FILES = ['etc/hosts', 'etc/hostname', 'etc/resolv.conf', 'etc/mtab', '.dockerenv'];
 
 /** A snapshot's `meta.json`. */
 export interface SnapshotMeta {

@@ -5,10 +5,11 @@
 // /etc/resolv.conf are no change, nor is the /etc that holds them), `docker update` and `-m` in
 // the cgroup files, and some error messages.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tar from 'tar-stream';
 import type { TestDockerd } from '../../harness/dockerd';
 import { ensureUser, type TestEngine } from '../../harness/engine';
 import { startSideBySide, type SideBySide } from '../../harness/sideBySide';
@@ -246,6 +247,33 @@ describe('containers next to dockerd: docker cp, volumes, diff, update (root)', 
     await assert.rejects(engine.docker(['update', '--memory', '256m', 'upd']), /Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time/);
     await assert.rejects(engine.docker(['update', '--memory', '64m', '--memory-swap', '32m', 'upd']), /Minimum memoryswap limit should be larger than memory limit/);
     await assert.rejects(engine.docker(['update', '--cpus', '0.5', '--cpu-quota', '1000', 'upd']), /Conflicting options: Nano CPUs and CPU Period cannot both be set/);
+  });
+
+  it('every container has /.dockerenv and /etc/mtab as with dockerd\'s init layer: in export, not in diff or commit', async () => {
+    const observe = async (d: Daemon) => {
+      if (!names.includes('initfiles')) names.push('initfiles');
+      await d.docker(['rm', '-f', 'initfiles']).catch(() => undefined);
+      const seen = (await d.docker(['run', '--name', 'initfiles', '--network', 'none', image, 'sh', '-c', "stat -c '%n %s %a %F' /.dockerenv; readlink /etc/mtab"])).stdout;
+      const diff = (await d.docker(['diff', 'initfiles'])).stdout;
+      const exported = await new Promise<string[]>((resolve, reject) => {
+        const extract = tar.extract();
+        const found: string[] = [];
+        extract.on('entry', (h, stream, next) => { if (/^\.?\/?(\.dockerenv|etc\/mtab)$/.test(h.name)) found.push(`${h.name.replace(/^\.?\//, '')} ${h.type}`); stream.resume(); stream.on('end', next); });
+        extract.on('finish', () => resolve(found.sort()));
+        extract.on('error', reject);
+        const p = spawn('docker', ['-H', d.host, 'export', 'initfiles']);
+        p.stdout.pipe(extract);
+      });
+      await d.docker(['commit', 'initfiles', 'initfiles:committed']);
+      const committed = (await d.docker(['run', '--rm', '--network', 'none', 'initfiles:committed', 'sh', '-c', 'ls -a / | grep -c dockerenv; true'])).stdout;
+      await d.docker(['rmi', 'initfiles:committed']).catch(() => undefined);
+      return { seen, diff, exported, committed };
+    };
+    const ours = await observe(engine);
+    assert.deepEqual(ours, await observe(dockerd));
+    assert.equal(ours.seen, '/.dockerenv 0 755 regular empty file\n/proc/mounts\n');
+    assert.equal(ours.diff, '');
+    assert.deepEqual(ours.exported, ['.dockerenv file', 'etc/mtab symlink']);
   });
 
   /** `docker diff` of a container that ran `cmd` on `d`, sorted (dockerd's order is not defined). */
