@@ -450,11 +450,36 @@ class BuildRun {
     if (!p) {
       const stage = this.model.stages[index];
       const deps = this.stageDeps(stage).map((d) => this.buildStage(d));
-      p = Promise.all(deps).then(() => this.runStage(stage));
+      // --no-cache: no step needs a whole earlier stage before it asks for it (FROM <stage>, and
+      // COPY --from's key, await it there; a view only needs its files: stageFiles), so the stage
+      // starts with its dependencies instead of after them. With the cache, a lookup may replace
+      // the stage's state at any step: the dependencies come first.
+      p = this.opts.noCache ? this.runStage(stage) : Promise.all(deps).then(() => this.runStage(stage));
       p.catch(() => undefined);
       this.stageRuns.set(index, p);
+      const files = this.stageFilesOf(index);
+      p.then((r) => files.resolve({ stack: r.stack, complete: !!r.stack && r.stack.covered === r.state.layers.length }), files.reject);
     }
     return p;
+  }
+
+  /**
+   * Per stage: its overlay stack as soon as its last step's files are final, before that step's
+   * layer tar and digests are written (`complete`: the stack shows every layer of the stage).
+   */
+  private readonly stageFiles = new Map<number, { promise: Promise<{ stack?: Stack; complete: boolean }>; resolve: (v: { stack?: Stack; complete: boolean }) => void; reject: (e: unknown) => void }>();
+
+  private stageFilesOf(index: number) {
+    let f = this.stageFiles.get(index);
+    if (!f) {
+      let resolve!: (v: { stack?: Stack; complete: boolean }) => void;
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<{ stack?: Stack; complete: boolean }>((a, b) => { resolve = a; reject = b; });
+      promise.catch(() => undefined);
+      f = { promise, resolve, reject };
+      this.stageFiles.set(index, f);
+    }
+    return f;
   }
 
   // ---------------------------------------------------------------- stages
@@ -467,6 +492,8 @@ class BuildRun {
       this.say(run, this.stepLine(inst));
       await this.dispatch(run, inst);
     }
+    // the files are final: views of this stage need not wait for the last tar (stageFiles)
+    this.stageFilesOf(stage.index).resolve({ stack: run.stack, complete: !!run.stack && run.stack.covered === run.state.layers.length + run.pendingLayers });
     await this.settle(run);
     return { state: run.state, key: run.key, args: run.args, stack: run.stack };
   }
@@ -618,8 +645,11 @@ class BuildRun {
    * `work` may answer `{ plain: true }`: it only created files and dirs without xattrs and removed
    * nothing, so the diff need not read xattrs.
    */
-  private async cachedStep(run: StageRun, key: string, createdBy: string, work: StepWork, opts: StepOptions = {}): Promise<void> {
+  private async cachedStep(run: StageRun, keyOrLater: string | Promise<string>, createdBy: string, work: StepWork, opts: StepOptions = {}): Promise<void> {
+    // a key still being computed (COPY --from under --no-cache) is awaited once the work is done
+    let key = typeof keyOrLater === 'string' ? keyOrLater : '';
     if (!this.opts.noCache) {
+      key = await keyOrLater;
       await this.settle(run); // a hit replaces the state: the step before must be recorded first
       const hit = await this.builder.cache.get(key);
       if (hit) {
@@ -630,7 +660,7 @@ class BuildRun {
         return;
       }
     }
-    if ((await this.deps.snapshotter.mode()) !== 'overlay') return this.snapshotStep(run, key, createdBy, work, opts);
+    if ((await this.deps.snapshotter.mode()) !== 'overlay') return this.snapshotStep(run, key || await keyOrLater, createdBy, work, opts);
     const mark = this.marker(createdBy);
     const dirs = this.builder.layerDirs;
     if (!run.stack || run.stack.covered !== run.state.layers.length + run.pendingLayers || lowerdirOf(run.stack).length > MAX_LOWERDIR) {
@@ -668,6 +698,7 @@ class BuildRun {
     } finally {
       await users?.release();
     }
+    if (!key) key = await keyOrLater;
     run.stack = { ...run.stack, uppers: [...run.stack.uppers, upper], covered: run.stack.covered + (entries.length ? 1 : 0) };
     // The layer's tar, its digests and the cache record are written while the next step runs on
     // top of this upper (read-only to it); state changes still happen in step order.
@@ -900,7 +931,10 @@ class BuildRun {
       layerDirs: stack.uppers.filter((u) => path.dirname(u) === this.builder.layerDirs.dir).reverse(),
     });
     if (stage) {
-      const result = await this.buildStage(stage.index);
+      const started = this.buildStage(stage.index);
+      const files = await this.stageFilesOf(stage.index).promise;
+      if (files.complete && files.stack) return viewOfStack(files.stack);
+      const result = await started;
       if (result.stack && result.stack.covered === result.state.layers.length) return viewOfStack(result.stack);
       state = result.state;
     } else {
@@ -967,8 +1001,12 @@ class BuildRun {
     if (from) {
       // --from: the source is identified by its layers, so a cache lookup needs no view of its
       // filesystem; the view is made only when the step runs.
-      const source = await this.sourceIdentity(run, from);
-      await this.cachedStep(run, stepKey(run.key, [createdBy, source, chownSpec ?? '']), createdBy, async (rootfs, real, users) => {
+      // --no-cache: the step's files are copied while the source stage's last tar is still being
+      // written; its key (which names the source's diffIDs) is needed only to record the step
+      const parentKey = run.key;
+      const key = this.sourceIdentity(run, from).then((source) => stepKey(parentKey, [createdBy, source, chownSpec ?? '']));
+      key.catch(() => undefined);
+      await this.cachedStep(run, this.opts.noCache ? key : await key, createdBy, async (rootfs, real, users) => {
         const view = await this.viewOf(run, from);
         try {
           const sr: CopySourceRoot = { root: view.root, preserveOwnership: true, linkFrom: view.layerDirs };
