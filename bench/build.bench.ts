@@ -91,6 +91,7 @@ function apiBuild(socketPath: string, query: Record<string, string>): Promise<vo
   });
 }
 type Samples = Record<Contender, number[]>;
+const SHORT: Record<Contender, string> = { ours: 'Dockwright through the CLI', oursDir: 'Dockwright local directory', buildkit: 'BuildKit', classic: 'classic builder' };
 
 /**
  * The docker CLI's own share of a classic build: the same `docker build` against a server that only
@@ -205,6 +206,10 @@ function writeReport(r: Record<'cold' | 'noop', Samples>, dockerdVersion: string
     '',
     `Goals against BuildKit — ${goals('ours', 'through the docker CLI')} ${goals('oursDir', 'Local-directory context')}`,
     '',
+    `Spread of the cold runs (fastest–slowest): ${CONTENDERS.map((c) => `${SHORT[c]} ${s(Math.min(...r.cold[c]))}–${s(Math.max(...r.cold[c]))}`).join(', ')}.`,
+    'BuildKit and the classic builder sync their writes and suffer most when other programs load the shared disk (a run',
+    'where their spread is wide overstates the ratios; the absolute Dockwright times move less).',
+    '',
     `The docker CLI alone — the same \`docker build\` against a server that only reads the uploaded context and answers at`,
     `once — takes ${s(floor)} here (${ratio(floor, bk.noop)} of BuildKit's no-op): it tars and sends all ${FILES.toLocaleString('en-US')} files on every build,`,
     'so through the classic protocol no engine can reach the no-op goal; our no-op through the CLI is that floor plus',
@@ -213,19 +218,22 @@ function writeReport(r: Record<'cold' | 'noop', Samples>, dockerdVersion: string
     'History (#4): 2026-11-28 cold 4.23 s through the CLI, 3.15 s with the local directory; 2026-12-07 before the',
     'second round 0.73 s / 0.62 s (BuildKit 0.74 s).',
     '',
-    'Where the time goes (engine debug timings, `--log-level debug`, a cold local-directory build of about 0.4 s): setup',
-    '(plan and hash of the context, base snapshot) ~25 ms; the two stages\' COPYs of 1,000 files in parallel ~60 ms;',
-    'three RUN steps on the critical path ~160 ms in the runtime (`crun run` with its namespaces and cgroups ~20 ms each,',
-    'plus the command: `cp -r` of 1,000 files is ~60 ms of it); step mounts ~5 ms each; diffs of the upper dirs 2–15 ms;',
-    'the build stage\'s last layer tar (~20 ms) before COPY --from can start (its cache key names the source\'s diffIDs);',
-    'COPY --from of 1,000 files as hard links from the kept layer dirs ~40 ms; the image commit ~6 ms. What the builder',
+    'Where the time goes (engine debug timings, `--log-level debug`; the critical path of a cold local-directory build of',
+    'about 0.4 s): setup (plan and hash of the context, the first mounts) ~15 ms; COPY src/ of 1,000 files ~60 ms (the',
+    'other stage\'s COPY runs at the same time in the second worker); RUN cat ~60 ms (mount ~8, `crun run` and the',
+    'command ~45, diff ~5); RUN cp -r ~105 ms (the container copying 1,000 files is most of it; diff ~12); COPY --from of',
+    '1,000 files as hard links from the kept layer dirs ~40 ms plus its diff ~14 ms (under `--no-cache` it starts as soon',
+    'as the source stage\'s files are final, while that stage\'s last tar is still written); RUN ls ~70 ms; the image',
+    'commit ~9 ms. The RUN steps are about half of it: each is ~20 ms of `crun run` (namespaces, the cgroup v1',
+    'hierarchies, pivot_root) plus its command. What the builder',
     'does for that: layers stored uncompressed (gzip once, on push); each step\'s upper dir kept as the layer\'s directory',
     'and stacked by later steps and builds (no unpacking, no mass deletes); COPY hard-links files whose copy would be',
     'identical, and copies trees and writes layer tars in a worker thread (dist/copyWorker.js), so parallel stages and',
     'the tar of one step while the next runs use both cores instead of taking turns on the event loop; mounts, unmounts',
     'and getfattr go through one long-lived shell (no fork of the daemon per step); step overlays are volatile (an unmount',
     'does not sync the whole filesystem: kept layer dirs are synced once when the builder is idle and carry their boot id',
-    'until then); cache records are renamed into place without fsync (a lost one is a miss). On this machine the',
+    'until then); cache records are renamed into place without fsync (a lost one is a miss); base snapshots stay',
+    'mounted between builds; under `--no-cache` a stage starts together with the stages it depends on. On this machine the',
     'filesystem (ext4 without a journal) makes creating a file cost 0.3–0.8 ms instead of 0.02 ms in block groups where',
     'many files were deleted in the last minutes, and other engineers\' builds and tests share its 2 cores: results swing',
     'with what else the machine does.',
