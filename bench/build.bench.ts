@@ -27,6 +27,16 @@ const run = promisify(execFile);
 
 type Docker = TestEngine['docker'];
 
+/**
+ * Writes back every dirty page (`sync`, untimed) before a build: builders defer writing their files
+ * to different degrees (Dockwright's step overlays are volatile; BuildKit and the classic builder
+ * sync when they unmount), and a sync inside one builder's build would otherwise write back the
+ * files of the build before it.
+ */
+async function settleDisk(): Promise<void> {
+  await run('/bin/sync');
+}
+
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
   await fn();
@@ -155,8 +165,15 @@ async function main(): Promise<void> {
     const r = { cold: { ours: [], oursDir: [], buildkit: [], classic: [] } as Samples, noop: { ours: [], oursDir: [], buildkit: [], classic: [] } as Samples };
     for (let i = 0; i < RUNS; i++) {
       const order = CONTENDERS.map((_, k) => CONTENDERS[(i + k) % CONTENDERS.length]);
-      for (const c of order) r.cold[c].push(await timed(() => build[c](['--no-cache', '-t', `bench-${c.toLowerCase()}:${i}`])));
-      for (const c of order) r.noop[c].push(await timed(() => build[c](['-t', `bench-${c.toLowerCase()}:${i}`])));
+      // untimed `sync` before every build: no builder pays for writing back another's files
+      for (const c of order) {
+        await settleDisk();
+        r.cold[c].push(await timed(() => build[c](['--no-cache', '-t', `bench-${c.toLowerCase()}:${i}`])));
+      }
+      for (const c of order) {
+        await settleDisk();
+        r.noop[c].push(await timed(() => build[c](['-t', `bench-${c.toLowerCase()}:${i}`])));
+      }
       const fmt = (x: Samples) => CONTENDERS.map((c) => `${c} ${x[c].at(-1)!.toFixed(0)}`).join(', ');
       console.log(`run ${i + 1} (${order.join(' → ')}): cold ${fmt(r.cold)} ms; no-op ${fmt(r.noop)} ms`);
     }
@@ -193,7 +210,8 @@ function writeReport(r: Record<'cold' | 'noop', Samples>, dockerdVersion: string
     'dockerd\'s BuildKit (the CLI 28 reaches BuildKit only through the buildx plugin, which is not installed here; the 20.10 CLI',
     'speaks BuildKit\'s session protocol itself). Dockwright is also driven the way the extension builds: `POST /build`',
     'with `dockwright.contextDir` (the context read in place, no tar upload; a plain HTTP client, no CLI process).',
-    'Base image (busybox from the local registry) already present everywhere, one warm-up build each.',
+    'Base image (busybox from the local registry) already present everywhere, one warm-up build each; an untimed `sync`',
+    'before every build, so no builder pays for writing back the files of the build before it.',
     '"cold" is `--no-cache`; "no-op" rebuilds an unchanged context with everything cached',
     '(Dockwright: content-hash keys over the context; the classic builder: config matching; BuildKit: its cache,',
     `with the context synced incrementally over the session). Median of ${RUNS} runs, the order of the four`,
