@@ -12,6 +12,7 @@ import { inUserNamespace, type IdMapping } from './idMapping';
 import { inPrivateNetwork, startPrivateNetwork, type PrivateNetwork } from './network';
 import { generateOciSpec, ociLimits } from './ociSpec';
 import { runArgv, withPty } from './process';
+import { SeccompFilterCache } from './seccompCache';
 import { promisify } from 'node:util';
 import type { ExecSpec, Executor, PreparedProcess, ProcessSpec, ResourceLimits, RunIO, RunResult } from './types';
 
@@ -37,6 +38,7 @@ export class OciExecutor implements Executor {
   readonly userns?: IdMapping;
   private readonly bundleRoot: string;
   private readonly sealed?: SealedRuntime;
+  private readonly seccompFilters?: SeccompFilterCache;
   /** the cgroup freezer and the container cgroup: absent in a user namespace, which has no cgroups of its own here */
   readonly pause?: (id: string) => Promise<void>;
   readonly resume?: (id: string) => Promise<void>;
@@ -72,6 +74,7 @@ export class OciExecutor implements Executor {
     fs.mkdirSync(this.bundleRoot, { recursive: true, mode: 0o700 });
     // as root in the v1 view, the runtime starts from a read-only bind of itself (cgroupView.ts)
     if (opts.v1View && !opts.userns) this.sealed = sealedRuntime(opts.binary, path.join(path.dirname(opts.stateRoot), `v1-view-${path.basename(opts.stateRoot)}`));
+    if (opts.runtime === 'crun') this.seccompFilters = new SeccompFilterCache(opts.stateRoot);
     // bundles left by a daemon that was killed during `run`: their containers go, then the bundles
     for (const id of fs.readdirSync(this.bundleRoot)) void this.forget(id);
   }
@@ -95,8 +98,12 @@ export class OciExecutor implements Executor {
     // rootless, the runtime is started inside the network's user and network namespaces instead (startCommand)
     const netnsPath = net && !this.opts.userns ? net.netnsPath : undefined;
     const config = generateOciSpec(spec, this.opts.userns ? { noCgroups: true } : { cgroupsPath: this.opts.cgroupParent ? `${this.opts.cgroupParent}/${id}` : undefined, netnsPath });
+    // crun: the seccomp filter it compiled for an earlier container with the same rules (seccompCache.ts)
+    const rules = config.linux.seccomp;
+    const annotations = rules && this.seccompFilters?.annotationsFor(rules);
+    if (rules && !annotations) this.seccompFilters?.learn(id, rules);
     const tmp = path.join(stateDir, `config.json.${process.pid}`);
-    fs.writeFileSync(tmp, JSON.stringify(config));
+    fs.writeFileSync(tmp, JSON.stringify(annotations ? { ...config, annotations } : config));
     fs.renameSync(tmp, path.join(stateDir, 'config.json'));
     const run = [this.opts.binary, '--root', this.opts.stateRoot, 'run', '--bundle', stateDir, id];
     const argv = this.startCommand(run, net);

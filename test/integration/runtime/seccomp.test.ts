@@ -62,6 +62,23 @@ describe('seccomp and --security-opt next to dockerd (root)', function () {
     assert.equal(ours.noNewPrivileges, 'NoNewPrivs: 1\nSeccomp: 2\nuserns=refused');
   });
 
+  it('starts later containers with the filter crun compiled for an earlier one (run.oci.seccomp_bpf_data), which filters the same', async function () {
+    if (!/crun/.test((await engine.docker(['info', '--format', '{{.DefaultRuntime}}'])).stdout)) this.skip(); // the cache is crun's
+    for (const name of ['seccomp-first', 'seccomp-cached']) {
+      await engine.docker(['run', '-d', '--name', name, '--network', 'none', image, 'sleep', '300']);
+      await new Promise((r) => setTimeout(r, 300)); // the filter is read from the first container's state
+    }
+    try {
+      const id = (await engine.docker(['inspect', '-f', '{{.Id}}', 'seccomp-cached'])).stdout.trim();
+      const config = JSON.parse(fs.readFileSync(path.join(engine.dataRoot, 'containers', id, 'bundle', 'config.json'), 'utf8'));
+      const bpf = Buffer.from(config.annotations['run.oci.seccomp_bpf_data'], 'base64');
+      assert.ok(bpf.length > 0 && bpf.length % 8 === 0, `a BPF program, ${bpf.length} bytes`);
+      assert.equal((await engine.docker(['exec', 'seccomp-cached', 'sh', '-c', PROBE])).stdout.replace(/\t/g, ' ').trim(), 'NoNewPrivs: 0\nSeccomp: 2\nuserns=refused');
+    } finally {
+      await engine.docker(['rm', '-f', 'seccomp-first', 'seccomp-cached']);
+    }
+  });
+
   it('refuses a custom profile and unknown options clearly', async () => {
     // the docker CLI reads the profile file and sends its content
     const profile = path.join(tempDir('seccomp-profile'), 'profile.json');

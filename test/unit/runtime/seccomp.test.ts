@@ -1,11 +1,14 @@
 // The default seccomp filter's rules (engine/runtime/executor/seccomp.ts), --security-opt parsing
-// and --privileged's capability set. What containers may do under it is proven against dockerd in
+// --privileged's capability set and the cache of compiled filters. What containers may do under it is proven against dockerd in
 // test/integration/runtime/seccomp.test.ts.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { ALL_CAPABILITIES, DEFAULT_CAPABILITIES, resolveCapabilities } from '../../../engine/runtime/executor/capabilities';
+import * as path from 'node:path';
 import { defaultSeccomp } from '../../../engine/runtime/executor/seccomp';
+import { SECCOMP_BPF_ANNOTATION, SeccompFilterCache } from '../../../engine/runtime/executor/seccompCache';
 import { securityOptions } from '../../../engine/runtime/containers/processConfig';
+import { removeDir, tempDir } from '../../harness/services';
 
 const denied = (caps: string[]) => new Set(defaultSeccomp(caps).syscalls.filter((r) => !r.args).flatMap((r) => r.names));
 const cloneRules = (caps: string[]) => defaultSeccomp(caps).syscalls.filter((r) => r.names.includes('clone'));
@@ -62,5 +65,40 @@ describe('--security-opt and --privileged', () => {
     const expected = ALL_CAPABILITIES.filter((_, i) => (bounding >> BigInt(i)) & 1n);
     assert.deepEqual(resolveCapabilities(['ALL']), expected);
     assert.deepEqual(resolveCapabilities(['ALL'], ['CAP_CHOWN']), expected.filter((c) => c !== 'CAP_CHOWN'));
+  });
+});
+
+describe('compiled seccomp filters (seccompCache.ts)', () => {
+  let dir: string;
+  beforeEach(() => { dir = tempDir('seccomp-cache'); });
+  afterEach(() => removeDir(dir));
+  const settle = () => new Promise((r) => setTimeout(r, 300));
+
+  it('learns the filter crun left in a container\'s state and hands it to the next container with the same rules only', async () => {
+    const cache = new SeccompFilterCache(dir);
+    const rules = defaultSeccomp(DEFAULT_CAPABILITIES);
+    assert.equal(cache.annotationsFor(rules), undefined);
+    fs.mkdirSync(path.join(dir, 'c1'));
+    const bpf = Buffer.alloc(8 * 12, 7);
+    fs.writeFileSync(path.join(dir, 'c1', 'seccomp.bpf'), bpf);
+    cache.learn('c1', rules);
+    await settle();
+    assert.deepEqual(cache.annotationsFor(rules), { [SECCOMP_BPF_ANNOTATION]: bpf.toString('base64') });
+    assert.equal(cache.annotationsFor(defaultSeccomp([...DEFAULT_CAPABILITIES, 'CAP_SYS_ADMIN'])), undefined, 'other rules, other filter');
+  });
+
+  it('keeps nothing that is not a whole BPF program, nor a link', async () => {
+    const cache = new SeccompFilterCache(dir);
+    const rules = defaultSeccomp(DEFAULT_CAPABILITIES);
+    fs.mkdirSync(path.join(dir, 'odd'));
+    fs.writeFileSync(path.join(dir, 'odd', 'seccomp.bpf'), Buffer.alloc(13));
+    cache.learn('odd', rules);
+    fs.mkdirSync(path.join(dir, 'link'));
+    fs.writeFileSync(path.join(dir, 'target'), Buffer.alloc(16));
+    fs.symlinkSync(path.join(dir, 'target'), path.join(dir, 'link', 'seccomp.bpf'));
+    await settle();
+    cache.learn('link', rules);
+    await settle();
+    assert.equal(cache.annotationsFor(rules), undefined);
   });
 });
