@@ -38,6 +38,7 @@ import { markTopDir } from './topDir';
 import { lowerdirOf, MAX_LOWERDIR, StepStacks, type Stack, type StepMount } from './stepStack';
 import { pruneContexts, type BuildContext } from './context';
 import { hostStepResolvConf } from './resolvConf';
+import { copyInUserns } from './copyInUserns';
 import { executeCopy, planCopy, startCopyWorkers, writeLayerInWorker, type CopyPlan, type CopySourceRoot } from './copy';
 import {
   applyMetadata, BuildError, commandLine, DEFAULT_PATH, DEFAULT_SHELL, envToMap, expand, instructionText,
@@ -249,7 +250,10 @@ export class Builder {
     const { deleted, bytes } = await this.cache.prune();
     await this.layerDirs.prune();
     await this.deps.images.gc();
-    await fs.promises.rm(path.join(this.buildRoot, 'mounts'), { recursive: true, force: true });
+    // rootless with subordinate ids, cache mounts hold files of other container users: removed in their namespace
+    const mounts = path.join(this.buildRoot, 'mounts');
+    if (this.deps.snapshotter.usernsFiles) await this.deps.snapshotter.usernsFiles.removeTree(mounts);
+    else await fs.promises.rm(mounts, { recursive: true, force: true });
     await pruneContexts(path.join(this.buildRoot, 'contexts'));
     return { CachesDeleted: deleted, SpaceReclaimed: bytes };
   }
@@ -990,9 +994,24 @@ class BuildRun {
     // symlink there is replaced, not followed), then stacked on them
     const link = inst.flags.some((f) => f.name.toLowerCase() === 'link' && f.value !== 'false');
     const stepOpts: StepOptions = { independent: link, userLookups: !!chownSpec && !/^\d+(:\d+)?$/.test(chownSpec) };
-    const copy = async (rootfs: string, real: string, users: string, sr: CopySourceRoot, plan: CopyPlan) => {
+    const mapping = this.deps.snapshotter.usernsFiles?.mapping;
+    /** `plan` undefined: planned in the user namespace (rootless COPY --from, whose sources the daemon may not read) */
+    const copy = async (rootfs: string, real: string, users: string, sr: CopySourceRoot, plan: CopyPlan | undefined) => {
       const chown = chownSpec ? await resolveUser(users, chownSpec, { forChown: true }) : undefined;
-      const done = await this.lentAlong(rootfs, dest, () => executeCopy(rootfs, sr, plan, { dest, chown, chmod, parents, excludes, linkInto: { rootfs, real } }));
+      if (mapping && (!plan || plan.items.some((i) => i.kind === 'archive'))) {
+        // rootless with subordinate ids: owners of other container users are read and given in
+        // their user namespace (copyInUserns.ts), chown included; the worker plans the sources
+        // there (again, for an ADD of the context's archives)
+        if (plan?.items.some((i) => i.kind === 'inline' || i.kind === 'url')) throw new BuildError(`${inst.kind}: heredoc and URL sources cannot be combined with local archives here (rootless)`);
+        const done = await copyInUserns(mapping, {
+          rootfs, sr: { root: sr.root, ignore: sr.ignore?.patterns, preserveOwnership: sr.preserveOwnership },
+          request: { sources: request.sources, add: request.add, excludes },
+          opts: { dest, chown, chmod, parents, excludes },
+        });
+        return { plain: !done.removed };
+      }
+      // (`plan` is only undefined with a mapping)
+      const done = await this.lentAlong(rootfs, dest, () => executeCopy(rootfs, sr, plan!, { dest, chown, chmod, parents, excludes, linkInto: { rootfs, real } }));
       // copies carry no xattrs (links from layer dirs may); without removals overlay made no
       // whiteouts or opaque dirs
       return { plain: !done.removed && !done.linkedFromLayers, owner: chown };
@@ -1010,7 +1029,7 @@ class BuildRun {
         const view = await this.viewOf(run, from);
         try {
           const sr: CopySourceRoot = { root: view.root, preserveOwnership: true, linkFrom: view.layerDirs };
-          return await copy(rootfs, real, users, sr, await planCopy(sr, { ...request, hash: false }));
+          return await copy(rootfs, real, users, sr, mapping ? undefined : await planCopy(sr, { ...request, hash: false }));
         } finally {
           await view.release();
         }
@@ -1151,7 +1170,11 @@ class BuildRun {
       if (!fs.existsSync(dir)) {
         await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
         await fs.promises.chmod(dir, m.mode ? parseInt(m.mode, 8) : 0o755);
-        setOwner(dir, Number(m.uid ?? 0), Number(m.gid ?? 0));
+        const [uid, gid] = [Number(m.uid ?? 0), Number(m.gid ?? 0)];
+        // rootless with subordinate ids: the container ids are given in their user namespace
+        const files = this.deps.snapshotter.usernsFiles;
+        if (files) await files.chown(dir, uid, gid);
+        else setOwner(dir, uid, gid);
       }
       return { type: 'bind', source: dir, target: safeTarget(target), readonly: m.ro === 'true' || m.readonly === 'true' };
     }

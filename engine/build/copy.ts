@@ -570,6 +570,26 @@ export interface CopyJob {
   opts: CopyOptions;
 }
 
+/**
+ * A whole COPY/ADD (planned and copied) for the copy worker run as a process in the rootless
+ * containers' user namespace (`copyWorker.js --userns`): there it is root over every mapped id,
+ * so it reads sources other container users own and gives the copies their owners (COPY --from
+ * keeps the source's, ADD keeps an archive's), which the daemon's user cannot from outside.
+ */
+export interface UsernsCopyJob {
+  rootfs: string;
+  sr: { root: string; ignore?: IgnoreMatcher['patterns']; preserveOwnership: boolean };
+  request: { sources: string[]; add: boolean; excludes?: string[] };
+  opts: Omit<CopyOptions, 'linkInto'>;
+}
+
+/** Runs a UsernsCopyJob here (copies only: no links into the overlay's upper, no URLs or inline sources). */
+export async function runUsernsCopyJob(job: UsernsCopyJob): Promise<CopyResult> {
+  const sr: CopySourceRoot = { ...job.sr, ignore: job.sr.ignore ? IgnoreMatcher.of(job.sr.ignore) : undefined };
+  const plan = await planCopy(sr, { ...job.request, hash: false });
+  return executeCopyHere(job.rootfs, sr, plan, job.opts);
+}
+
 /** Runs a CopyJob here (in the worker thread). */
 export async function runCopyJob(job: CopyJob): Promise<CopyResult> {
   const sr: CopySourceRoot = { ...job.sr, ignore: job.sr.ignore ? IgnoreMatcher.of(job.sr.ignore) : undefined };

@@ -16,6 +16,7 @@ import { inUserNamespace, type IdMapping } from '../executor/idMapping';
 const execFileP = promisify(execFile);
 const CP = '/bin/cp';
 const RM = '/bin/rm';
+const CHOWN = '/bin/chown';
 
 /**
  * The command that runs the file helper: `node dist/files.js` next to the bundled engine; from
@@ -78,6 +79,12 @@ export class UsernsFiles {
 
   async removeTree(dir: string): Promise<void> {
     await this.run([RM, '-rf', '--', dir]);
+  }
+
+  /** Gives `p` itself (not what it holds, never through a link) to container uid:gid. */
+  async chown(p: string, uid: number, gid: number): Promise<void> {
+    if (!Number.isSafeInteger(uid) || !Number.isSafeInteger(gid) || uid < 0 || gid < 0) throw new RuntimeError(400, `invalid owner ${uid}:${gid}`);
+    await this.run([CHOWN, '-h', `${uid}:${gid}`, '--', p]);
   }
 
   /** removeTree, synchronously (a volume's files of other container users). */

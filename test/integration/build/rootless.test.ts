@@ -110,10 +110,20 @@ describe('build: rootless daemon with subordinate ids', function () {
       "RUN echo 'svc:x:4321:4322::/home/svc:/bin/sh' >> /etc/passwd && echo 'svc:x:4322:' >> /etc/group && mkdir /home/svc && chown svc:svc /home/svc",
       'COPY --chown=1234:5678 a.txt /copied/a.txt',
       'COPY --chown=svc b.txt /home/svc/b.txt',
+      // the image's 0700 directory of uid 1000 (the daemon's user cannot even read it), owners kept
+      `COPY --from=${registry.host}/owned:latest /home/app /from-image/app`,
+      // a local archive: unpacked with the owners of its entries
+      'ADD owned.tar /added/',
+      // a cache mount of uid 1000 (given its owner in the user namespace)
+      'RUN --mount=type=cache,target=/cache,uid=1000,gid=1000 stat -c %u:%g /cache > /cache-owner && mkdir /cache/d && chown 2000:3000 /cache/d',
       'USER 1000',
       'WORKDIR /home/app/work',
       '',
     ].join('\n'));
+    fs.writeFileSync(path.join(ctx, 'owned.tar'), await tarOf([
+      { name: 't/', type: 'directory', mode: 0o750, uid: 1234, gid: 5678 },
+      { name: 't/f', mode: 0o640, uid: 2000, gid: 3000, body: 'from the archive\n' },
+    ]));
     fs.writeFileSync(path.join(ctx, 'a.txt'), 'A');
     fs.writeFileSync(path.join(ctx, 'b.txt'), 'B');
     fs.chmodSync(ctx, 0o755);
@@ -134,13 +144,18 @@ describe('build: rootless daemon with subordinate ids', function () {
       const all = ours.flat();
       for (const want of ['x directory 755 1000:1000', 'x/f file 644 1000:1000', 'home/app/secret file 600 1000:1000', 'home/app/new file 644 0:0',
         'home/svc directory 755 4321:4322', 'copied/a.txt file 644 1234:5678', 'copied directory 755 1234:5678', 'home/svc/b.txt file 644 4321:4321',
-        'home/app/work directory 755 1000:1000', 'srv/shared file 640 2000:3000']) {
+        'home/app/work directory 755 1000:1000', 'srv/shared file 640 2000:3000',
+        'from-image/app directory 700 1000:1000', 'from-image/app/secret file 600 1000:1000', 'added/t directory 750 1234:5678', 'added/t/f file 640 2000:3000']) {
         assert.ok(all.includes(want), `${want} in the layers:\n${all.join('\n')}`);
       }
       // RUN saw the base layer's owners (unpacked with them in the user namespace)
       const flat = path.join(work, 'owners-flat');
       await flattenStoreImage(engine.dataRoot, 'owners:1', flat);
       assert.equal(fs.readFileSync(path.join(flat, 'base-owners'), 'utf8'), '2000:3000\n1000:1000\n');
+      assert.equal(fs.readFileSync(path.join(flat, 'cache-owner'), 'utf8'), '1000:1000\n');
+      // the cache mount holds a directory of another container user: prune removes it (in the namespace)
+      await engine.docker(['builder', 'prune', '-f']);
+      assert.deepEqual(fs.readdirSync(path.join(engine.dataRoot, 'build')).filter((f) => f === 'mounts'), [], 'cache mounts pruned');
     } finally {
       await root.stop();
     }
