@@ -5,6 +5,8 @@
 //
 //   npx tsx bench/run.bench.ts        (or `npm run bench`; BENCH_RUNS=n changes the run count)
 import { execFile } from 'node:child_process';
+import * as http from 'node:http';
+import type { Duplex } from 'node:stream';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,6 +49,55 @@ function rawRuntime(runtime: 'crun' | 'runc', bundle: string): { once: (i: numbe
   };
 }
 
+/**
+ * The docker CLI's own share of `docker run --rm IMAGE echo hi`: the same CLI against a server that
+ * answers each of its requests at once (ping, create, attach with the output, wait, start) and
+ * runs nothing. No engine can answer the CLI faster than this.
+ */
+async function cliFloorServer(socketPath: string): Promise<{ close: () => Promise<void> }> {
+  const id = 'f'.repeat(64);
+  let attached: Duplex | undefined;
+  let waiting: http.ServerResponse | undefined;
+  const finish = () => {
+    if (!attached || !waiting) return;
+    const out = Buffer.from('hi\n');
+    const header = Buffer.alloc(8);
+    header[0] = 1;
+    header.writeUInt32BE(out.length, 4);
+    attached.end(Buffer.concat([header, out]));
+    waiting.end(JSON.stringify({ StatusCode: 0 }));
+    attached = waiting = undefined;
+  };
+  const server = http.createServer((req, res) => {
+    req.resume();
+    const url = req.url ?? '';
+    if (url.includes('/_ping')) {
+      res.writeHead(200, { 'API-Version': '1.43', 'Content-Type': 'text/plain' });
+      res.end('OK');
+    } else if (url.includes('/containers/create')) {
+      res.writeHead(201, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ Id: id, Warnings: [] }));
+    } else if (url.includes('/wait')) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.flushHeaders();
+      waiting = res;
+    } else if (url.includes('/start')) {
+      res.writeHead(204);
+      res.end();
+      finish();
+    } else {
+      res.writeHead(404, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ message: `not in the floor server: ${req.method} ${url}` }));
+    }
+  });
+  server.on('upgrade', (_req, sock: Duplex) => {
+    sock.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
+    attached = sock;
+  });
+  await new Promise<void>((r) => server.listen(socketPath, () => r()));
+  return { close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+}
+
 /** Median ms of each step the engine logs at debug level (`create <id>: <step> <n> ms`, `exit <id>: seen <n> ms …`). */
 function stepMedians(log: string): [string, number][] {
   const byStep = new Map<string, number[]>();
@@ -84,6 +135,7 @@ async function main(): Promise<void> {
   const registry = await startRegistry();
   let engine: TestEngine | undefined;
   let dockerd: TestDockerd | undefined;
+  let floorServer: { close: () => Promise<void> } | undefined;
   try {
     await pushBusyboxImage(registry.host, 'busybox', 'latest');
     const image = `${registry.host}/busybox:latest`;
@@ -100,24 +152,27 @@ async function main(): Promise<void> {
     const raw = { crun: rawRuntime('crun', bundle), runc: rawRuntime('runc', bundle) };
     // dockerd runs without a bridge here (harness: --bridge=none), so both use --network none
     const args = ['run', '--rm', '--network', 'none', image, 'echo', 'hi'];
-    type Name = 'dockwright' | 'dockerd' | 'crun' | 'runc';
+    const floorSocket = path.join(work, 'floor.sock');
+    floorServer = await cliFloorServer(floorSocket);
+    type Name = 'dockwright' | 'dockerd' | 'cli' | 'crun' | 'runc';
     const subjects: Record<Name, (i: number) => Promise<void>> = {
       dockwright: async () => { if ((await engine!.docker(args)).stdout !== 'hi\n') throw new Error('dockwright: unexpected output'); },
       dockerd: async () => { if ((await dockerd!.docker(args)).stdout !== 'hi\n') throw new Error('dockerd: unexpected output'); },
+      cli: async () => { if ((await run('docker', ['-H', `unix://${floorSocket}`, ...args])).stdout !== 'hi\n') throw new Error('the floor server: unexpected output'); },
       crun: raw.crun.once,
       runc: raw.runc.once,
     };
-    const times: Record<Name, number[]> = { dockwright: [], dockerd: [], crun: [], runc: [] };
+    const times: Record<Name, number[]> = { dockwright: [], dockerd: [], cli: [], crun: [], runc: [] };
     const failed: Partial<Record<Name, string>> = {};
     for (const name of Object.keys(subjects) as Name[]) {
       try {
         await subjects[name](-1);
       } catch (e) {
-        if (name === 'dockwright' || name === 'dockerd') throw e;
+        if (name === 'dockwright' || name === 'dockerd' || name === 'cli') throw e;
         failed[name] = ((e as { stderr?: string }).stderr || (e as Error).message).trim().split('\n').pop();
       }
     }
-    // all four in one loop, the order rotating: the same machine state for each (a runtime started
+    // all in one loop, the order rotating: the same machine state for each (a runtime started
     // right after another run is up to twice as fast as one started after a pause on this VM)
     const names = (Object.keys(subjects) as Name[]).filter((n) => !failed[n]);
     for (let i = 0; i < RUNS; i++) {
@@ -145,9 +200,11 @@ async function main(): Promise<void> {
       : `| raw \`${name} run\` (floor, ${raw[name].how}) | ${fmt(median(times[name]))} | ${(median(times[name]) / theirs).toFixed(2)}× |`;
     const backRow = (name: 'crun' | 'runc') => backToBack[name] === undefined ? []
       : [`| raw \`${name} run\`, back to back (no other work in between) | ${fmt(backToBack[name]!)} | ${(backToBack[name]! / theirs).toFixed(2)}× |`];
+    const cli = median(times.cli);
     const rows = [
       `| Dockwright engine (${runtime}) | ${fmt(ours)} | ${(ours / theirs).toFixed(2)}× |`,
       `| dockerd ${(await dockerd.docker(['version', '--format', '{{.Server.Version}}'])).stdout.trim()} | ${fmt(theirs)} | 1.00× |`,
+      `| the docker CLI alone (floor: a server that answers each request at once and runs nothing) | ${fmt(cli)} | ${(cli / theirs).toFixed(2)}× |`,
       rawRow('crun'),
       rawRow('runc'),
       ...backRow('crun'),
@@ -179,11 +236,12 @@ async function main(): Promise<void> {
       'program as short as `echo` it lasts until crun has removed the container\'s cgroups and state and exited. `--rm` is answered',
       'as soon as the record is gone; the unmount and deletion of the snapshot follow.',
       '',
-      `What is left: of our ${fmt(ours)}, about ${fmt(ours - engineMs)} is the docker CLI and HTTP (dockerd pays it too), and the runtime's`,
-      `own run is ${floor !== undefined ? fmt(floor) : 'n/a'} when measured in the same rotation (the runtime's run inside the engine is the`,
-      '"process started" step). ≤ 0.2× would leave the engine itself about ' + `${fmt(Math.max(0, 0.2 * theirs - (ours - engineMs)))}` + ' for create, start, the runtime and removal together',
-      `(${met ? 'which it fits in' : `it takes ${fmt(engineMs)}`}); on this VM a process woken after a pause runs markedly slower than one started right after another,`,
-      'and every handoff between the CLI, the daemon, the monitor and the runtime pays that.',
+      `What is left: the docker CLI alone takes ${fmt(cli)} against a server that answers at once (its startup and five round`,
+      `trips; dockerd pays it too), and the runtime's own run is ${floor !== undefined ? fmt(floor) : 'n/a'} in the same rotation: together`,
+      `${floor !== undefined ? `${fmt(cli + floor)}, ${((cli + floor) / theirs).toFixed(2)}× of dockerd` : 'n/a'} before any engine work. ≤ 0.2× (${fmt(0.2 * theirs)}) would leave`,
+      `the engine ${fmt(Math.max(0, 0.2 * theirs - cli - (floor ?? 0)))} for create, start, the monitor and removal together (it takes ${fmt(ours - cli - (floor ?? 0))} beyond those two);`,
+      'on this VM a process woken after a pause runs markedly slower than one started right after another, and every handoff',
+      'between the CLI, the daemon, the monitor and the runtime pays that.',
     ];
     writeContainersSection(rows, notes);
     console.log(rows.join('\n'));
@@ -194,6 +252,7 @@ async function main(): Promise<void> {
       await engine.stop();
     }
     if (dockerd) await dockerd.stop();
+    await floorServer?.close();
     await registry.stop();
     removeDir(work);
   }
