@@ -144,3 +144,26 @@ export async function tarOf(entries: TarEntry[]): Promise<Buffer> {
   await done;
   return Buffer.concat(chunks);
 }
+
+/**
+ * busybox plus `extraLayers`, `docker load`ed into a daemon (through its docker CLI, e.g. a
+ * rootless one that cannot reach the test registry's push) and tagged `tag`.
+ */
+export async function loadBusyboxImage(daemon: { docker(args: string[]): Promise<{ stdout: string }> }, tag: string, extraLayers: Buffer[]): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-load-'));
+  try {
+    const layout = path.join(dir, 'layout');
+    await writeBusyboxOciLayout(layout, { tag: 'latest', extraLayers });
+    const tarFile = path.join(dir, 'image.tar');
+    await run('tar', ['-cf', tarFile, '-C', layout, 'oci-layout', 'index.json', 'blobs']);
+    // a daemon run as another user reads the file
+    fs.chmodSync(dir, 0o755);
+    fs.chmodSync(tarFile, 0o644);
+    const { stdout } = await daemon.docker(['load', '-q', '-i', tarFile]);
+    const id = /sha256:[a-f0-9]{64}/.exec(stdout)?.[0];
+    if (!id) throw new Error(`docker load printed no image id: ${stdout}`);
+    await daemon.docker(['tag', id, tag]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -41,6 +41,19 @@ async function layerOwners(dataRoot: string, ref: string): Promise<string[][]> {
   return out;
 }
 
+/** A work dir, a registry with busybox and a daemon run as `user` (with or without a subordinate id range) that has pulled it. */
+async function startRootlessBuilder(user: string, subordinateIds: boolean): Promise<{ registry: TestRegistry; engine: TestEngine; work: string }> {
+  const work = tempDir(`build-rootless-${user}`);
+  fs.chmodSync(work, 0o755);
+  const registry = await startRegistry();
+  if (subordinateIds) ensureSubordinateIds(user);
+  else dropSubordinateIds(user);
+  const engine = await startEngine({ asUser: user });
+  await pushBusyboxImage(registry.host, 'busybox', 'latest');
+  await engine.docker(['pull', '-q', `${registry.host}/busybox:latest`]);
+  return { registry, engine, work };
+}
+
 describe('build: rootless daemon with subordinate ids', function () {
   this.timeout(5 * 60_000);
   let registry: TestRegistry;
@@ -48,13 +61,7 @@ describe('build: rootless daemon with subordinate ids', function () {
   let work: string;
 
   before(async () => {
-    work = tempDir('build-rootless');
-    fs.chmodSync(work, 0o755);
-    registry = await startRegistry();
-    ensureSubordinateIds('dwbuilder');
-    engine = await startEngine({ asUser: 'dwbuilder' });
-    await pushBusyboxImage(registry.host, 'busybox', 'latest');
-    await engine.docker(['pull', '-q', `${registry.host}/busybox:latest`]);
+    ({ registry, engine, work } = await startRootlessBuilder('dwbuilder', true));
   });
   after(async () => {
     await Promise.allSettled([engine?.stop(), registry?.stop()]);
@@ -169,13 +176,7 @@ describe('build: rootless daemon without subordinate ids (bubblewrap)', function
   let work: string;
 
   before(async () => {
-    work = tempDir('build-rootless-bwrap');
-    fs.chmodSync(work, 0o755);
-    registry = await startRegistry();
-    dropSubordinateIds('dwbuildnoids');
-    engine = await startEngine({ asUser: 'dwbuildnoids' });
-    await pushBusyboxImage(registry.host, 'busybox', 'latest');
-    await engine.docker(['pull', '-q', `${registry.host}/busybox:latest`]);
+    ({ registry, engine, work } = await startRootlessBuilder('dwbuildnoids', false));
   });
   after(async () => {
     await Promise.allSettled([engine?.stop(), registry?.stop()]);

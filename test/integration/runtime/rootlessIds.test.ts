@@ -10,39 +10,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar-stream';
 import { ensureUser, startEngine, type TestEngine } from '../../harness/engine';
-import { tarOf, writeBusyboxOciLayout } from '../../harness/images';
+import { loadBusyboxImage, tarOf } from '../../harness/images';
 import { dropSubordinateIds, ensureSubordinateIds } from '../../harness/subordinateIds';
 import { removeDir, tempDir } from '../../harness/services';
 
-
 /** busybox + a 0700 directory of uid 1000 with a 0600 file (layer 2) + a file a later layer puts into it (layer 3), as `owned:latest`. */
 async function loadOwnedImage(engine: TestEngine): Promise<void> {
-  const dir = tempDir('owned-img');
-  try {
-    const layout = path.join(dir, 'layout');
-    await writeBusyboxOciLayout(layout, {
-      tag: 'latest',
-      extraLayers: [
-        await tarOf([
-          { name: 'home/app/private/', type: 'directory', mode: 0o700, uid: 1000, gid: 1000 },
-          { name: 'home/app/private/secret', mode: 0o600, uid: 1000, gid: 1000, body: 'for app\n' },
-          { name: 'srv/', type: 'directory', mode: 0o755, uid: 0, gid: 0 },
-          { name: 'srv/shared', mode: 0o640, uid: 2000, gid: 3000, body: 'group readable\n' },
-        ]),
-        await tarOf([{ name: 'home/app/private/later', mode: 0o644, uid: 1000, gid: 1000, body: 'layer 3\n' }]),
-      ],
-    });
-    const tarFile = path.join(dir, 'owned.tar');
-    execFileSync('tar', ['-cf', tarFile, '-C', layout, 'oci-layout', 'index.json', 'blobs']);
-    fs.chmodSync(dir, 0o755);
-    fs.chmodSync(tarFile, 0o644);
-    const { stdout } = await engine.docker(['load', '-q', '-i', tarFile]);
-    const id = /sha256:[a-f0-9]{64}/.exec(stdout)?.[0];
-    if (!id) throw new Error(`docker load printed no image id: ${stdout}`);
-    await engine.docker(['tag', id, 'owned:latest']);
-  } finally {
-    removeDir(dir);
-  }
+  await loadBusyboxImage(engine, 'owned:latest', [
+    await tarOf([
+      { name: 'home/app/private/', type: 'directory', mode: 0o700, uid: 1000, gid: 1000 },
+      { name: 'home/app/private/secret', mode: 0o600, uid: 1000, gid: 1000, body: 'for app\n' },
+      { name: 'srv/', type: 'directory', mode: 0o755, uid: 0, gid: 0 },
+      { name: 'srv/shared', mode: 0o640, uid: 2000, gid: 3000, body: 'group readable\n' },
+    ]),
+    await tarOf([{ name: 'home/app/private/later', mode: 0o644, uid: 1000, gid: 1000, body: 'layer 3\n' }]),
+  ]);
 }
 
 /** The entries of a tar as `name uid:gid`. */

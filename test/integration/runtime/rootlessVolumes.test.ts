@@ -4,45 +4,24 @@
 // (as with root, and as dockerd), and can be removed; a device node in a layer cannot be made in a
 // user namespace, so it is left out like rootless podman does, and the daemon log names it.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { ensureUser, startEngine, type TestEngine } from '../../harness/engine';
-import { tarOf, writeBusyboxOciLayout } from '../../harness/images';
+import { loadBusyboxImage, tarOf } from '../../harness/images';
 import { ensureSubordinateIds } from '../../harness/subordinateIds';
-import { removeDir, tempDir } from '../../harness/services';
 
 /** busybox + /data (uid 1000's, 0750) with a file and a 0700 directory of 2000:3000, /empty (1000:1000, 0750, empty) and a device node /srv/null, as `volimg:latest`. */
 async function loadImage(engine: TestEngine): Promise<void> {
-  const dir = tempDir('volimg');
-  try {
-    const layout = path.join(dir, 'layout');
-    await writeBusyboxOciLayout(layout, {
-      tag: 'latest',
-      extraLayers: [
-        await tarOf([
-          { name: 'data/', type: 'directory', mode: 0o750, uid: 1000, gid: 1000 },
-          { name: 'data/f', mode: 0o640, uid: 1000, gid: 1000, body: 'for 1000\n' },
-          { name: 'data/sub/', type: 'directory', mode: 0o700, uid: 2000, gid: 3000 },
-          { name: 'data/sub/g', mode: 0o600, uid: 2000, gid: 3000, body: 'for 2000\n' },
-          { name: 'empty/', type: 'directory', mode: 0o750, uid: 1000, gid: 1000 },
-          { name: 'srv/', type: 'directory', mode: 0o755, uid: 0, gid: 0 },
-          { name: 'srv/null', type: 'character-device', mode: 0o666, uid: 0, gid: 0, devmajor: 1, devminor: 3 },
-          { name: 'srv/kept', mode: 0o644, uid: 0, gid: 0, body: 'next to the device\n' },
-        ]),
-      ],
-    });
-    const tarFile = path.join(dir, 'volimg.tar');
-    execFileSync('tar', ['-cf', tarFile, '-C', layout, 'oci-layout', 'index.json', 'blobs']);
-    fs.chmodSync(dir, 0o755);
-    fs.chmodSync(tarFile, 0o644);
-    const { stdout } = await engine.docker(['load', '-q', '-i', tarFile]);
-    const id = /sha256:[a-f0-9]{64}/.exec(stdout)?.[0];
-    if (!id) throw new Error(`docker load printed no image id: ${stdout}`);
-    await engine.docker(['tag', id, 'volimg:latest']);
-  } finally {
-    removeDir(dir);
-  }
+  await loadBusyboxImage(engine, 'volimg:latest', [
+    await tarOf([
+      { name: 'data/', type: 'directory', mode: 0o750, uid: 1000, gid: 1000 },
+      { name: 'data/f', mode: 0o640, uid: 1000, gid: 1000, body: 'for 1000\n' },
+      { name: 'data/sub/', type: 'directory', mode: 0o700, uid: 2000, gid: 3000 },
+      { name: 'data/sub/g', mode: 0o600, uid: 2000, gid: 3000, body: 'for 2000\n' },
+      { name: 'empty/', type: 'directory', mode: 0o750, uid: 1000, gid: 1000 },
+      { name: 'srv/', type: 'directory', mode: 0o755, uid: 0, gid: 0 },
+      { name: 'srv/null', type: 'character-device', mode: 0o666, uid: 0, gid: 0, devmajor: 1, devminor: 3 },
+      { name: 'srv/kept', mode: 0o644, uid: 0, gid: 0, body: 'next to the device\n' },
+    ]),
+  ]);
 }
 
 const LIST = 'find /data /empty | sort | xargs stat -c "%n %u:%g %a %F"';
