@@ -677,7 +677,8 @@ class BuildRun {
     this.createdDirs.push(upper);
     this.layerDirUses.push(dirs.use([upper]));
     let step: StepMount | undefined;
-    let entries: LayerEntry[];
+    let plain: boolean;
+    let madeLayer: boolean;
     let users: { root: string; release: () => Promise<void> } | undefined;
     try {
       // an independent step (COPY --link) is written onto nothing: its layer never depends on
@@ -685,17 +686,16 @@ class BuildRun {
       step = await this.stacks.mountStep(opts.independent ? { base: await this.emptyBase(), uppers: [], covered: 0 } : run.stack, upper);
       mark('mount');
       if (opts.independent && opts.userLookups) users = await this.stacks.view(run.stack);
-      const plain = (await work(step.rootfs, upper, users?.root ?? step.rootfs))?.plain === true;
+      plain = (await work(step.rootfs, upper, users?.root ?? step.rootfs))?.plain === true;
       mark('work');
       this.checkCancelled();
-      // the upper is read while the unmount runs: nothing writes to the step any more
-      const unmounted = step.unmount();
-      unmounted.catch(() => undefined);
-      entries = layerOwners(await step.changes({ xattrs: !plain }));
-      mark(`diff (${entries.length} entries)`);
-      await unmounted;
+      await step.unmount();
       // before the upper becomes a lower dir of the next step
       step.dropInitStubs();
+      // every entry of the upper is a change (an added or changed file or dir, a whiteout, an
+      // opaque dir): the step made a layer exactly when the upper holds anything; its entries are
+      // read below, while the next step runs on the upper (read-only to it)
+      madeLayer = fs.readdirSync(upper).length > 0;
     } catch (e) {
       await step?.discard();
       throw e;
@@ -703,14 +703,17 @@ class BuildRun {
       await users?.release();
     }
     if (!key) key = await keyOrLater;
-    run.stack = { ...run.stack, uppers: [...run.stack.uppers, upper], covered: run.stack.covered + (entries.length ? 1 : 0) };
-    // The layer's tar, its digests and the cache record are written while the next step runs on
-    // top of this upper (read-only to it); state changes still happen in step order.
+    run.stack = { ...run.stack, uppers: [...run.stack.uppers, upper], covered: run.stack.covered + (madeLayer ? 1 : 0) };
+    // The layer's entries, tar, digests and the cache record are read and written while the next
+    // step runs on top of this upper (read-only to it); state changes still happen in step order.
     const parentKey = run.key;
     run.key = key;
     const prev = run.pending;
-    if (entries.length) run.pendingLayers++;
+    if (madeLayer) run.pendingLayers++;
     const finish = (async () => {
+      const entries = madeLayer ? layerOwners(await step.changes({ xattrs: !plain })) : [];
+      mark(`diff (${entries.length} entries)`);
+      if (madeLayer !== entries.length > 0) throw new BuildError(`step ${createdBy}: its upper dir and its changes disagree`);
       // uncompressed, like BuildKit's layer store: gzip is paid once, on push (distributableManifest)
       const written = entries.length ? await this.storeLayer(entries) : undefined;
       mark('layer written');
