@@ -240,7 +240,7 @@ function writeReport(r: Record<'cold' | 'noop', Samples>, dockerdVersion: string
     'about 0.4 s): setup (plan and hash of the context, the first mounts) ~15 ms; COPY src/ of 1,000 files ~60 ms (the',
     'other stage\'s COPY runs at the same time in the second worker); RUN cat ~60 ms (mount ~8, `crun run` and the',
     'command ~45); RUN cp -r ~95 ms (the container copying 1,000 files is most of it); COPY --from of',
-    '1,000 files as hard links from the kept layer dirs ~40 ms (each step's diff is read while the next step runs; under `--no-cache` it starts as soon',
+    '1,000 files as hard links from the kept layer dirs ~40 ms (each step\'s diff is read while the next step runs; under `--no-cache` it starts as soon',
     'as the source stage\'s files are final, while that stage\'s last tar is still written); RUN ls ~70 ms; the image',
     'commit ~9 ms. The RUN steps are about half of it: each is ~20 ms of `crun run` (namespaces, the cgroup v1',
     'hierarchies, pivot_root) plus its command. What the builder',
