@@ -22,8 +22,12 @@ if [ -n "$missing" ]; then
   fi
 fi
 
-# Rootless RUN steps' network (slirp4netns) opens /dev/net/tun as the daemon's user: on a standard
-# Debian udev makes it 0666 (50-udev-default.rules); machines without udev leave the kernel's 0600.
+# RUN steps' network (slirp4netns) opens /dev/net/tun, rootless as the daemon's user: on a standard
+# Debian udev makes it 0666 (50-udev-default.rules); machines without udev leave the kernel's 0600,
+# and a container's minimal /dev may not have the node at all (10:200 is the kernel's tun device).
+if [ "$(id -u)" = 0 ] && [ ! -e /dev/net/tun ]; then
+  mkdir -p /dev/net && mknod -m 0666 /dev/net/tun c 10 200 || echo "setup: could not make /dev/net/tun: RUN's default network (slirp4netns) will fail" >&2
+fi
 if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && [ "$(stat -c %a /dev/net/tun)" != 666 ]; then
   chmod 0666 /dev/net/tun
 fi
