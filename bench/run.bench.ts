@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { startDockerd, type TestDockerd } from '../test/harness/dockerd';
-import { startEngine, type TestEngine } from '../test/harness/engine';
+import { startEngine, type TestEngine, stopWithContainers } from '../test/harness/engine';
 import { makeBusyboxRootfs, pushBusyboxImage } from '../test/harness/images';
 import { startRegistry } from '../test/harness/registry';
 import { removeDir, tempDir } from '../test/harness/services';
@@ -246,11 +246,7 @@ async function main(): Promise<void> {
     writeContainersSection(rows, notes);
     console.log(rows.join('\n'));
   } finally {
-    if (engine) {
-      const { stdout } = await engine.docker(['ps', '-aq']).catch(() => ({ stdout: '' }));
-      for (const id of stdout.split('\n').filter(Boolean)) await engine.docker(['rm', '-f', id]).catch(() => undefined);
-      await engine.stop();
-    }
+    await stopWithContainers(engine);
     if (dockerd) await dockerd.stop();
     await floorServer?.close();
     await registry.stop();

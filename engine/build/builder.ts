@@ -997,6 +997,7 @@ class BuildRun {
     // symlink there is replaced, not followed), then stacked on them
     const link = inst.flags.some((f) => f.name.toLowerCase() === 'link' && f.value !== 'false');
     const stepOpts: StepOptions = { independent: link, userLookups: !!chownSpec && !/^\d+(:\d+)?$/.test(chownSpec) };
+    const request = { sources, inline, add: inst.kind === 'ADD', excludes, fetchUrl: (url: string) => this.fetchUrl(url, checksum) };
     const mapping = this.deps.snapshotter.usernsFiles?.mapping;
     /** `plan` undefined: planned in the user namespace (rootless COPY --from, whose sources the daemon may not read) */
     const copy = async (rootfs: string, real: string, users: string, sr: CopySourceRoot, plan: CopyPlan | undefined) => {
@@ -1019,7 +1020,6 @@ class BuildRun {
       // whiteouts or opaque dirs
       return { plain: !done.removed && !done.linkedFromLayers, owner: chown };
     };
-    const request = { sources, inline, add: inst.kind === 'ADD', excludes, fetchUrl: (url: string) => this.fetchUrl(url, checksum) };
     if (from) {
       // --from: the source is identified by its layers, so a cache lookup needs no view of its
       // filesystem; the view is made only when the step runs.

@@ -210,3 +210,14 @@ export async function startEngine(opts: StartEngineOptions = {}): Promise<TestEn
   };
   return engine;
 }
+
+/**
+ * Removes every container of `engine` (they outlive a daemon, with their mounts), then stops it
+ * and removes its temp dirs. For a test's `after`; errors of the removals are ignored.
+ */
+export async function stopWithContainers(engine: TestEngine | undefined): Promise<void> {
+  if (!engine) return;
+  const { stdout } = await engine.docker(['ps', '-aq']).catch(() => ({ stdout: '' }));
+  for (const id of stdout.split('\n').filter(Boolean)) await engine.docker(['rm', '-f', id]).catch(() => undefined);
+  await engine.stop();
+}

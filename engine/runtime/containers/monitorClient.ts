@@ -5,15 +5,11 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { FILES, socketPath, spareSocketPath, type ExitStatus, type MonitorConfig, type Request } from '../monitor/protocol';
 import { alive } from '../monitor/procTree';
+import { nodeEntryCommand } from '../nodeEntry';
 
-/**
- * The command that runs the monitor: `node dist/monitor.js` next to the bundled engine; when this
- * module runs from source (tests under tsx), the TypeScript entry through the repository's tsx.
- */
+/** The command that runs the monitor (dist/monitor.js). */
 export function defaultMonitorCommand(): string[] {
-  if (!__filename.endsWith('.ts')) return [process.execPath, path.join(__dirname, 'monitor.js')];
-  const repo = path.resolve(__dirname, '../../..');
-  return [process.execPath, '--require', path.join(repo, 'node_modules/tsx/dist/cjs/index.cjs'), path.join(repo, 'engine/runtime/monitor/main.ts')];
+  return nodeEntryCommand('monitor.js', 'engine/runtime/monitor/main.ts');
 }
 
 /** Reads `stream` line by line: each call resolves with the next line. */

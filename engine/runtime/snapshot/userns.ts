@@ -12,20 +12,16 @@ import type { LayerDigests, LayerEntry } from '../../image/layer';
 import { putOptionsArg, type PathStat, type PutOptions } from '../containers/archive';
 import { RuntimeError } from '../errors';
 import { inUserNamespace, type IdMapping } from '../executor/idMapping';
+import { nodeEntryCommand } from '../nodeEntry';
 
 const execFileP = promisify(execFile);
 const CP = '/bin/cp';
 const RM = '/bin/rm';
 const CHOWN = '/bin/chown';
 
-/**
- * The command that runs the file helper: `node dist/files.js` next to the bundled engine; from
- * source (tests under tsx), the TypeScript entry through the repository's tsx.
- */
+/** The command that runs the file helper (dist/files.js). */
 export function defaultFileHelperCommand(): string[] {
-  if (!__filename.endsWith('.ts')) return [process.execPath, path.join(__dirname, 'files.js')];
-  const repo = path.resolve(__dirname, '../../..');
-  return [process.execPath, '--require', path.join(repo, 'node_modules/tsx/dist/cjs/index.cjs'), path.join(repo, 'engine/runtime/fileHelper/main.ts')];
+  return nodeEntryCommand('files.js', 'engine/runtime/fileHelper/main.ts');
 }
 
 /** The helper's error line (`{"status","message"}`) as an error; any other output as a 500. */

@@ -6,7 +6,7 @@ import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { startEngine, type TestEngine } from '../../harness/engine';
+import { startEngine, type TestEngine, stopWithContainers } from '../../harness/engine';
 import { removeDir, requireBinary, tempDir, waitFor } from '../../harness/services';
 import { loadBusybox } from './busybox';
 
@@ -55,11 +55,7 @@ function suite(label: string, opts: { asUser?: string; runtime?: 'auto' | 'rootl
     });
 
     after(async () => {
-      if (engine) {
-        const { stdout } = await engine.docker(['ps', '-aq']).catch(() => ({ stdout: '' }));
-        for (const id of stdout.split('\n').filter(Boolean)) await engine.docker(['rm', '-f', id]).catch(() => undefined);
-        await engine.stop();
-      }
+      await stopWithContainers(engine);
       if (work) removeDir(work);
     });
 

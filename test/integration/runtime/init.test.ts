@@ -18,10 +18,7 @@ describe('--init next to dockerd (root)', function () {
     both = await startSideBySide();
     ({ engine, dockerd, image } = both);
   });
-  after(async () => {
-    for (const d of [engine, dockerd]) await d?.docker(['rm', '-f', 'init-sleep', 'init-true']).catch(() => undefined);
-    await both?.stop();
-  });
+  after(() => both?.stop());
 
   /** What a `--init` container shows, through the docker CLI of `d` (PIDs other than 1 differ between engines and are left out). */
   async function observe(d: TestEngine | TestDockerd) {

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar-stream';
-import { ensureUser, startEngine, type TestEngine } from '../../harness/engine';
+import { ensureUser, startEngine, type TestEngine, stopWithContainers } from '../../harness/engine';
 import { loadBusyboxImage, tarOf } from '../../harness/images';
 import { dropSubordinateIds, ensureSubordinateIds } from '../../harness/subordinateIds';
 import { removeDir, tempDir } from '../../harness/services';
@@ -55,12 +55,7 @@ describe('rootless containers with subordinate ids (non-root user, docker CLI)',
     engine = await startEngine({ asUser: user, runtime: 'rootless' });
     await loadOwnedImage(engine);
   });
-  after(async () => {
-    if (!engine) return;
-    const { stdout } = await engine.docker(['ps', '-aq']).catch(() => ({ stdout: '' }));
-    for (const id of stdout.split('\n').filter(Boolean)) await engine.docker(['rm', '-f', id]).catch(() => undefined);
-    await engine.stop();
-  });
+  after(() => stopWithContainers(engine));
 
   it('maps the user and its range, and says so once', async () => {
     assert.equal((await engine.docker(['info', '--format', '{{.DefaultRuntime}}'])).stdout.trim(), 'rootless-crun');

@@ -4,7 +4,7 @@
 // (as with root, and as dockerd), and can be removed; a device node in a layer cannot be made in a
 // user namespace, so it is left out like rootless podman does, and the daemon log names it.
 import assert from 'node:assert/strict';
-import { ensureUser, startEngine, type TestEngine } from '../../harness/engine';
+import { ensureUser, startEngine, type TestEngine, stopWithContainers } from '../../harness/engine';
 import { loadBusyboxImage, tarOf } from '../../harness/images';
 import { ensureSubordinateIds } from '../../harness/subordinateIds';
 
@@ -49,12 +49,7 @@ for (const mode of ['root', 'rootless-subids'] as const) {
       }
       await loadImage(engine);
     });
-    after(async () => {
-      if (!engine) return;
-      const { stdout } = await engine.docker(['ps', '-aq']).catch(() => ({ stdout: '' }));
-      for (const id of stdout.split('\n').filter(Boolean)) await engine.docker(['rm', '-f', id]).catch(() => undefined);
-      await engine.stop();
-    });
+    after(() => stopWithContainers(engine));
 
     it('runs in the mode under test', async () => {
       const runtime = (await engine.docker(['info', '--format', '{{.DefaultRuntime}}'])).stdout.trim();

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import { startEngine, type TestEngine } from '../../harness/engine';
+import { startEngine, type TestEngine, stopWithContainers } from '../../harness/engine';
 import { loadBusybox } from './busybox';
 
 async function fails(engine: TestEngine, args: string[]): Promise<string> {
@@ -23,11 +23,7 @@ describe('OCI runtimes through the docker CLI (root)', function () {
     if (process.getuid?.() !== 0) this.skip();
   });
   after(async () => {
-    for (const e of engines.reverse()) {
-      const { stdout } = await e.docker(['ps', '-aq']).catch(() => ({ stdout: '' }));
-      for (const id of stdout.split('\n').filter(Boolean)) await e.docker(['rm', '-f', id]).catch(() => undefined);
-      await e.stop();
-    }
+    for (const e of engines.reverse()) await stopWithContainers(e);
   });
 
   it('auto runs containers with crun and says so in docker info and the log', async () => {

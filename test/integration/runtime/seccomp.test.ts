@@ -27,10 +27,7 @@ describe('seccomp and --security-opt next to dockerd (root)', function () {
     both = await startSideBySide();
     ({ engine, dockerd, image } = both);
   });
-  after(async () => {
-    for (const d of [engine, dockerd]) await d?.docker(['rm', '-f', 'seccomp-exec']).catch(() => undefined);
-    await both?.stop();
-  });
+  after(() => both?.stop());
 
   async function observe(d: TestEngine | TestDockerd): Promise<Record<string, string>> {
     const run = async (...opts: string[]) => (await d.docker(['run', '--rm', '--network', 'none', ...opts, image, 'sh', '-c', PROBE])).stdout.replace(/\t/g, ' ').trim();

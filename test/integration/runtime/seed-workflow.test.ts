@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startEngine, type TestEngine } from '../../harness/engine';
+import { startEngine, type TestEngine, stopWithContainers } from '../../harness/engine';
 import { pushBusyboxImage } from '../../harness/images';
 import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { removeDir, tempDir, waitFor } from '../../harness/services';
@@ -26,11 +26,7 @@ function suite(label: string, opts: { asUser?: string; runtime: 'auto' | 'rootle
     });
 
     after(async () => {
-      if (engine) {
-        const { stdout } = await engine.docker(['ps', '-aq']).catch(() => ({ stdout: '' }));
-        for (const id of stdout.split('\n').filter(Boolean)) await engine.docker(['rm', '-f', id]).catch(() => undefined);
-        await engine.stop();
-      }
+      await stopWithContainers(engine);
       if (registry) await registry.stop();
       if (ctx) removeDir(ctx);
     });

@@ -27,7 +27,6 @@ describe('containers next to dockerd: docker cp, volumes, diff, update (root)', 
   let owner: { uid: number; gid: number };
   let tarFile: string;
   let hostDir: string;
-  const names: string[] = [];
 
   before(async function () {
     if (process.getuid?.() !== 0) this.skip();
@@ -57,14 +56,12 @@ describe('containers next to dockerd: docker cp, volumes, diff, update (root)', 
     execFileSync('chown', ['-R', `${owner.uid}:${owner.gid}`, hostDir]);
   });
   after(async () => {
-    for (const d of [engine, dockerd]) for (const n of names) await d?.docker(['rm', '-f', n]).catch(() => undefined);
     await both?.stop();
     if (dir) removeDir(dir);
   });
 
   /** A running container `name` on `d` (with `-u user` when given). */
   async function running(d: Daemon, name: string, user?: string): Promise<void> {
-    if (!names.includes(name)) names.push(name);
     await d.docker(['rm', '-f', name]).catch(() => undefined);
     await d.docker(['run', '-d', '--name', name, '--network', 'none', ...(user ? ['-u', user] : []), image, 'sleep', '300']);
   }
@@ -188,7 +185,6 @@ describe('containers next to dockerd: docker cp, volumes, diff, update (root)', 
   it('kill and rename errors and Config.Hostname with the host network are dockerd\'s', async () => {
     const seen = [];
     for (const d of [engine, dockerd]) {
-      for (const n of ['err-a', 'err-b']) if (!names.includes(n)) names.push(n);
       await d.docker(['rm', '-f', 'err-a', 'err-b']).catch(() => undefined);
       await d.docker(['create', '--name', 'err-a', '--network', 'host', image, 'true']);
       const id = (await d.docker(['create', '--name', 'err-b', image, 'true'])).stdout.trim();
@@ -207,7 +203,6 @@ describe('containers next to dockerd: docker cp, volumes, diff, update (root)', 
   it('docker run -m sets twice the memory as memory + swap, as dockerd', async () => {
     const seen = [];
     for (const d of [engine, dockerd]) {
-      if (!names.includes('mem')) names.push('mem');
       await d.docker(['rm', '-f', 'mem']).catch(() => undefined);
       await d.docker(['run', '-d', '--name', 'mem', '--network', 'none', '-m', '32m', image, 'sleep', '300']);
       const pid = (await d.docker(['inspect', '-f', '{{.State.Pid}}', 'mem'])).stdout.trim();
@@ -251,7 +246,6 @@ describe('containers next to dockerd: docker cp, volumes, diff, update (root)', 
 
   it('every container has /.dockerenv and /etc/mtab as with dockerd\'s init layer: in export, not in diff or commit', async () => {
     const observe = async (d: Daemon) => {
-      if (!names.includes('initfiles')) names.push('initfiles');
       await d.docker(['rm', '-f', 'initfiles']).catch(() => undefined);
       const seen = (await d.docker(['run', '--name', 'initfiles', '--network', 'none', image, 'sh', '-c', "stat -c '%n %s %a %F' /.dockerenv; readlink /etc/mtab"])).stdout;
       const diff = (await d.docker(['diff', 'initfiles'])).stdout;
@@ -278,7 +272,6 @@ describe('containers next to dockerd: docker cp, volumes, diff, update (root)', 
 
   /** `docker diff` of a container that ran `cmd` on `d`, sorted (dockerd's order is not defined). */
   async function diffOf(d: Daemon, name: string, cmd: string): Promise<string[]> {
-    if (!names.includes(name)) names.push(name);
     await d.docker(['rm', '-f', name]).catch(() => undefined);
     await d.docker(['run', '--name', name, '--network', 'none', image, 'sh', '-c', cmd]);
     return (await d.docker(['diff', name])).stdout.split('\n').filter(Boolean).sort();
